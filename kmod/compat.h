@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Differences between the kernels s2svpn supports (6.1 and 6.12 LTS), and
+ * nothing else.  Each shim is keyed on a feature test that
+ * kmod/compat-probe.sh runs against the target kernel's headers, never on
+ * version numbers.
+ */
+#ifndef _S2S_COMPAT_H
+#define _S2S_COMPAT_H
+
+#include <linux/netdevice.h>
+#include <linux/crypto.h>
+#include "compat-generated.h"
+
+#ifdef S2S_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
+
+/*
+ * AEAD completion: 6.1 passes the crypto_async_request, 6.3+ the data
+ * pointer given to aead_request_set_callback().  S2S_CRYPTO_DONE() declares
+ * a completion function and s2s_crypto_done_data() recovers that pointer.
+ */
+#ifdef S2S_HAVE_CRYPTO_COMPL_DATA
+#define S2S_CRYPTO_DONE(fn) void fn(void *s2s_compl_arg, int err)
+#define s2s_crypto_done_data() (s2s_compl_arg)
+#else
+#define S2S_CRYPTO_DONE(fn) \
+	void fn(struct crypto_async_request *s2s_compl_arg, int err)
+#define s2s_crypto_done_data() (s2s_compl_arg->data)
+#endif
+
+static inline void s2s_dev_set_netns_local(struct net_device *dev)
+{
+#ifdef S2S_HAVE_DEV_NETNS_LOCAL
+	dev->netns_local = true;
+#else
+	dev->features |= NETIF_F_NETNS_LOCAL;
+#endif
+}
+
+static inline void s2s_dev_set_lltx(struct net_device *dev)
+{
+#ifdef S2S_HAVE_DEV_LLTX
+	dev->lltx = true;
+#else
+	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
+#endif /* _S2S_COMPAT_H */

@@ -1,0 +1,926 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * RFC 4303 ESP in tunnel mode, on the kernel crypto API.
+ *
+ * Outbound: the tunnel device's xmit segments GSO packets, makes each inner
+ * packet fit the path (ICMP "too big" for DF, inner fragmentation
+ * otherwise), appends the ESP trailer, encrypts in place and sends the
+ * packet with a fresh outer IPv4 or IPv6 header.
+ *
+ * Inbound: a handler in the xfrm ESP protocol chain claims packets whose
+ * SPI belongs to an s2svpn SA and lets every other packet through to the
+ * kernel's own ESP (and to vti / xfrm interfaces).
+ *
+ * Each packet has one allocation: struct s2s_crypt followed by the AEAD
+ * request and the scatterlist.  Synchronous and asynchronous completion end
+ * in the same function.  The AAD (SPI, [seq_hi,] seq_lo) and a copy of the
+ * IV sit in that allocation, so the same layout serves rfc4106(gcm(aes)),
+ * authenc() and authencesn(): assoclen = AAD + IV.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <net/dsfield.h>
+#include <net/icmp.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/xfrm.h>
+#include "compat.h"
+#include "device.h"
+#include "esp.h"
+#include "netns.h"
+#include "sa.h"
+
+/* Priority in the xfrm ESP handler chain: before vti (100), xfrmi (10), esp (0). */
+#define S2S_XFRM_PRIORITY 200
+
+#define S2S_AAD_MAX 12		/* SPI, seq_hi, seq_lo */
+#define S2S_IV_MAX 16
+
+/**
+ * struct s2s_crypt - per-packet crypto state, one allocation
+ * @skb: the packet
+ * @sa: the SA, referenced
+ * @dev: the tunnel device, referenced
+ * @dst: outbound: the underlay route, referenced
+ * @seq: full sequence number
+ * @inner_len: outbound: inner packet length
+ * @family: outer address family
+ * @outer_tos: outbound: outer TOS/traffic class; inbound: outer DS field
+ * @df: outbound IPv4: outer DF bit
+ * @saddr: outbound: outer source address
+ * @aad_iv: AAD followed by the IV: the assoc data the AEAD sees
+ * @iv: the IV given to the AEAD (CBC modifies it)
+ * @req: the AEAD request; its context and the scatterlist follow
+ */
+struct s2s_crypt {
+	struct sk_buff *skb;
+	struct s2s_sa *sa;
+	struct net_device *dev;
+	struct dst_entry *dst;
+	u64 seq;
+	unsigned int inner_len;
+	u16 family;
+	u8 outer_tos;
+	__be16 df;
+	union s2s_addr saddr;
+	u8 aad_iv[S2S_AAD_MAX + S2S_IV_MAX];
+	u8 iv[S2S_IV_MAX];
+	struct aead_request req;
+};
+
+/**
+ * struct s2s_xmit_ctx - what one inner packet needs to be sent
+ * @t: the tunnel
+ * @sa: the outbound SA (RCU)
+ * @dst: the underlay route (the caller's reference)
+ * @saddr: outer source address
+ * @mtu: largest inner packet that fits the underlay path
+ */
+struct s2s_xmit_ctx {
+	struct s2s_tunnel *t;
+	struct s2s_sa *sa;
+	struct dst_entry *dst;
+	union s2s_addr saddr;
+	unsigned int mtu;
+};
+
+/* The xmit context while ip_do_fragment() calls back; BH is disabled. */
+static DEFINE_PER_CPU(struct s2s_xmit_ctx *, s2s_frag_ctx);
+
+static struct s2s_crypt *s2s_crypt_alloc(struct s2s_sa *sa, int nsg,
+					 struct scatterlist **sg)
+{
+	unsigned int len = sizeof(struct s2s_crypt) +
+			   crypto_aead_reqsize(sa->tfm);
+	struct s2s_crypt *c;
+
+	len = ALIGN(len, __alignof__(struct scatterlist));
+	c = kmalloc(len + nsg * sizeof(**sg), GFP_ATOMIC);
+	if (!c)
+		return NULL;
+	*sg = (struct scatterlist *)((u8 *)c + len);
+	aead_request_set_tfm(&c->req, sa->tfm);
+	return c;
+}
+
+/* Writes the AAD for @seq and returns its length. */
+static unsigned int s2s_put_aad(const struct s2s_sa *sa, u8 *aad, u64 seq)
+{
+	__be32 *w = (__be32 *)aad;
+
+	w[0] = sa->spi;
+	if (sa->esn) {
+		w[1] = htonl(upper_32_bits(seq));
+		w[2] = htonl(lower_32_bits(seq));
+		return 12;
+	}
+	w[1] = htonl(lower_32_bits(seq));
+	return 8;
+}
+
+static void s2s_drop(struct s2s_tunnel *t, struct s2s_sa *sa,
+		     struct sk_buff *skb, enum s2s_drop_reason reason)
+{
+	s2s_stats_drop(&t->stats, reason);
+	if (sa)
+		s2s_stats_drop(&sa->stats, reason);
+	kfree_skb(skb);
+}
+
+/* ---- outbound ---- */
+
+static struct dst_entry *s2s_route(struct s2s_tunnel *t, union s2s_addr *saddr)
+{
+	struct net *net = t->net;
+	struct dst_entry *dst;
+
+	if (t->cfg.family == AF_INET) {
+		struct flowi4 fl = {
+			.daddr = t->cfg.remote.ip4,
+			.saddr = t->cfg.local.ip4,
+			.flowi4_proto = IPPROTO_ESP,
+		};
+		struct rtable *rt;
+
+		rt = dst_cache_get_ip4(&t->dst_cache, &saddr->ip4);
+		if (rt)
+			return &rt->dst;
+		rt = ip_route_output_key(net, &fl);
+		if (IS_ERR(rt))
+			return ERR_CAST(rt);
+		saddr->ip4 = fl.saddr;
+		dst_cache_set_ip4(&t->dst_cache, &rt->dst, fl.saddr);
+		return &rt->dst;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		struct flowi6 fl = {
+			.daddr = t->cfg.remote.ip6,
+			.saddr = t->cfg.local.ip6,
+			.flowi6_proto = IPPROTO_ESP,
+		};
+
+		dst = dst_cache_get_ip6(&t->dst_cache, &saddr->ip6);
+		if (dst)
+			return dst;
+		dst = ip6_dst_lookup_flow(net, NULL, &fl, NULL);
+		if (IS_ERR(dst))
+			return dst;
+		saddr->ip6 = fl.saddr;
+		dst_cache_set_ip6(&t->dst_cache, dst, &fl.saddr);
+		return dst;
+	}
+#else
+	dst = ERR_PTR(-EAFNOSUPPORT);
+	return dst;
+#endif
+}
+
+/* Largest inner packet whose ESP packet fits the underlay path MTU. */
+static unsigned int s2s_inner_mtu(const struct s2s_tunnel *t,
+				  const struct s2s_sa *sa,
+				  const struct dst_entry *dst)
+{
+	int room = dst_mtu(dst) - (t->cfg.family == AF_INET ?
+				   sizeof(struct iphdr) : sizeof(struct ipv6hdr));
+
+	room -= sizeof(struct ip_esp_hdr) + sa->ivlen + sa->icvlen;
+	room = round_down(room, sa->blocksize) - 2;
+	return room > 0 ? room : 0;
+}
+
+static void s2s_send(struct s2s_crypt *c)
+{
+	struct sk_buff *skb = c->skb;
+	struct dst_entry *dst = c->dst;
+	struct s2s_tunnel *t = netdev_priv(c->dev);
+	struct net *net = t->net;
+	int err;
+
+	skb_scrub_packet(skb, false);
+	skb_dst_set(skb, dst);
+	c->dst = NULL;
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->encapsulation = 0;
+
+	if (c->family == AF_INET) {
+		struct iphdr *iph = skb_push(skb, sizeof(*iph));
+
+		skb_reset_network_header(skb);
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		skb->protocol = htons(ETH_P_IP);
+		iph->version = 4;
+		iph->ihl = sizeof(*iph) >> 2;
+		iph->tos = c->outer_tos;
+		iph->frag_off = ip_mtu_locked(dst) ? 0 : c->df;
+		iph->ttl = ip4_dst_hoplimit(dst);
+		iph->protocol = IPPROTO_ESP;
+		iph->saddr = c->saddr.ip4;
+		iph->daddr = t->cfg.remote.ip4;
+		__ip_select_ident(net, iph, 1);
+		err = ip_local_out(net, NULL, skb);
+	} else {
+		struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
+
+		skb_reset_network_header(skb);
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+		skb->protocol = htons(ETH_P_IPV6);
+		ip6_flow_hdr(ip6h, c->outer_tos, 0);
+		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->hop_limit = ip6_dst_hoplimit(dst);
+		ip6h->saddr = c->saddr.ip6;
+		ip6h->daddr = t->cfg.remote.ip6;
+		err = ip6_local_out(net, NULL, skb);
+	}
+	if (likely(!net_xmit_eval(err))) {
+		s2s_stats_tx(&t->stats, c->inner_len);
+		s2s_stats_tx(&c->sa->stats, c->inner_len);
+	} else {
+		/* the underlay already freed the packet */
+		s2s_stats_drop(&t->stats, S2S_DROP_NO_ROUTE);
+	}
+}
+
+static void s2s_crypt_free(struct s2s_crypt *c)
+{
+	dst_release(c->dst);
+	s2s_sa_put(c->sa);
+	dev_put(c->dev);
+	kfree(c);
+}
+
+static void s2s_output_finish(struct s2s_crypt *c, int err)
+{
+	struct s2s_tunnel *t = netdev_priv(c->dev);
+
+	if (unlikely(err)) {
+		s2s_drop(t, c->sa, c->skb, S2S_DROP_CRYPTO);
+	} else {
+		local_bh_disable();
+		s2s_send(c);
+		local_bh_enable();
+	}
+	s2s_crypt_free(c);
+}
+
+static S2S_CRYPTO_DONE(s2s_output_done)
+{
+	struct s2s_crypt *c = s2s_crypto_done_data();
+
+	/* a backlogged request reports -EINPROGRESS when it starts */
+	if (err == -EINPROGRESS)
+		return;
+	s2s_output_finish(c, err);
+}
+
+/* Outer TOS: DSCP copied from the inner packet, ECN per RFC 6040. */
+static u8 s2s_outer_tos(const struct sk_buff *skb)
+{
+	u8 inner = skb->protocol == htons(ETH_P_IP) ?
+		   ip_hdr(skb)->tos : ipv6_get_dsfield(ipv6_hdr(skb));
+
+	return INET_ECN_encapsulate(inner, inner);
+}
+
+/* Encrypts one inner packet that fits the path and sends it; consumes @skb. */
+static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb)
+{
+	struct s2s_sa *sa = x->sa;
+	struct s2s_tunnel *t = x->t;
+	unsigned int inner_len, clen, padlen, tailen, hroom, aadlen;
+	struct sk_buff *trailer;
+	struct ip_esp_hdr *esph;
+	struct scatterlist *sg;
+	struct s2s_crypt *c;
+	u8 proto, tos, *tail;
+	__be16 df = 0;
+	int nfrags, i, err;
+	u64 seq;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		goto drop_nomem;
+
+	seq = atomic64_inc_return(&sa->seq_out);
+	if (unlikely(!seq || (!sa->esn && seq > U32_MAX))) {
+		atomic64_dec(&sa->seq_out);
+		s2s_sa_seq_exhausted(sa);
+		s2s_drop(t, sa, skb, S2S_DROP_SEQ_EXHAUSTED);
+		return;
+	}
+	inner_len = skb->len;
+	if (!s2s_sa_account(sa, inner_len)) {
+		s2s_drop(t, sa, skb, S2S_DROP_SA_EXPIRED);
+		return;
+	}
+
+	if (skb->protocol == htons(ETH_P_IP)) {
+		proto = IPPROTO_IPIP;
+		df = ip_hdr(skb)->frag_off & htons(IP_DF);
+	} else {
+		proto = IPPROTO_IPV6;
+		df = htons(IP_DF);
+	}
+	tos = s2s_outer_tos(skb);
+
+	clen = ALIGN(inner_len + 2, sa->blocksize);
+	padlen = clen - inner_len - 2;
+	tailen = padlen + 2 + sa->icvlen;
+	hroom = LL_RESERVED_SPACE(x->dst->dev) + sizeof(struct ipv6hdr) +
+		sizeof(*esph) + sa->ivlen;
+
+	if (skb_cow_head(skb, hroom))
+		goto drop_nomem;
+	nfrags = skb_cow_data(skb, tailen, &trailer);
+	if (nfrags < 0)
+		goto drop_nomem;
+
+	tail = pskb_put(skb, trailer, tailen);
+	for (i = 0; i < padlen; i++)
+		tail[i] = i + 1;
+	tail[padlen] = padlen;
+	tail[padlen + 1] = proto;
+
+	esph = skb_push(skb, sizeof(*esph) + sa->ivlen);
+	skb_reset_transport_header(skb);
+	esph->spi = sa->spi;
+	esph->seq_no = htonl(lower_32_bits(seq));
+
+	c = s2s_crypt_alloc(sa, nfrags + 1, &sg);
+	if (!c)
+		goto drop_nomem;
+	aadlen = s2s_put_aad(sa, c->aad_iv, seq);
+	if (sa->ivlen == 8)
+		put_unaligned_be64(seq, c->iv);	/* RFC 4106: counter IV */
+	else
+		get_random_bytes(c->iv, sa->ivlen);	/* CBC: unpredictable */
+	memcpy(esph->enc_data, c->iv, sa->ivlen);
+	memcpy(c->aad_iv + aadlen, c->iv, sa->ivlen);
+
+	sg_init_table(sg, nfrags + 1);
+	sg_set_buf(sg, c->aad_iv, aadlen + sa->ivlen);
+	err = skb_to_sgvec(skb, sg + 1, sizeof(*esph) + sa->ivlen,
+			   clen + sa->icvlen);
+	if (unlikely(err < 0)) {
+		kfree(c);
+		s2s_drop(t, sa, skb, S2S_DROP_MALFORMED);
+		return;
+	}
+
+	c->skb = skb;
+	c->sa = sa;
+	c->dev = t->dev;
+	c->dst = dst_clone(x->dst);
+	c->seq = seq;
+	c->inner_len = inner_len;
+	c->family = t->cfg.family;
+	c->outer_tos = tos;
+	c->df = df;
+	c->saddr = x->saddr;
+	refcount_inc(&sa->refcnt);	/* s2s_esp_xmit() holds one already */
+	dev_hold(c->dev);
+
+	aead_request_set_callback(&c->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
+				  s2s_output_done, c);
+	aead_request_set_crypt(&c->req, sg, sg, clen, c->iv);
+	aead_request_set_ad(&c->req, aadlen + sa->ivlen);
+	err = crypto_aead_encrypt(&c->req);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	s2s_output_finish(c, err);
+	return;
+
+drop_nomem:
+	s2s_drop(t, sa, skb, S2S_DROP_NO_MEM);
+}
+
+static int s2s_frag_output(struct net *net, struct sock *sk,
+			   struct sk_buff *skb)
+{
+	s2s_esp_output(this_cpu_read(s2s_frag_ctx), skb);
+	return 0;
+}
+
+/* Makes one inner packet fit the path, then encrypts it; consumes @skb. */
+static void s2s_xmit_fit(struct s2s_xmit_ctx *x, struct sk_buff *skb)
+{
+	bool v4 = skb->protocol == htons(ETH_P_IP);
+
+	if (likely(skb->len <= x->mtu)) {
+		s2s_esp_output(x, skb);
+		return;
+	}
+	if (v4 && !(ip_hdr(skb)->frag_off & htons(IP_DF)) && x->mtu >= 68 &&
+	    skb_dst(skb)) {
+		/* peers do not reassemble ESP: fragment the inner packet */
+		IPCB(skb)->frag_max_size = x->mtu;
+		this_cpu_write(s2s_frag_ctx, x);
+		ip_do_fragment(x->t->net, NULL, skb, s2s_frag_output);
+		this_cpu_write(s2s_frag_ctx, NULL);
+		return;
+	}
+	if (v4)
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			      htonl(x->mtu));
+	else
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0,
+				max_t(u32, x->mtu, IPV6_MIN_MTU));
+	s2s_drop(x->t, x->sa, skb, S2S_DROP_TOO_BIG);
+}
+
+static bool s2s_inner_valid(struct sk_buff *skb)
+{
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		return pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
+		       ip_hdr(skb)->version == 4;
+	case htons(ETH_P_IPV6):
+		return pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
+		       ipv6_hdr(skb)->version == 6;
+	default:
+		return false;
+	}
+}
+
+/**
+ * s2s_esp_xmit() - the tunnel device's ndo_start_xmit
+ * @skb: an inner IPv4 or IPv6 packet, possibly GSO
+ * @dev: the tunnel device
+ *
+ * Return: NETDEV_TX_OK; every packet is either sent or dropped and counted.
+ */
+netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+	struct s2s_xmit_ctx x = { .t = t };
+	struct sk_buff *segs, *next;
+
+	if (unlikely(!s2s_inner_valid(skb))) {
+		s2s_drop(t, NULL, skb, S2S_DROP_BAD_INNER);
+		return NETDEV_TX_OK;
+	}
+	x.sa = rcu_dereference_bh(t->tx_sa);
+	if (unlikely(!x.sa || !s2s_sa_get(x.sa))) {
+		s2s_drop(t, NULL, skb, S2S_DROP_NO_OUT_SA);
+		return NETDEV_TX_OK;
+	}
+	x.dst = s2s_route(t, &x.saddr);
+	if (IS_ERR(x.dst)) {
+		s2s_drop(t, x.sa, skb, S2S_DROP_NO_ROUTE);
+		goto out_sa;
+	}
+	if (unlikely(x.dst->dev == dev)) {
+		s2s_drop(t, x.sa, skb, S2S_DROP_LOOP);
+		goto out;
+	}
+	x.mtu = s2s_inner_mtu(t, x.sa, x.dst);
+
+	if (!skb_is_gso(skb)) {
+		s2s_xmit_fit(&x, skb);
+		goto out;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		s2s_drop(t, x.sa, skb, S2S_DROP_NO_MEM);
+		goto out;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		s2s_xmit_fit(&x, skb);
+	}
+out:
+	dst_release(x.dst);
+out_sa:
+	s2s_sa_put(x.sa);
+	return NETDEV_TX_OK;
+}
+
+/* ---- inbound ---- */
+
+static void s2s_input_finish(struct s2s_crypt *c, int err);
+
+static S2S_CRYPTO_DONE(s2s_input_done)
+{
+	struct s2s_crypt *c = s2s_crypto_done_data();
+
+	if (err == -EINPROGRESS)
+		return;
+	local_bh_disable();
+	s2s_input_finish(c, err);
+	local_bh_enable();
+}
+
+/* Checks padding and next header; returns the drop reason or 0. */
+static int s2s_check_trailer(struct s2s_crypt *c, unsigned int elen,
+			     u8 *nexthdr, unsigned int *padlen)
+{
+	struct sk_buff *skb = c->skb;
+	unsigned int icvlen = c->sa->icvlen;
+	u8 tr[2], pad[255];
+	int i;
+
+	if (skb_copy_bits(skb, skb->len - icvlen - 2, tr, 2))
+		return S2S_DROP_MALFORMED;
+	*padlen = tr[0];
+	*nexthdr = tr[1];
+	if (*padlen + 2 > elen)
+		return S2S_DROP_BAD_TRAILER;
+	if (*padlen) {
+		if (skb_copy_bits(skb, skb->len - icvlen - 2 - *padlen, pad,
+				  *padlen))
+			return S2S_DROP_MALFORMED;
+		for (i = 0; i < *padlen; i++)
+			if (pad[i] != i + 1)
+				return S2S_DROP_BAD_TRAILER;
+	}
+	if (*nexthdr == IPPROTO_NONE)
+		return S2S_DROP_DUMMY;
+	if (*nexthdr != IPPROTO_IPIP && *nexthdr != IPPROTO_IPV6)
+		return S2S_DROP_BAD_TRAILER;
+	return 0;
+}
+
+static void s2s_input_finish(struct s2s_crypt *c, int err)
+{
+	struct s2s_tunnel *t = netdev_priv(c->dev);
+	struct sk_buff *skb = c->skb;
+	struct s2s_sa *sa = c->sa;
+	unsigned int hlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
+	unsigned int elen = skb->len - hlen - sa->icvlen, padlen, len;
+	int reason;
+	u8 nexthdr;
+
+	if (unlikely(err)) {
+		reason = err == -EBADMSG ? S2S_DROP_AUTH : S2S_DROP_CRYPTO;
+		goto drop;
+	}
+	/* authenticated: now the window may move */
+	if (!s2s_replay_advance(&sa->replay, c->seq)) {
+		reason = S2S_DROP_REPLAY;
+		goto drop;
+	}
+	reason = s2s_check_trailer(c, elen, &nexthdr, &padlen);
+	if (reason)
+		goto drop;
+
+	if (pskb_trim(skb, skb->len - sa->icvlen - padlen - 2)) {
+		reason = S2S_DROP_NO_MEM;
+		goto drop;
+	}
+	if (!pskb_pull(skb, hlen)) {
+		reason = S2S_DROP_MALFORMED;
+		goto drop;
+	}
+	skb_reset_network_header(skb);
+	if (nexthdr == IPPROTO_IPIP) {
+		skb->protocol = htons(ETH_P_IP);
+		if (!pskb_may_pull(skb, sizeof(struct iphdr)) ||
+		    ip_hdr(skb)->version != 4) {
+			reason = S2S_DROP_BAD_TRAILER;
+			goto drop;
+		}
+	} else {
+		skb->protocol = htons(ETH_P_IPV6);
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		    ipv6_hdr(skb)->version != 6) {
+			reason = S2S_DROP_BAD_TRAILER;
+			goto drop;
+		}
+	}
+	if (INET_ECN_decapsulate(skb, c->outer_tos,
+				 skb->protocol == htons(ETH_P_IP) ?
+				 ip_hdr(skb)->tos :
+				 ipv6_get_dsfield(ipv6_hdr(skb))) > 1) {
+		reason = S2S_DROP_ECN;
+		goto drop;
+	}
+	len = skb->len;
+	if (!s2s_sa_account(sa, len)) {
+		reason = S2S_DROP_SA_EXPIRED;
+		goto drop;
+	}
+
+	skb_scrub_packet(skb, false);
+	skb->dev = t->dev;
+	skb->pkt_type = PACKET_HOST;
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_reset_transport_header(skb);
+	if (t->cfg.mark_mask)
+		skb->mark = (skb->mark & ~t->cfg.mark_mask) |
+			    (t->cfg.mark & t->cfg.mark_mask);
+	s2s_stats_rx(&t->stats, len);
+	s2s_stats_rx(&sa->stats, len);
+	gro_cells_receive(&t->gro_cells, skb);
+	s2s_crypt_free(c);
+	return;
+
+drop:
+	s2s_drop(t, sa, skb, reason);
+	s2s_crypt_free(c);
+}
+
+static bool s2s_outer_matches(const struct s2s_tunnel *t, u16 family,
+			      const union s2s_addr *saddr,
+			      const union s2s_addr *daddr)
+{
+	if (t->cfg.family != family)
+		return false;
+	if (family == AF_INET)
+		return saddr->ip4 == t->cfg.remote.ip4 &&
+		       daddr->ip4 == t->cfg.local.ip4;
+	return ipv6_addr_equal(&saddr->ip6, &t->cfg.remote.ip6) &&
+	       ipv6_addr_equal(&daddr->ip6, &t->cfg.local.ip6);
+}
+
+/* An SPI that is not ours: count it when it came over one of our tunnels. */
+static int s2s_rcv_unknown(struct sk_buff *skb, u16 family, __be32 spi,
+			   const union s2s_addr *saddr,
+			   const union s2s_addr *daddr)
+{
+	struct net *net = dev_net(skb->dev);
+	struct s2s_tunnel *t;
+	struct xfrm_state *x;
+
+	t = s2s_tunnel_lookup_outer(net, family, saddr, daddr);
+	if (!t)
+		return -EINVAL;
+	x = xfrm_state_lookup(net, skb->mark, (const xfrm_address_t *)daddr,
+			      spi, IPPROTO_ESP, family);
+	if (x) {
+		/* the kernel's own xfrm owns it */
+		xfrm_state_put(x);
+		return -EINVAL;
+	}
+	s2s_drop(t, NULL, skb, S2S_DROP_NO_SA);
+	return 0;
+}
+
+static int s2s_esp_rcv(struct sk_buff *skb, u16 family)
+{
+	struct s2s_net *sn = s2s_net(dev_net(skb->dev));
+	union s2s_addr saddr = {}, daddr = {};
+	unsigned int elen, aadlen;
+	struct sk_buff *trailer;
+	struct ip_esp_hdr *esph;
+	struct scatterlist *sg;
+	struct s2s_tunnel *t;
+	struct s2s_crypt *c;
+	struct s2s_sa *sa;
+	int nfrags, reason, err;
+	u8 dsfield;
+	u64 seq;
+
+	if (!pskb_may_pull(skb, sizeof(*esph)))
+		return -EINVAL;
+	esph = (struct ip_esp_hdr *)skb->data;
+	if (family == AF_INET) {
+		saddr.ip4 = ip_hdr(skb)->saddr;
+		daddr.ip4 = ip_hdr(skb)->daddr;
+		dsfield = ip_hdr(skb)->tos;
+	} else {
+		saddr.ip6 = ipv6_hdr(skb)->saddr;
+		daddr.ip6 = ipv6_hdr(skb)->daddr;
+		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
+	}
+
+	sa = s2s_sa_lookup_in(sn, esph->spi);
+	if (!sa || !s2s_sa_get(sa))
+		return s2s_rcv_unknown(skb, family, esph->spi, &saddr, &daddr);
+	t = sa->tunnel;
+
+	if (!s2s_outer_matches(t, family, &saddr, &daddr)) {
+		reason = S2S_DROP_OUTER_MISMATCH;
+		goto drop;
+	}
+	if (unlikely(!(t->dev->flags & IFF_UP))) {
+		reason = S2S_DROP_DOWN;
+		goto drop;
+	}
+	if (s2s_sa_state(sa) == S2S_SA_STATE_DEAD) {
+		reason = S2S_DROP_SA_EXPIRED;
+		goto drop;
+	}
+	if (skb->len < sizeof(*esph) + sa->ivlen + sa->icvlen + 2) {
+		reason = S2S_DROP_MALFORMED;
+		goto drop;
+	}
+	elen = skb->len - sizeof(*esph) - sa->ivlen - sa->icvlen;
+	if (elen % sa->blocksize) {
+		reason = S2S_DROP_MALFORMED;
+		goto drop;
+	}
+	seq = s2s_replay_seq(&sa->replay, ntohl(esph->seq_no), sa->esn);
+	if (!s2s_replay_precheck(&sa->replay, seq)) {
+		reason = S2S_DROP_REPLAY;
+		goto drop;
+	}
+
+	nfrags = skb_cow_data(skb, 0, &trailer);
+	if (nfrags < 0) {
+		reason = S2S_DROP_NO_MEM;
+		goto drop;
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+
+	c = s2s_crypt_alloc(sa, nfrags + 1, &sg);
+	if (!c) {
+		reason = S2S_DROP_NO_MEM;
+		goto drop;
+	}
+	aadlen = s2s_put_aad(sa, c->aad_iv, seq);
+	if (skb_copy_bits(skb, sizeof(*esph), c->iv, sa->ivlen)) {
+		kfree(c);
+		reason = S2S_DROP_MALFORMED;
+		goto drop;
+	}
+	memcpy(c->aad_iv + aadlen, c->iv, sa->ivlen);
+	sg_init_table(sg, nfrags + 1);
+	sg_set_buf(sg, c->aad_iv, aadlen + sa->ivlen);
+	err = skb_to_sgvec(skb, sg + 1, sizeof(*esph) + sa->ivlen,
+			   elen + sa->icvlen);
+	if (unlikely(err < 0)) {
+		kfree(c);
+		reason = S2S_DROP_MALFORMED;
+		goto drop;
+	}
+
+	c->skb = skb;
+	c->sa = sa;		/* the reference taken above */
+	c->dev = t->dev;
+	c->dst = NULL;
+	c->seq = seq;
+	c->family = family;
+	c->outer_tos = dsfield;
+	dev_hold(c->dev);
+
+	aead_request_set_callback(&c->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
+				  s2s_input_done, c);
+	aead_request_set_crypt(&c->req, sg, sg, elen + sa->icvlen, c->iv);
+	aead_request_set_ad(&c->req, aadlen + sa->ivlen);
+	err = crypto_aead_decrypt(&c->req);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return 0;
+	s2s_input_finish(c, err);
+	return 0;
+
+drop:
+	s2s_drop(t, sa, skb, reason);
+	s2s_sa_put(sa);
+	return 0;
+}
+
+/* ICMP errors about packets we sent: learn the path MTU. */
+static bool s2s_err_ours(struct net *net, u16 family, __be32 spi,
+			 const union s2s_addr *saddr,
+			 const union s2s_addr *daddr)
+{
+	struct s2s_tunnel *t;
+	struct s2s_sa *sa;
+
+	/* our outbound packet: its source is our local, its dest the remote */
+	t = s2s_tunnel_lookup_outer(net, family, daddr, saddr);
+	if (!t)
+		return false;
+	sa = rcu_dereference(t->tx_sa);
+	return sa && sa->spi == spi;
+}
+
+static int s2s_esp4_rcv(struct sk_buff *skb)
+{
+	return s2s_esp_rcv(skb, AF_INET);
+}
+
+static int s2s_esp4_err(struct sk_buff *skb, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	struct net *net = dev_net(skb->dev);
+	union s2s_addr saddr = {}, daddr = {};
+	struct ip_esp_hdr *esph;
+
+	if (!pskb_may_pull(skb, (iph->ihl << 2) + sizeof(*esph)))
+		return 1;
+	iph = (const struct iphdr *)skb->data;
+	esph = (struct ip_esp_hdr *)(skb->data + (iph->ihl << 2));
+	saddr.ip4 = iph->saddr;
+	daddr.ip4 = iph->daddr;
+	if (!s2s_err_ours(net, AF_INET, esph->spi, &saddr, &daddr))
+		return 1;
+	switch (icmp_hdr(skb)->type) {
+	case ICMP_DEST_UNREACH:
+		if (icmp_hdr(skb)->code != ICMP_FRAG_NEEDED)
+			return 0;
+		ipv4_update_pmtu(skb, net, info, 0, IPPROTO_ESP);
+		break;
+	case ICMP_REDIRECT:
+		ipv4_redirect(skb, net, 0, IPPROTO_ESP);
+		break;
+	}
+	return 0;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static int s2s_esp6_rcv(struct sk_buff *skb)
+{
+	return s2s_esp_rcv(skb, AF_INET6);
+}
+
+static int s2s_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
+			u8 type, u8 code, int offset, __be32 info)
+{
+	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
+	struct net *net = dev_net(skb->dev);
+	union s2s_addr saddr = {}, daddr = {};
+	struct ip_esp_hdr *esph;
+
+	if (!pskb_may_pull(skb, offset + sizeof(*esph)))
+		return 1;
+	ip6h = (const struct ipv6hdr *)skb->data;
+	esph = (struct ip_esp_hdr *)(skb->data + offset);
+	saddr.ip6 = ip6h->saddr;
+	daddr.ip6 = ip6h->daddr;
+	if (!s2s_err_ours(net, AF_INET6, esph->spi, &saddr, &daddr))
+		return 1;
+	if (type == ICMPV6_PKT_TOOBIG)
+		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
+	else if (type == NDISC_REDIRECT)
+		ip6_redirect(skb, net, skb->dev->ifindex, 0,
+			     sock_net_uid(net, NULL));
+	return 0;
+}
+#endif
+
+/* s2svpn never hands packets to xfrm_input(): these pass everything on. */
+static int s2s_input_handler(struct sk_buff *skb, int nexthdr, __be32 spi,
+			     int encap_type)
+{
+	return -EINVAL;
+}
+
+static int s2s_cb_handler(struct sk_buff *skb, int err)
+{
+	/* positive: let the rest of the chain (xfrmi, vti) see the packet */
+	return 1;
+}
+
+static struct xfrm4_protocol s2s_esp4_protocol __read_mostly = {
+	.handler = s2s_esp4_rcv,
+	.input_handler = s2s_input_handler,
+	.cb_handler = s2s_cb_handler,
+	.err_handler = s2s_esp4_err,
+	.priority = S2S_XFRM_PRIORITY,
+};
+
+#if IS_ENABLED(CONFIG_IPV6)
+static struct xfrm6_protocol s2s_esp6_protocol __read_mostly = {
+	.handler = s2s_esp6_rcv,
+	.input_handler = s2s_input_handler,
+	.cb_handler = s2s_cb_handler,
+	.err_handler = s2s_esp6_err,
+	.priority = S2S_XFRM_PRIORITY,
+};
+#endif
+
+/**
+ * s2s_esp_init() - join the kernel's ESP receive chains
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2s_esp_init(void)
+{
+	int err;
+
+	err = xfrm4_protocol_register(&s2s_esp4_protocol, IPPROTO_ESP);
+	if (err) {
+		pr_err("cannot register the IPv4 ESP handler: %d\n", err);
+		return err;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	err = xfrm6_protocol_register(&s2s_esp6_protocol, IPPROTO_ESP);
+	if (err) {
+		pr_err("cannot register the IPv6 ESP handler: %d\n", err);
+		xfrm4_protocol_deregister(&s2s_esp4_protocol, IPPROTO_ESP);
+		return err;
+	}
+#endif
+	return 0;
+}
+
+/**
+ * s2s_esp_exit() - leave the kernel's ESP receive chains
+ */
+void s2s_esp_exit(void)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	xfrm6_protocol_deregister(&s2s_esp6_protocol, IPPROTO_ESP);
+#endif
+	xfrm4_protocol_deregister(&s2s_esp4_protocol, IPPROTO_ESP);
+}

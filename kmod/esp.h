@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * RFC 4303 ESP in tunnel mode over the kernel crypto API.
+ */
+#ifndef _S2S_ESP_H
+#define _S2S_ESP_H
+
+#include <linux/netdevice.h>
+
+int s2s_esp_init(void);
+void s2s_esp_exit(void);
+netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev);
+
+#endif /* _S2S_ESP_H */

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per network namespace state: the tunnel list, the inbound SPI hash, the
+ * segment marks and the SA lifetime work of each namespace.
+ *
+ * Tunnel devices are netns-local, so a namespace that goes away takes its
+ * tunnels with it.  The core would unregister them as well (they have
+ * rtnl_link_ops), but deleting them here first guarantees that every SA is
+ * gone before the lifetime work is cancelled and the state is freed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include "device.h"
+#include "netns.h"
+#include "sa.h"
+#include "segment.h"
+
+unsigned int s2s_net_id __read_mostly;
+
+static int __net_init s2s_net_init(struct net *net)
+{
+	struct s2s_net *sn = s2s_net(net);
+
+	sn->net = net;
+	INIT_LIST_HEAD(&sn->tunnels);
+	INIT_LIST_HEAD(&sn->segments);
+	hash_init(sn->sa_in);
+	INIT_DELAYED_WORK(&sn->expire_work, s2s_sa_expire_work);
+	return 0;
+}
+
+/*
+ * exit_batch with rtnl_lock() rather than exit_batch_rtnl: the former
+ * exists on every kernel s2svpn supports, the latter only on some.
+ */
+static void __net_exit s2s_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct s2s_tunnel *t;
+	struct net *net;
+	LIST_HEAD(kill);
+
+	rtnl_lock();
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		struct s2s_net *sn = s2s_net(net);
+
+		list_for_each_entry(t, &sn->tunnels, net_node)
+			unregister_netdevice_queue(t->dev, &kill);
+		s2s_segment_flush(sn);
+	}
+	/* ndo_uninit flushes the SAs and unlinks each tunnel */
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
+
+	/* no SA is left to re-arm the work once the tunnels are gone */
+	list_for_each_entry(net, net_exit_list, exit_list)
+		cancel_delayed_work_sync(&s2s_net(net)->expire_work);
+}
+
+static struct pernet_operations s2s_net_ops = {
+	.init = s2s_net_init,
+	.exit_batch = s2s_net_exit_batch,
+	.id = &s2s_net_id,
+	.size = sizeof(struct s2s_net),
+};
+
+/**
+ * s2s_netns_init() - register the per-namespace state
+ *
+ * Registered as a pernet device, so that a dying namespace's tunnels are
+ * removed together with its other network devices.
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2s_netns_init(void)
+{
+	return register_pernet_device(&s2s_net_ops);
+}
+
+/**
+ * s2s_netns_exit() - unregister the per-namespace state
+ *
+ * Runs the exit method for every namespace that still exists.
+ */
+void s2s_netns_exit(void)
+{
+	unregister_pernet_device(&s2s_net_ops);
+}

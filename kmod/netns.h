@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Per network namespace state.
+ */
+#ifndef _S2S_NETNS_H
+#define _S2S_NETNS_H
+
+#include <linux/hashtable.h>
+#include <linux/list.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#define S2S_SA_HASH_BITS 8
+
+/**
+ * struct s2s_net - everything s2svpn keeps per network namespace
+ * @net: the namespace
+ * @tunnels: all s2svpn tunnels of this namespace; written under RTNL,
+ *	read under RCU by the receive path
+ * @segments: named segment marks (struct s2s_segment), under RTNL
+ * @sa_in: inbound SAs hashed by SPI; written under RTNL, read under RCU
+ * @expire_work: SA lifetime housekeeping (events, hard-expiry removal)
+ */
+struct s2s_net {
+	struct net *net;
+	struct list_head tunnels;
+	struct list_head segments;
+	DECLARE_HASHTABLE(sa_in, S2S_SA_HASH_BITS);
+	struct delayed_work expire_work;
+};
+
+extern unsigned int s2s_net_id;
+
+static inline struct s2s_net *s2s_net(const struct net *net)
+{
+	return net_generic(net, s2s_net_id);
+}
+
+int s2s_netns_init(void);
+void s2s_netns_exit(void);
+
+#endif /* _S2S_NETNS_H */

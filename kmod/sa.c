@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Security associations: building the AEAD transform from ip-xfrm style
+ * keys, the SPI hash for the receive path, lifetimes and expiry events.
+ *
+ * Configuration runs under RTNL; the data path finds SAs under RCU and
+ * holds a reference for as long as a crypto request is in flight.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <crypto/authenc.h>
+#include <net/netlink.h>
+#include "device.h"
+#include "netlink.h"
+#include "netns.h"
+#include "sa.h"
+
+/* RFC 4303: SPIs 1..255 are reserved by IANA, 0 for local use. */
+#define S2S_SPI_MIN 256
+/* Inbound SAs per tunnel: make-before-break rekeys overlap a few. */
+#define S2S_MAX_IN_SA 8
+
+static struct workqueue_struct *s2s_sa_wq;
+
+struct s2s_auth_alg {
+	const char *name;
+	unsigned int trunc_bits;	/* RFC 2404 / RFC 4868 */
+	unsigned int digest_bits;
+};
+
+static const struct s2s_auth_alg s2s_auth_algs[] = {
+	{ "hmac(sha1)", 96, 160 },
+	{ "hmac(sha256)", 128, 256 },
+	{ "hmac(sha384)", 192, 384 },
+	{ "hmac(sha512)", 256, 512 },
+};
+
+static const struct s2s_auth_alg *s2s_auth_alg_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(s2s_auth_algs); i++)
+		if (!strcmp(s2s_auth_algs[i].name, name))
+			return &s2s_auth_algs[i];
+	return NULL;
+}
+
+static void s2s_sa_free_work(struct work_struct *work)
+{
+	struct s2s_sa *sa = container_of(work, struct s2s_sa, free_work);
+
+	/* crypto_free_aead() zeroes the transform's key schedule */
+	crypto_free_aead(sa->tfm);
+	s2s_replay_free(&sa->replay);
+	s2s_stats_free(&sa->stats);
+	kfree_sensitive(sa);
+}
+
+static void s2s_sa_free_rcu(struct rcu_head *rcu)
+{
+	struct s2s_sa *sa = container_of(rcu, struct s2s_sa, rcu);
+
+	queue_work(s2s_sa_wq, &sa->free_work);
+}
+
+/**
+ * s2s_sa_put() - drop a reference to an SA
+ * @sa: the SA
+ *
+ * The last reference frees the SA after an RCU grace period; the crypto
+ * transform is released from process context.
+ */
+void s2s_sa_put(struct s2s_sa *sa)
+{
+	if (refcount_dec_and_test(&sa->refcnt))
+		call_rcu(&sa->rcu, s2s_sa_free_rcu);
+}
+
+static int s2s_sa_setup_aead(struct s2s_sa *sa, const struct s2s_sa_config *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	unsigned int keylen = cfg->aead_keylen;
+	int err;
+
+	if (strcmp(cfg->aead_alg, "rfc4106(gcm(aes))")) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "unsupported AEAD algorithm (supported: rfc4106(gcm(aes)))");
+		return -EOPNOTSUPP;
+	}
+	if (keylen != 20 && keylen != 28 && keylen != 36) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "rfc4106(gcm(aes)) key must be 20, 28 or 36 bytes (AES key + 4-byte salt)");
+		return -EINVAL;
+	}
+	if (cfg->icv_bits != 64 && cfg->icv_bits != 96 && cfg->icv_bits != 128) {
+		NL_SET_ERR_MSG_MOD(extack, "AES-GCM ICV must be 64, 96 or 128 bits");
+		return -EINVAL;
+	}
+
+	sa->tfm = crypto_alloc_aead(cfg->aead_alg, 0, 0);
+	if (IS_ERR(sa->tfm)) {
+		err = PTR_ERR(sa->tfm);
+		sa->tfm = NULL;
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the AEAD transform");
+		return err;
+	}
+	err = crypto_aead_setkey(sa->tfm, cfg->aead_key, keylen);
+	if (!err)
+		err = crypto_aead_setauthsize(sa->tfm, cfg->icv_bits / 8);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "the crypto API refused the AEAD key or ICV length");
+		return err;
+	}
+	strscpy(sa->aead_alg, cfg->aead_alg, sizeof(sa->aead_alg));
+	sa->blocksize = 4;
+	return 0;
+}
+
+static int s2s_sa_setup_authenc(struct s2s_sa *sa,
+				const struct s2s_sa_config *cfg,
+				struct netlink_ext_ack *extack)
+{
+	const struct s2s_auth_alg *auth = s2s_auth_alg_find(cfg->auth_alg);
+	char name[CRYPTO_MAX_ALG_NAME];
+	unsigned int trunc, bloblen;
+	struct crypto_authenc_key_param *param;
+	struct rtattr *rta;
+	u8 *blob;
+	int err;
+
+	if (strcmp(cfg->enc_alg, "cbc(aes)")) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "unsupported cipher (supported: cbc(aes), or aead rfc4106(gcm(aes)))");
+		return -EOPNOTSUPP;
+	}
+	if (!auth) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "unsupported integrity algorithm (supported: hmac(sha1), hmac(sha256), hmac(sha384), hmac(sha512))");
+		return -EOPNOTSUPP;
+	}
+	if (cfg->enc_keylen != 16 && cfg->enc_keylen != 24 && cfg->enc_keylen != 32) {
+		NL_SET_ERR_MSG_MOD(extack, "cbc(aes) key must be 16, 24 or 32 bytes");
+		return -EINVAL;
+	}
+	if (!cfg->auth_keylen) {
+		NL_SET_ERR_MSG_MOD(extack, "integrity key missing");
+		return -EINVAL;
+	}
+	trunc = cfg->auth_trunc_bits ? cfg->auth_trunc_bits : auth->trunc_bits;
+	if (trunc < 96 || trunc > auth->digest_bits || trunc % 32) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "ICV truncation must be a multiple of 32 bits between 96 and the digest size");
+		return -EINVAL;
+	}
+
+	snprintf(name, sizeof(name), "%s(%s,%s)",
+		 cfg->esn ? "authencesn" : "authenc", cfg->auth_alg, cfg->enc_alg);
+	sa->tfm = crypto_alloc_aead(name, 0, 0);
+	if (IS_ERR(sa->tfm)) {
+		err = PTR_ERR(sa->tfm);
+		sa->tfm = NULL;
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the authenc transform");
+		return err;
+	}
+
+	/* The authenc key blob: parameter rtattr, HMAC key, cipher key. */
+	bloblen = RTA_SPACE(sizeof(*param)) + cfg->auth_keylen + cfg->enc_keylen;
+	blob = kmalloc(bloblen, GFP_KERNEL);
+	if (!blob)
+		return -ENOMEM;
+	rta = (struct rtattr *)blob;
+	rta->rta_type = CRYPTO_AUTHENC_KEYA_PARAM;
+	rta->rta_len = RTA_LENGTH(sizeof(*param));
+	param = RTA_DATA(rta);
+	param->enckeylen = cpu_to_be32(cfg->enc_keylen);
+	memcpy(blob + RTA_SPACE(sizeof(*param)), cfg->auth_key, cfg->auth_keylen);
+	memcpy(blob + RTA_SPACE(sizeof(*param)) + cfg->auth_keylen,
+	       cfg->enc_key, cfg->enc_keylen);
+	err = crypto_aead_setkey(sa->tfm, blob, bloblen);
+	kfree_sensitive(blob);
+	if (!err)
+		err = crypto_aead_setauthsize(sa->tfm, trunc / 8);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "the crypto API refused the keys or ICV length");
+		return err;
+	}
+	strscpy(sa->enc_alg, cfg->enc_alg, sizeof(sa->enc_alg));
+	strscpy(sa->auth_alg, cfg->auth_alg, sizeof(sa->auth_alg));
+	sa->blocksize = crypto_aead_blocksize(sa->tfm);
+	return 0;
+}
+
+static struct s2s_sa *s2s_sa_find(struct s2s_tunnel *t, u8 dir, __be32 spi)
+{
+	struct s2s_sa *sa;
+
+	list_for_each_entry(sa, &t->sa_list, tunnel_node)
+		if (sa->dir == dir && sa->spi == spi)
+			return sa;
+	return NULL;
+}
+
+static bool s2s_sa_has_time_limit(const struct s2s_sa *sa)
+{
+	return sa->cfg_limits.soft_seconds || sa->cfg_limits.hard_seconds;
+}
+
+static void s2s_sa_kick(struct s2s_net *sn, unsigned long delay)
+{
+	mod_delayed_work(system_wq, &sn->expire_work, delay);
+}
+
+/* Unlinks @sa from its tunnel and the SPI hash and drops that reference. */
+static void s2s_sa_unlink(struct s2s_sa *sa)
+{
+	struct s2s_tunnel *t = sa->tunnel;
+
+	ASSERT_RTNL();
+	list_del(&sa->tunnel_node);
+	if (sa->dir == S2S_DIR_IN) {
+		hash_del_rcu(&sa->spi_node);
+		t->n_in_sa--;
+	} else if (rcu_access_pointer(t->tx_sa) == sa) {
+		RCU_INIT_POINTER(t->tx_sa, NULL);
+	}
+	s2s_sa_put(sa);
+}
+
+static int s2s_sa_check_config(struct s2s_tunnel *t,
+			       const struct s2s_sa_config *cfg,
+			       struct netlink_ext_ack *extack)
+{
+	struct s2s_net *sn = s2s_net(t->net);
+
+	if (cfg->dir != S2S_DIR_IN && cfg->dir != S2S_DIR_OUT) {
+		NL_SET_ERR_MSG_MOD(extack, "SA direction must be in or out");
+		return -EINVAL;
+	}
+	if (cfg->spi < S2S_SPI_MIN) {
+		NL_SET_ERR_MSG_MOD(extack, "SPIs 0-255 are reserved (RFC 4303)");
+		return -EINVAL;
+	}
+	if (cfg->replay_window &&
+	    (cfg->replay_window < S2S_REPLAY_MIN ||
+	     cfg->replay_window > S2S_REPLAY_MAX)) {
+		NL_SET_ERR_MSG_MOD(extack, "replay window must be 0 (off) or 32..4096");
+		return -EINVAL;
+	}
+	if ((cfg->soft_bytes && cfg->hard_bytes && cfg->soft_bytes > cfg->hard_bytes) ||
+	    (cfg->soft_packets && cfg->hard_packets &&
+	     cfg->soft_packets > cfg->hard_packets) ||
+	    (cfg->soft_seconds && cfg->hard_seconds &&
+	     cfg->soft_seconds > cfg->hard_seconds)) {
+		NL_SET_ERR_MSG_MOD(extack, "a soft lifetime limit exceeds its hard limit");
+		return -EINVAL;
+	}
+	if (!cfg->aead_alg[0] == !cfg->enc_alg[0]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "give either an AEAD algorithm or a cipher with an integrity algorithm");
+		return -EINVAL;
+	}
+	if (s2s_sa_find(t, cfg->dir, htonl(cfg->spi))) {
+		NL_SET_ERR_MSG_MOD(extack, "the tunnel already has an SA with this SPI and direction");
+		return -EEXIST;
+	}
+	if (cfg->dir == S2S_DIR_IN) {
+		bool taken;
+
+		rcu_read_lock();
+		taken = s2s_sa_lookup_in(sn, htonl(cfg->spi));
+		rcu_read_unlock();
+		if (taken) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "SPI already used by an inbound SA in this namespace");
+			return -EEXIST;
+		}
+		if (t->n_in_sa >= S2S_MAX_IN_SA) {
+			NL_SET_ERR_MSG_MOD(extack, "the tunnel already has 8 inbound SAs");
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+/**
+ * s2s_sa_add() - add an SA to a tunnel
+ * @t: the tunnel
+ * @cfg: the SA's parameters, keys included
+ * @extack: receives the reason of a refusal
+ *
+ * An inbound SA joins the tunnel's set of inbound SAs; an outbound SA
+ * replaces the tunnel's active outbound SA atomically (make-before-break).
+ * Called under RTNL.
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2s_sa_add(struct s2s_tunnel *t, const struct s2s_sa_config *cfg,
+	       struct netlink_ext_ack *extack)
+{
+	struct s2s_net *sn = s2s_net(t->net);
+	struct s2s_sa *sa, *old;
+	int err;
+
+	ASSERT_RTNL();
+	err = s2s_sa_check_config(t, cfg, extack);
+	if (err)
+		return err;
+
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	if (!sa)
+		return -ENOMEM;
+	INIT_WORK(&sa->free_work, s2s_sa_free_work);
+	refcount_set(&sa->refcnt, 1);
+	sa->tunnel = t;
+	sa->spi = htonl(cfg->spi);
+	sa->dir = cfg->dir;
+	sa->esn = cfg->esn;
+	sa->replay_window = cfg->dir == S2S_DIR_IN ? cfg->replay_window : 0;
+	sa->add_time = ktime_get_seconds();
+	sa->cfg_limits.soft_bytes = cfg->soft_bytes;
+	sa->cfg_limits.hard_bytes = cfg->hard_bytes;
+	sa->cfg_limits.soft_packets = cfg->soft_packets;
+	sa->cfg_limits.hard_packets = cfg->hard_packets;
+	sa->cfg_limits.soft_seconds = cfg->soft_seconds;
+	sa->cfg_limits.hard_seconds = cfg->hard_seconds;
+
+	if (cfg->aead_alg[0])
+		err = s2s_sa_setup_aead(sa, cfg, extack);
+	else
+		err = s2s_sa_setup_authenc(sa, cfg, extack);
+	if (err)
+		goto err_free;
+	sa->ivlen = crypto_aead_ivsize(sa->tfm);
+	sa->icvlen = crypto_aead_authsize(sa->tfm);
+	if (sa->blocksize < 4)
+		sa->blocksize = 4;
+
+	err = s2s_replay_init(&sa->replay, sa->replay_window, GFP_KERNEL);
+	if (err)
+		goto err_free;
+	err = s2s_stats_init(&sa->stats, GFP_KERNEL);
+	if (err)
+		goto err_free;
+
+	list_add_tail(&sa->tunnel_node, &t->sa_list);
+	if (sa->dir == S2S_DIR_IN) {
+		hash_add_rcu(sn->sa_in, &sa->spi_node, (__force u32)sa->spi);
+		t->n_in_sa++;
+	} else {
+		old = rtnl_dereference(t->tx_sa);
+		rcu_assign_pointer(t->tx_sa, sa);
+		if (old)
+			s2s_sa_unlink(old);
+		s2s_tunnel_update_mtu(t);
+	}
+	if (s2s_sa_has_time_limit(sa))
+		s2s_sa_kick(sn, HZ);
+	return 0;
+
+err_free:
+	if (sa->tfm)
+		crypto_free_aead(sa->tfm);
+	s2s_replay_free(&sa->replay);
+	s2s_stats_free(&sa->stats);
+	kfree_sensitive(sa);
+	return err;
+}
+
+/**
+ * s2s_sa_del() - remove an SA from a tunnel
+ * @t: the tunnel
+ * @dir: enum s2s_dir
+ * @spi: the SPI, host order
+ * @extack: receives the reason of a refusal
+ *
+ * Called under RTNL.  Packets in flight finish with their reference.
+ *
+ * Return: 0 or -ENOENT.
+ */
+int s2s_sa_del(struct s2s_tunnel *t, u8 dir, u32 spi,
+	       struct netlink_ext_ack *extack)
+{
+	struct s2s_sa *sa;
+
+	ASSERT_RTNL();
+	sa = s2s_sa_find(t, dir, htonl(spi));
+	if (!sa) {
+		NL_SET_ERR_MSG_MOD(extack, "no SA with this SPI and direction on the tunnel");
+		return -ENOENT;
+	}
+	s2s_sa_unlink(sa);
+	if (dir == S2S_DIR_OUT)
+		s2s_tunnel_update_mtu(t);
+	return 0;
+}
+
+/**
+ * s2s_sa_flush() - remove every SA of a tunnel
+ * @t: the tunnel
+ *
+ * Called under RTNL when the tunnel goes away.
+ */
+void s2s_sa_flush(struct s2s_tunnel *t)
+{
+	struct s2s_sa *sa, *tmp;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(sa, tmp, &t->sa_list, tunnel_node)
+		s2s_sa_unlink(sa);
+}
+
+/**
+ * s2s_sa_lookup_in() - find an inbound SA by SPI
+ * @sn: the namespace's state
+ * @spi: the SPI, network order
+ *
+ * Called under RCU (or RTNL); no reference is taken.
+ *
+ * Return: the SA or NULL.
+ */
+struct s2s_sa *s2s_sa_lookup_in(struct s2s_net *sn, __be32 spi)
+{
+	struct s2s_sa *sa;
+
+	hash_for_each_possible_rcu(sn->sa_in, sa, spi_node, (__force u32)spi)
+		if (sa->spi == spi)
+			return sa;
+	return NULL;
+}
+
+/**
+ * s2s_sa_state() - the SA's lifetime state
+ * @sa: the SA
+ *
+ * Return: enum s2s_sa_state.
+ */
+u8 s2s_sa_state(const struct s2s_sa *sa)
+{
+	if (test_bit(S2S_SA_HARD_FIRED, &sa->flags) ||
+	    test_bit(S2S_SA_WRAP_FIRED, &sa->flags))
+		return S2S_SA_STATE_DEAD;
+	if (test_bit(S2S_SA_SOFT_FIRED, &sa->flags))
+		return S2S_SA_STATE_SOFT_EXPIRED;
+	return S2S_SA_STATE_VALID;
+}
+
+static bool s2s_sa_over(u64 limit, u64 value)
+{
+	return limit && value >= limit;
+}
+
+/**
+ * s2s_sa_account() - count a packet against the SA's lifetime
+ * @sa: the SA
+ * @len: the packet's length
+ *
+ * Fires soft and hard expiry when a byte or packet limit is reached; the
+ * events and the removal happen in process context.  Called from the data
+ * path.
+ *
+ * Return: false when the SA is dead and the packet must be dropped.
+ */
+bool s2s_sa_account(struct s2s_sa *sa, unsigned int len)
+{
+	u64 bytes, packets;
+
+	if (unlikely(s2s_sa_state(sa) == S2S_SA_STATE_DEAD))
+		return false;
+	bytes = atomic64_add_return(len, &sa->cur_bytes);
+	packets = atomic64_inc_return(&sa->cur_packets);
+
+	if (unlikely(s2s_sa_over(sa->cfg_limits.hard_bytes, bytes) ||
+		     s2s_sa_over(sa->cfg_limits.hard_packets, packets))) {
+		if (!test_and_set_bit(S2S_SA_HARD_FIRED, &sa->flags)) {
+			sa->hard_limit = s2s_sa_over(sa->cfg_limits.hard_bytes, bytes) ?
+					 S2S_LIMIT_BYTES : S2S_LIMIT_PACKETS;
+			s2s_sa_kick(s2s_net(sa->tunnel->net), 0);
+		}
+		/* the packet that reaches a hard limit exactly is the last */
+		return !(sa->cfg_limits.hard_bytes && bytes > sa->cfg_limits.hard_bytes) &&
+		       !(sa->cfg_limits.hard_packets &&
+			 packets > sa->cfg_limits.hard_packets);
+	}
+	if (unlikely(s2s_sa_over(sa->cfg_limits.soft_bytes, bytes) ||
+		     s2s_sa_over(sa->cfg_limits.soft_packets, packets)) &&
+	    !test_and_set_bit(S2S_SA_SOFT_FIRED, &sa->flags)) {
+		sa->soft_limit = s2s_sa_over(sa->cfg_limits.soft_bytes, bytes) ?
+				 S2S_LIMIT_BYTES : S2S_LIMIT_PACKETS;
+		s2s_sa_kick(s2s_net(sa->tunnel->net), 0);
+	}
+	return true;
+}
+
+/**
+ * s2s_sa_seq_exhausted() - note that the outbound sequence space is used up
+ * @sa: the outbound SA
+ *
+ * The SA stops (it never wraps) and the IKE daemon is told to rekey.
+ */
+void s2s_sa_seq_exhausted(struct s2s_sa *sa)
+{
+	if (!test_and_set_bit(S2S_SA_WRAP_FIRED, &sa->flags))
+		s2s_sa_kick(s2s_net(sa->tunnel->net), 0);
+}
+
+/* Time limits; returns true while the SA still needs the periodic check. */
+static bool s2s_sa_check_time(struct s2s_sa *sa, time64_t now)
+{
+	u64 age = now - sa->add_time;
+
+	if (s2s_sa_over(sa->cfg_limits.hard_seconds, age) &&
+	    !test_and_set_bit(S2S_SA_HARD_FIRED, &sa->flags))
+		sa->hard_limit = S2S_LIMIT_SECONDS;
+	if (s2s_sa_over(sa->cfg_limits.soft_seconds, age) &&
+	    !test_and_set_bit(S2S_SA_SOFT_FIRED, &sa->flags))
+		sa->soft_limit = S2S_LIMIT_SECONDS;
+	return s2s_sa_has_time_limit(sa) &&
+	       !test_bit(S2S_SA_HARD_FIRED, &sa->flags);
+}
+
+/* Sends pending events; returns true when the SA must be removed. */
+static bool s2s_sa_report(struct s2s_sa *sa)
+{
+	if (test_bit(S2S_SA_SOFT_FIRED, &sa->flags) &&
+	    !test_and_set_bit(S2S_SA_SOFT_SENT, &sa->flags))
+		s2s_nl_notify_sa_expire(sa, S2S_EXPIRE_SOFT, sa->soft_limit);
+	if (test_bit(S2S_SA_WRAP_FIRED, &sa->flags) &&
+	    !test_and_set_bit(S2S_SA_WRAP_SENT, &sa->flags))
+		s2s_nl_notify_seq_wrap(sa);
+	if (test_bit(S2S_SA_HARD_FIRED, &sa->flags)) {
+		s2s_nl_notify_sa_expire(sa, S2S_EXPIRE_HARD, sa->hard_limit);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * s2s_sa_expire_work() - lifetime housekeeping of one namespace
+ * @work: s2s_net.expire_work
+ *
+ * Checks time limits, sends soft/hard expiry and sequence-wrap events, and
+ * removes hard-expired SAs.  Reschedules itself every second while an SA
+ * has a time limit.
+ */
+void s2s_sa_expire_work(struct work_struct *work)
+{
+	struct s2s_net *sn = container_of(to_delayed_work(work), struct s2s_net,
+					  expire_work);
+	time64_t now = ktime_get_seconds();
+	struct s2s_sa *sa, *tmp;
+	struct s2s_tunnel *t;
+	bool again = false;
+
+	/* netns teardown cancels this work under RTNL: never block on it */
+	if (!rtnl_trylock()) {
+		s2s_sa_kick(sn, HZ / 50);
+		return;
+	}
+	list_for_each_entry(t, &sn->tunnels, net_node) {
+		bool out_removed = false;
+
+		list_for_each_entry_safe(sa, tmp, &t->sa_list, tunnel_node) {
+			again |= s2s_sa_check_time(sa, now);
+			if (s2s_sa_report(sa)) {
+				out_removed |= sa->dir == S2S_DIR_OUT;
+				s2s_sa_unlink(sa);
+			}
+		}
+		if (out_removed)
+			s2s_tunnel_update_mtu(t);
+	}
+	rtnl_unlock();
+	if (again)
+		s2s_sa_kick(sn, HZ);
+}
+
+/**
+ * s2s_sa_overhead() - worst-case ESP overhead of an SA
+ * @sa: the SA
+ *
+ * Return: bytes ESP adds to an inner packet, outer IP header excluded.
+ */
+unsigned int s2s_sa_overhead(const struct s2s_sa *sa)
+{
+	return sizeof(struct ip_esp_hdr) + sa->ivlen + sa->blocksize - 1 + 2 +
+	       sa->icvlen;
+}
+
+/**
+ * s2s_sa_init() - module-wide SA setup
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int s2s_sa_init(void)
+{
+	s2s_sa_wq = alloc_workqueue("s2svpn_sa", WQ_UNBOUND, 0);
+	return s2s_sa_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * s2s_sa_exit() - module-wide SA teardown
+ *
+ * Waits for SAs still waiting for their grace period and frees them.
+ */
+void s2s_sa_exit(void)
+{
+	rcu_barrier();
+	destroy_workqueue(s2s_sa_wq);
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Security associations: crypto state, lifetimes, lookup by SPI.
+ */
+#ifndef _S2S_SA_H
+#define _S2S_SA_H
+
+#include <linux/refcount.h>
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
+#include <crypto/aead.h>
+#include "replay.h"
+#include "stats.h"
+
+struct s2s_tunnel;
+struct s2s_net;
+
+#define S2S_ALG_NAME_MAX 64
+#define S2S_KEY_MAX 128
+
+/**
+ * struct s2s_sa_config - SA parameters, as netlink supplies them
+ *
+ * Either @aead_alg (with @aead_key, the key followed by the 4-byte salt,
+ * and @icv_bits) or @enc_alg + @auth_alg (with their keys and
+ * @auth_trunc_bits, 0 meaning the RFC 2404/4868 length) is set.
+ * Lifetime limits of 0 mean "no limit".
+ */
+struct s2s_sa_config {
+	u8 dir;
+	u32 spi;
+	char aead_alg[S2S_ALG_NAME_MAX];
+	u8 aead_key[S2S_KEY_MAX];
+	u32 aead_keylen;
+	u32 icv_bits;
+	char enc_alg[S2S_ALG_NAME_MAX];
+	u8 enc_key[S2S_KEY_MAX];
+	u32 enc_keylen;
+	char auth_alg[S2S_ALG_NAME_MAX];
+	u8 auth_key[S2S_KEY_MAX];
+	u32 auth_keylen;
+	u32 auth_trunc_bits;
+	u32 replay_window;
+	bool esn;
+	u64 soft_bytes;
+	u64 hard_bytes;
+	u64 soft_packets;
+	u64 hard_packets;
+	u64 soft_seconds;
+	u64 hard_seconds;
+};
+
+/* s2s_sa.flags bits */
+enum {
+	S2S_SA_SOFT_FIRED,	/* soft expiry reached; event pending or sent */
+	S2S_SA_SOFT_SENT,
+	S2S_SA_HARD_FIRED,	/* hard expiry reached; removal pending */
+	S2S_SA_WRAP_FIRED,	/* outbound sequence space exhausted */
+	S2S_SA_WRAP_SENT,
+};
+
+/**
+ * struct s2s_sa - one security association
+ * @spi_node: entry in s2s_net.sa_in (inbound SAs only; RCU)
+ * @tunnel_node: entry in s2s_tunnel.sa_list (RTNL)
+ * @tunnel: owning tunnel; the SA never outlives the device's registration
+ * @rcu: deferred free
+ * @free_work: frees the crypto transform in process context
+ * @refcnt: references from the tunnel and from in-flight crypto requests
+ * @spi: SPI in network order
+ * @dir: enum s2s_dir
+ * @esn: 64-bit extended sequence numbers
+ * @tfm: AEAD transform (rfc4106(gcm(aes)) or authenc[esn](hmac(..),cbc(aes)))
+ * @ivlen: IV length on the wire
+ * @icvlen: ICV length on the wire
+ * @blocksize: padding alignment (cipher block size, at least 4)
+ * @seq_out: last outbound sequence number used (outbound SAs)
+ * @replay: anti-replay window (inbound SAs)
+ * @cur_bytes: bytes processed, for lifetime limits
+ * @cur_packets: packets processed, for lifetime limits
+ * @add_time: ktime_get_seconds() when the SA was added
+ * @flags: S2S_SA_* expiry state bits
+ * @soft_limit: which limit fired the soft expiry (enum s2s_expire_limit)
+ * @hard_limit: which limit fired the hard expiry (enum s2s_expire_limit)
+ * @cfg_limits: the configured lifetime limits (copied from the config)
+ * @aead_alg: AEAD algorithm name as configured, or ""
+ * @enc_alg: cipher name as configured (authenc SAs), or ""
+ * @auth_alg: HMAC name as configured (authenc SAs), or ""
+ * @replay_window: configured anti-replay window (inbound)
+ * @stats: per-SA counters
+ */
+struct s2s_sa {
+	struct hlist_node spi_node;
+	struct list_head tunnel_node;
+	struct s2s_tunnel *tunnel;
+	struct rcu_head rcu;
+	struct work_struct free_work;
+	refcount_t refcnt;
+	__be32 spi;
+	u8 dir;
+	bool esn;
+	struct crypto_aead *tfm;
+	unsigned int ivlen;
+	unsigned int icvlen;
+	unsigned int blocksize;
+	atomic64_t seq_out;
+	struct s2s_replay replay;
+	atomic64_t cur_bytes;
+	atomic64_t cur_packets;
+	time64_t add_time;
+	unsigned long flags;
+	u8 soft_limit;
+	u8 hard_limit;
+	struct {
+		u64 soft_bytes, hard_bytes;
+		u64 soft_packets, hard_packets;
+		u64 soft_seconds, hard_seconds;
+	} cfg_limits;
+	char aead_alg[S2S_ALG_NAME_MAX];
+	char enc_alg[S2S_ALG_NAME_MAX];
+	char auth_alg[S2S_ALG_NAME_MAX];
+	u32 replay_window;
+	struct s2s_stats stats;
+};
+
+int s2s_sa_init(void);
+void s2s_sa_exit(void);
+
+int s2s_sa_add(struct s2s_tunnel *t, const struct s2s_sa_config *cfg,
+	       struct netlink_ext_ack *extack);
+int s2s_sa_del(struct s2s_tunnel *t, u8 dir, u32 spi,
+	       struct netlink_ext_ack *extack);
+void s2s_sa_flush(struct s2s_tunnel *t);
+struct s2s_sa *s2s_sa_lookup_in(struct s2s_net *sn, __be32 spi);
+void s2s_sa_put(struct s2s_sa *sa);
+u8 s2s_sa_state(const struct s2s_sa *sa);
+bool s2s_sa_account(struct s2s_sa *sa, unsigned int len);
+void s2s_sa_seq_exhausted(struct s2s_sa *sa);
+void s2s_sa_expire_work(struct work_struct *work);
+unsigned int s2s_sa_overhead(const struct s2s_sa *sa);
+
+static inline bool s2s_sa_get(struct s2s_sa *sa)
+{
+	return refcount_inc_not_zero(&sa->refcnt);
+}
+
+#endif /* _S2S_SA_H */

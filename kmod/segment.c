@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Named segment marks: "dev", "test", "prod" ... each a skb mark under a
+ * mask.  Traffic selectors name a segment; decrypted traffic is tagged with
+ * its segment's mark so that policy routing and firewalls on the gateway
+ * keep the segments apart.  The list is per namespace and changes only
+ * under RTNL.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "netns.h"
+#include "segment.h"
+
+static struct s2s_segment *s2s_segment_find_mark(struct s2s_net *sn, u32 mark,
+						 u32 mask)
+{
+	struct s2s_segment *seg;
+
+	list_for_each_entry(seg, &sn->segments, node)
+		if (seg->mark == mark && seg->mask == mask)
+			return seg;
+	return NULL;
+}
+
+/**
+ * s2s_segment_find() - look a segment up by name
+ * @sn: the namespace's state
+ * @name: the segment's name
+ *
+ * Called under RTNL.
+ *
+ * Return: the segment or NULL.
+ */
+struct s2s_segment *s2s_segment_find(struct s2s_net *sn, const char *name)
+{
+	struct s2s_segment *seg;
+
+	ASSERT_RTNL();
+	list_for_each_entry(seg, &sn->segments, node)
+		if (!strcmp(seg->name, name))
+			return seg;
+	return NULL;
+}
+
+/**
+ * s2s_segment_add() - create a named segment mark
+ * @sn: the namespace's state
+ * @name: 1 to S2S_SEGMENT_NAME_MAX - 1 characters
+ * @mark: the mark value; no bit outside @mask
+ * @mask: the bits of skb->mark the segment owns, not 0
+ * @extack: receives the reason of a refusal
+ *
+ * Names and mark/mask pairs are unique within a namespace.  Called under
+ * RTNL.
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2s_segment_add(struct s2s_net *sn, const char *name, u32 mark,
+		    u32 mask, struct netlink_ext_ack *extack)
+{
+	struct s2s_segment *seg;
+	size_t len = strlen(name);
+
+	ASSERT_RTNL();
+	if (!len || len >= S2S_SEGMENT_NAME_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "segment name must be 1 to 31 characters");
+		return -EINVAL;
+	}
+	if (!mask) {
+		NL_SET_ERR_MSG_MOD(extack, "segment mask must not be 0");
+		return -EINVAL;
+	}
+	if (mark & ~mask) {
+		NL_SET_ERR_MSG_MOD(extack, "segment mark has bits outside its mask");
+		return -EINVAL;
+	}
+	if (s2s_segment_find(sn, name)) {
+		NL_SET_ERR_MSG_MOD(extack, "a segment with this name exists");
+		return -EEXIST;
+	}
+	if (s2s_segment_find_mark(sn, mark, mask)) {
+		NL_SET_ERR_MSG_MOD(extack, "a segment with this mark and mask exists");
+		return -EEXIST;
+	}
+
+	seg = kzalloc(sizeof(*seg), GFP_KERNEL);
+	if (!seg)
+		return -ENOMEM;
+	strscpy(seg->name, name, sizeof(seg->name));
+	seg->mark = mark;
+	seg->mask = mask;
+	list_add_tail(&seg->node, &sn->segments);
+	return 0;
+}
+
+/**
+ * s2s_segment_del() - delete a named segment mark
+ * @sn: the namespace's state
+ * @name: the segment's name
+ * @extack: receives the reason of a refusal
+ *
+ * Called under RTNL.
+ *
+ * Return: 0 or -ENOENT.
+ */
+int s2s_segment_del(struct s2s_net *sn, const char *name,
+		    struct netlink_ext_ack *extack)
+{
+	struct s2s_segment *seg = s2s_segment_find(sn, name);
+
+	if (!seg) {
+		NL_SET_ERR_MSG_MOD(extack, "no segment with this name");
+		return -ENOENT;
+	}
+	list_del(&seg->node);
+	kfree(seg);
+	return 0;
+}
+
+/**
+ * s2s_segment_flush() - delete every segment of a namespace
+ * @sn: the namespace's state
+ *
+ * Called under RTNL when the namespace goes away.
+ */
+void s2s_segment_flush(struct s2s_net *sn)
+{
+	struct s2s_segment *seg, *tmp;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(seg, tmp, &sn->segments, node) {
+		list_del(&seg->node);
+		kfree(seg);
+	}
+}
