@@ -3,20 +3,22 @@
 # s2svpn top-level build.
 #   make                 module (kmod/s2svpn.ko) and tools (tools/s2sctl/s2sctl)
 #   make KVER=6.1.0-56-amd64 / KDIR=...   pick the kernel headers
-#   make check           host unit tests + VM selftests
+#   make check           deps, builds, host unit tests, VM selftests on every
+#                        installed kernel with headers (KVER=... : that one)
 #   make demo            two sites through an s2svpn tunnel, in the VM
 #   make bench           benchmarks in the VM
 #   make checkpatch      kernel style check of kmod/
+#   make deps            install what is missing (S2S_BACKPORTS=1: Linux 6.12 too)
 
 S2S_VERSION := 0.1.0
 
 # Newest installed Debian kernel that has headers.
-KVER ?= $(shell for d in /lib/modules/*-amd64; do [ -e $$d/build/Makefile ] && basename $$d; done | sort -V | tail -n 1)
+KVER ?= $(shell tools/kernels.sh | tail -n 1)
 KDIR ?= /lib/modules/$(KVER)/build
 
 export S2S_VERSION KVER KDIR
 
-.PHONY: all module tools clean
+.PHONY: all module tools clean deps module-tree check demo checkpatch bench
 all: module tools
 
 module:
@@ -29,3 +31,35 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C tools/s2sctl clean
 	rm -f kmod/compat-generated.h
+	rm -rf build/vm build/logs $(wildcard build/*-amd64)
+
+deps:
+	tools/deps.sh
+
+# The module in a tree of its own, build/$(KVER)/, so that the objects of
+# several kernels never mix; "make check" builds one per kernel.
+TREE := build/$(KVER)
+module-tree:
+	mkdir -p $(TREE)
+	tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.order' \
+		--exclude='compat-generated.h*' Kbuild kmod uapi | tar -xf - -C $(TREE)
+	rm -f $(TREE)/kmod/s2svpn.ko
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(TREE) S2S_VERSION=$(S2S_VERSION) W=1 modules
+
+# KVER given on the command line or in the environment: that kernel only.
+check:
+	tools/check.sh $(if $(filter command line environment,$(origin KVER)),-k $(KVER))
+
+# On a fresh machine KVER is known only once deps.sh has installed a kernel.
+demo:
+	tools/deps.sh
+	k=$${KVER:-$$(tools/kernels.sh | tail -n 1)} && \
+	$(MAKE) -s module-tree tools KVER=$$k KDIR=/lib/modules/$$k/build && \
+	S2S_MODULE=$(CURDIR)/build/$$k/kmod/s2svpn.ko selftests/vm/run.sh -k $$k selftests/demo.sh
+
+checkpatch: deps
+	build/scripts/checkpatch.pl --no-tree -f $(wildcard kmod/*.c kmod/*.h)
+
+bench: deps
+	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "bench: no benchmarks yet"; fi

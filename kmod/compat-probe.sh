@@ -51,4 +51,8 @@ define_if S2S_HAVE_DEV_LLTX '^[[:space:]]*(unsigned long|bool)[[:space:]]+lltx' 
 define_if S2S_HAVE_GENL_SPLIT_OPS 'struct genl_split_ops \{' \
 	include/net/genetlink.h
 
+# 6.2: a dump's parsed attributes moved into genl_dumpit_info.info
+define_if S2S_HAVE_GENL_DUMPIT_INFO_INFO \
+	'struct genl_info[[:space:]]+info;' include/net/genetlink.h
+
 echo "#endif"

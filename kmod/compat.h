@@ -10,6 +10,7 @@
 
 #include <linux/netdevice.h>
 #include <linux/crypto.h>
+#include <net/genetlink.h>
 #include "compat-generated.h"
 
 #ifdef S2S_HAVE_NET_GSO_H
@@ -45,6 +46,16 @@ static inline void s2s_dev_set_lltx(struct net_device *dev)
 	dev->lltx = true;
 #else
 	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
+/* The request attributes of a generic netlink dump, parsed by its policy. */
+static inline struct nlattr **s2s_genl_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef S2S_HAVE_GENL_DUMPIT_INFO_INFO
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
 #endif
 }
 

@@ -83,6 +83,10 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 		      struct netlink_ext_ack *extack);
 void s2s_tunnel_delete(struct s2s_tunnel *t);
 void s2s_tunnel_update_mtu(struct s2s_tunnel *t);
+int s2s_tunnel_parse_addrs(struct s2s_tunnel_config *cfg,
+			   const struct nlattr *local,
+			   const struct nlattr *remote,
+			   struct netlink_ext_ack *extack);
 /*
  * s2s_tunnel_lookup_outer() finds, under RCU, the tunnel that a received
  * packet with outer source @saddr and destination @daddr belongs to: the

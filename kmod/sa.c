@@ -157,8 +157,8 @@ static int s2s_sa_setup_authenc(struct s2s_sa *sa,
 		return -EINVAL;
 	}
 
-	snprintf(name, sizeof(name), "%s(%s,%s)",
-		 cfg->esn ? "authencesn" : "authenc", cfg->auth_alg, cfg->enc_alg);
+	snprintf(name, sizeof(name), "%s(%s,cbc(aes))",
+		 cfg->esn ? "authencesn" : "authenc", auth->name);
 	sa->tfm = crypto_alloc_aead(name, 0, 0);
 	if (IS_ERR(sa->tfm)) {
 		err = PTR_ERR(sa->tfm);

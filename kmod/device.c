@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The s2svpn net_device: a point-to-point, NOARP, VTI-style interface.
+ * Whatever the routing table sends into it is encrypted with its outbound
+ * SA; decrypted traffic comes out of it.
+ *
+ * A tunnel is created either by rtnetlink ("ip link add NAME type s2svpn")
+ * or by the generic netlink family; both end in register_netdevice(), whose
+ * ndo_init links the tunnel into its namespace's list, where the receive
+ * path finds it by outer address pair.  The list changes under RTNL and is
+ * read under RCU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/rtnetlink.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ip_tunnels.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/rtnetlink.h>
+#include "compat.h"
+#include "device.h"
+#include "esp.h"
+#include "netlink.h"
+#include "netns.h"
+#include "sa.h"
+
+/*
+ * Worst-case ESP overhead over the supported algorithms, outer header
+ * excluded: SPI and sequence number, a 16-byte IV (AES-CBC), up to 15
+ * bytes of padding, pad length and next header, a 32-byte ICV
+ * (HMAC-SHA-512-256).
+ */
+#define S2S_IV_MAX 16
+#define S2S_ICV_MAX 32
+#define S2S_TRAILER_MAX (15 + 2 + S2S_ICV_MAX)
+#define S2S_ESP_MAX_OVERHEAD \
+	(sizeof(struct ip_esp_hdr) + S2S_IV_MAX + S2S_TRAILER_MAX)
+#define S2S_OUTER_MAX sizeof(struct ipv6hdr)
+
+#define S2S_MIN_MTU ETH_MIN_MTU
+#define S2S_MAX_MTU (IP_MAX_MTU - S2S_OUTER_MAX - S2S_ESP_MAX_OVERHEAD)
+/* the extack text below names the bounds */
+static_assert(S2S_MIN_MTU == 68 && S2S_MAX_MTU == 65422);
+
+#define S2S_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+		      NETIF_F_GSO_SOFTWARE)
+
+static struct rtnl_link_ops s2s_link_ops;
+
+static bool s2s_addr_equal(u16 family, const union s2s_addr *a,
+			   const union s2s_addr *b)
+{
+	if (family == AF_INET)
+		return a->ip4 == b->ip4;
+	return ipv6_addr_equal(&a->ip6, &b->ip6);
+}
+
+/* A gateway address: neither unspecified, nor multicast, nor broadcast. */
+static bool s2s_addr_unicast(u16 family, const union s2s_addr *a)
+{
+	if (family == AF_INET)
+		return !ipv4_is_zeronet(a->ip4) && !ipv4_is_multicast(a->ip4) &&
+		       !ipv4_is_lbcast(a->ip4);
+	return !ipv6_addr_any(&a->ip6) && !ipv6_addr_is_multicast(&a->ip6);
+}
+
+/**
+ * s2s_tunnel_lookup_outer() - find a tunnel by outer address pair
+ * @net: the namespace
+ * @family: AF_INET or AF_INET6
+ * @saddr: outer source address of a received packet (a tunnel's remote)
+ * @daddr: outer destination address of that packet (the tunnel's local)
+ *
+ * Called under RCU (the receive path) or RTNL.  No reference is taken.
+ *
+ * Return: the tunnel or NULL.
+ */
+struct s2s_tunnel *s2s_tunnel_lookup_outer(struct net *net, u16 family,
+					   const union s2s_addr *saddr,
+					   const union s2s_addr *daddr)
+{
+	struct s2s_net *sn = s2s_net(net);
+	struct s2s_tunnel *t;
+
+	list_for_each_entry_rcu(t, &sn->tunnels, net_node,
+				lockdep_rtnl_is_held())
+		if (t->cfg.family == family &&
+		    s2s_addr_equal(family, &t->cfg.remote, saddr) &&
+		    s2s_addr_equal(family, &t->cfg.local, daddr))
+			return t;
+	return NULL;
+}
+
+/**
+ * s2s_tunnel_parse_addrs() - take outer addresses from netlink attributes
+ * @cfg: the configuration to update; @cfg->family is the family of the
+ *	addresses it holds already (0: none)
+ * @local: the local address attribute, or NULL to keep the current one
+ * @remote: the remote address attribute, or NULL to keep the current one
+ * @extack: receives the reason of a refusal
+ *
+ * An address is 4 bytes (IPv4) or 16 bytes (IPv6).  Both ends have the
+ * same family, so a change of family needs both addresses.  Serves the
+ * rtnetlink and the generic netlink configuration alike.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int s2s_tunnel_parse_addrs(struct s2s_tunnel_config *cfg,
+			   const struct nlattr *local,
+			   const struct nlattr *remote,
+			   struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attrs[] = { local, remote };
+	u16 fam[ARRAY_SIZE(attrs)] = {};
+	u16 family = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		if (!attrs[i])
+			continue;
+		switch (nla_len(attrs[i])) {
+		case sizeof(struct in_addr):
+			fam[i] = AF_INET;
+			break;
+		case sizeof(struct in6_addr):
+			fam[i] = AF_INET6;
+			break;
+		default:
+			NL_SET_ERR_MSG_ATTR(extack, attrs[i],
+					    "an address is 4 (IPv4) or 16 (IPv6) bytes");
+			return -EINVAL;
+		}
+		if (family && fam[i] != family) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[i],
+					    "local and remote addresses must be of the same family");
+			return -EINVAL;
+		}
+		family = fam[i];
+	}
+	if (!family)
+		return 0;
+	if ((!local || !remote) && family != cfg->family) {
+		NL_SET_ERR_MSG_ATTR(extack, local ?: remote,
+				    "local and remote addresses must be of the same family (give both to set or change the family)");
+		return -EINVAL;
+	}
+
+	cfg->family = family;
+	if (local)
+		nla_memcpy(&cfg->local, local, sizeof(cfg->local));
+	if (remote)
+		nla_memcpy(&cfg->remote, remote, sizeof(cfg->remote));
+	return 0;
+}
+
+/* Checks a configuration for tunnel @self (NULL: a new tunnel) in @net. */
+static int s2s_tunnel_check(struct net *net, const struct s2s_tunnel *self,
+			    const struct s2s_tunnel_config *cfg,
+			    struct netlink_ext_ack *extack)
+{
+	struct s2s_tunnel *other;
+
+	if (cfg->family) {
+		if (!s2s_addr_unicast(cfg->family, &cfg->local)) {
+			NL_SET_ERR_MSG_MOD(extack, "local address must be a unicast address");
+			return -EINVAL;
+		}
+		if (!s2s_addr_unicast(cfg->family, &cfg->remote)) {
+			NL_SET_ERR_MSG_MOD(extack, "remote address must be a unicast address");
+			return -EINVAL;
+		}
+		if (s2s_addr_equal(cfg->family, &cfg->local, &cfg->remote)) {
+			NL_SET_ERR_MSG_MOD(extack, "local and remote addresses must differ");
+			return -EINVAL;
+		}
+		/* received packets find their tunnel by this pair */
+		other = s2s_tunnel_lookup_outer(net, cfg->family, &cfg->remote,
+						&cfg->local);
+		if (other && other != self) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "a tunnel with these local and remote addresses exists in this namespace");
+			return -EEXIST;
+		}
+	}
+	if (cfg->mode == S2S_MODE_POLICY) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "policy-based tunnels (mode policy) are not implemented yet");
+		return -EOPNOTSUPP;
+	}
+	if (cfg->mode != S2S_MODE_ROUTE) {
+		NL_SET_ERR_MSG_MOD(extack, "unknown tunnel mode");
+		return -EINVAL;
+	}
+	if (cfg->encap == S2S_ENCAP_UDP) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "UDP encapsulation (NAT traversal) is not implemented yet");
+		return -EOPNOTSUPP;
+	}
+	if (cfg->encap != S2S_ENCAP_NONE) {
+		NL_SET_ERR_MSG_MOD(extack, "unknown encapsulation");
+		return -EINVAL;
+	}
+	if (cfg->mark & ~cfg->mark_mask) {
+		NL_SET_ERR_MSG_MOD(extack, "mark has bits outside its mask");
+		return -EINVAL;
+	}
+	if (cfg->mtu && (cfg->mtu < S2S_MIN_MTU || cfg->mtu > S2S_MAX_MTU)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "MTU must be 68..65422, or 0 to derive it from the underlay");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * MTU of the underlay path to the remote gateway.  The lookup leaves the
+ * source address out so that it works before the local address is
+ * configured; the data path checks the real path MTU per packet anyway.
+ */
+static unsigned int s2s_underlay_mtu(struct s2s_tunnel *t)
+{
+	unsigned int mtu = 0;
+
+	if (t->cfg.family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = t->cfg.remote.ip4,
+			.flowi4_proto = IPPROTO_ESP,
+		};
+		struct rtable *rt = ip_route_output_key(t->net, &fl4);
+
+		if (!IS_ERR(rt)) {
+			if (rt->dst.dev != t->dev)
+				mtu = dst_mtu(&rt->dst);
+			ip_rt_put(rt);
+		}
+#if IS_ENABLED(CONFIG_IPV6)
+	} else if (t->cfg.family == AF_INET6) {
+		struct flowi6 fl6 = {
+			.daddr = t->cfg.remote.ip6,
+			.flowi6_proto = IPPROTO_ESP,
+		};
+		struct dst_entry *dst = ip6_route_output(t->net, NULL, &fl6);
+
+		if (!dst->error && dst->dev != t->dev)
+			mtu = dst_mtu(dst);
+		dst_release(dst);
+#endif
+	}
+	return mtu ?: ETH_DATA_LEN;
+}
+
+/* The MTU the device should have now; called under RTNL. */
+static unsigned int s2s_tunnel_mtu(struct s2s_tunnel *t)
+{
+	struct s2s_sa *sa = rtnl_dereference(t->tx_sa);
+	int mtu;
+
+	if (t->cfg.mtu)
+		return t->cfg.mtu;
+	mtu = s2s_underlay_mtu(t);
+	mtu -= t->cfg.family == AF_INET ? sizeof(struct iphdr) : S2S_OUTER_MAX;
+	mtu -= sa ? s2s_sa_overhead(sa) : S2S_ESP_MAX_OVERHEAD;
+	return clamp(mtu, S2S_MIN_MTU, (int)S2S_MAX_MTU);
+}
+
+/**
+ * s2s_tunnel_update_mtu() - set the device MTU from the configuration
+ * @t: the tunnel
+ *
+ * A user-set MTU (cfg.mtu) wins; otherwise the MTU is derived from the
+ * underlay route to the remote gateway minus the outer header and the
+ * worst-case ESP overhead of the outbound SA (of any supported algorithm
+ * when there is none).  Called under RTNL at creation, when the tunnel is
+ * changed and when its outbound SA changes.
+ */
+void s2s_tunnel_update_mtu(struct s2s_tunnel *t)
+{
+	u32 user_mtu = t->cfg.mtu;
+	unsigned int mtu;
+	int err;
+
+	ASSERT_RTNL();
+	mtu = s2s_tunnel_mtu(t);
+	if (mtu == t->dev->mtu)
+		return;
+	err = dev_set_mtu(t->dev, mtu);
+	if (err)
+		netdev_warn(t->dev, "cannot set MTU %u: %d\n", mtu, err);
+	/* ndo_change_mtu took the derived value for a user setting */
+	t->cfg.mtu = user_mtu;
+}
+
+static int s2s_dev_init(struct net_device *dev)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+	int err;
+
+	t->net = dev_net(dev);
+	INIT_LIST_HEAD(&t->sa_list);
+	err = s2s_stats_init(&t->stats, GFP_KERNEL);
+	if (err)
+		return err;
+	err = dst_cache_init(&t->dst_cache, GFP_KERNEL);
+	if (err)
+		goto err_stats;
+	err = gro_cells_init(&t->gro_cells, dev);
+	if (err)
+		goto err_dst_cache;
+
+	INIT_LIST_HEAD(&t->net_node);
+	WRITE_ONCE(dev->mtu, s2s_tunnel_mtu(t));
+	return 0;
+
+err_dst_cache:
+	dst_cache_destroy(&t->dst_cache);
+err_stats:
+	s2s_stats_free(&t->stats);
+	return err;
+}
+
+/*
+ * Also runs when registration fails after ndo_init, before the tunnel was
+ * listed.  RCU readers that found the tunnel before list_del_rcu() are
+ * waited for (unregister_netdevice_many() synchronizes after ndo_uninit)
+ * before the destructor frees what they use.
+ */
+static void s2s_dev_uninit(struct net_device *dev)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+
+	s2s_sa_flush(t);
+	if (!list_empty(&t->net_node))
+		list_del_rcu(&t->net_node);
+}
+
+/*
+ * Runs once the last reference to the device is gone: in-flight crypto
+ * requests hold one, so nothing uses the GRO cells or the route cache any
+ * more.
+ */
+static void s2s_dev_free(struct net_device *dev)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+
+	gro_cells_destroy(&t->gro_cells);
+	dst_cache_destroy(&t->dst_cache);
+	s2s_stats_free(&t->stats);
+}
+
+static int s2s_dev_open(struct net_device *dev)
+{
+	s2s_nl_notify_tunnel_state(netdev_priv(dev));
+	return 0;
+}
+
+static int s2s_dev_stop(struct net_device *dev)
+{
+	s2s_nl_notify_tunnel_state(netdev_priv(dev));
+	return 0;
+}
+
+/* Any MTU set through the device (ip link set mtu) is the user's. */
+static int s2s_dev_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+
+	t->cfg.mtu = new_mtu;
+	WRITE_ONCE(dev->mtu, new_mtu);
+	return 0;
+}
+
+/*
+ * The direction of each drop reason, for the device's rx_dropped and
+ * tx_dropped; reasons that occur both ways (an expired SA, memory, crypto
+ * errors) count as tx.  The per-reason counters are in the netlink stats.
+ */
+static const bool s2s_drop_is_rx[__S2S_DROP_MAX] = {
+	[S2S_DROP_NO_SA] = true,
+	[S2S_DROP_AUTH] = true,
+	[S2S_DROP_REPLAY] = true,
+	[S2S_DROP_BAD_TRAILER] = true,
+	[S2S_DROP_OUTER_MISMATCH] = true,
+	[S2S_DROP_MALFORMED] = true,
+	[S2S_DROP_DUMMY] = true,
+	[S2S_DROP_ECN] = true,
+	[S2S_DROP_DOWN] = true,
+};
+
+static void s2s_dev_get_stats64(struct net_device *dev,
+				struct rtnl_link_stats64 *stats)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+	struct s2s_stats_snapshot snap;
+	int i;
+
+	s2s_stats_sum(&t->stats, &snap);
+	stats->tx_packets = snap.tx_packets;
+	stats->tx_bytes = snap.tx_bytes;
+	stats->rx_packets = snap.rx_packets;
+	stats->rx_bytes = snap.rx_bytes;
+	for (i = S2S_DROP_UNSPEC + 1; i < __S2S_DROP_MAX; i++) {
+		if (s2s_drop_is_rx[i])
+			stats->rx_dropped += snap.drops[i];
+		else
+			stats->tx_dropped += snap.drops[i];
+	}
+}
+
+static const struct net_device_ops s2s_netdev_ops = {
+	.ndo_init = s2s_dev_init,
+	.ndo_uninit = s2s_dev_uninit,
+	.ndo_open = s2s_dev_open,
+	.ndo_stop = s2s_dev_stop,
+	.ndo_start_xmit = s2s_esp_xmit,
+	.ndo_get_stats64 = s2s_dev_get_stats64,
+	.ndo_change_mtu = s2s_dev_change_mtu,
+};
+
+static void s2s_dev_setup(struct net_device *dev)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+
+	dev->netdev_ops = &s2s_netdev_ops;
+	dev->header_ops = &ip_tunnel_header_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->needed_headroom = LL_MAX_HEADER + S2S_OUTER_MAX +
+			       sizeof(struct ip_esp_hdr) + S2S_IV_MAX;
+	dev->needed_tailroom = S2S_TRAILER_MAX;
+	dev->mtu = ETH_DATA_LEN - S2S_OUTER_MAX - S2S_ESP_MAX_OVERHEAD;
+	dev->min_mtu = S2S_MIN_MTU;
+	dev->max_mtu = S2S_MAX_MTU;
+	dev->features |= S2S_FEATURES;
+	dev->hw_features |= S2S_FEATURES;
+	s2s_dev_set_lltx(dev);
+	/* the underlay is the device's own namespace */
+	s2s_dev_set_netns_local(dev);
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = s2s_dev_free;
+	t->dev = dev;
+}
+
+/* Registers a device whose tunnel configuration @cfg was not checked yet. */
+static int s2s_tunnel_register(struct net_device *dev,
+			       const struct s2s_tunnel_config *cfg,
+			       struct netlink_ext_ack *extack)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+	int err;
+
+	err = s2s_tunnel_check(dev_net(dev), NULL, cfg, extack);
+	if (err)
+		return err;
+	t->cfg = *cfg;
+	err = register_netdevice(dev);
+	if (err == -EEXIST) {
+		NL_SET_ERR_MSG_MOD(extack, "an interface with this name exists");
+		return err;
+	}
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot register the interface");
+		return err;
+	}
+	/* listed only once registered: no reader sees a failed one */
+	list_add_tail_rcu(&t->net_node, &s2s_net(t->net)->tunnels);
+	return 0;
+}
+
+/**
+ * s2s_tunnel_create() - create a tunnel interface (generic netlink path)
+ * @net: the namespace of the interface and of its underlay
+ * @name: interface name; may hold a %d template
+ * @cfg: the tunnel's configuration
+ * @extack: receives the reason of a refusal
+ *
+ * Called under RTNL.
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2s_tunnel_create(struct net *net, const char *name,
+		      const struct s2s_tunnel_config *cfg,
+		      struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+	int err;
+
+	ASSERT_RTNL();
+	if (!dev_valid_name(name)) {
+		NL_SET_ERR_MSG_MOD(extack, "invalid interface name");
+		return -EINVAL;
+	}
+	if (__dev_get_by_name(net, name)) {
+		NL_SET_ERR_MSG_MOD(extack, "an interface with this name exists");
+		return -EEXIST;
+	}
+	dev = alloc_netdev(sizeof(struct s2s_tunnel), name, NET_NAME_USER,
+			   s2s_dev_setup);
+	if (!dev)
+		return -ENOMEM;
+	dev_net_set(dev, net);
+	dev->rtnl_link_ops = &s2s_link_ops;
+	err = s2s_tunnel_register(dev, cfg, extack);
+	if (err)
+		free_netdev(dev);
+	return err;
+}
+
+/**
+ * s2s_tunnel_change() - apply a new configuration to a tunnel
+ * @t: the tunnel
+ * @cfg: the whole new configuration (the current one with changes applied)
+ * @extack: receives the reason of a refusal
+ *
+ * New outer addresses take the tunnel off the receive path's list for an
+ * RCU grace period, so that no lookup sees them half-written.  Like
+ * ip_tunnel, a packet being sent at that moment may still carry the old
+ * addresses.  Called under RTNL.
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2s_tunnel_change(struct s2s_tunnel *t,
+		      const struct s2s_tunnel_config *cfg,
+		      struct netlink_ext_ack *extack)
+{
+	int err;
+
+	ASSERT_RTNL();
+	err = s2s_tunnel_check(t->net, t, cfg, extack);
+	if (err)
+		return err;
+
+	if (cfg->family != t->cfg.family ||
+	    !s2s_addr_equal(cfg->family, &cfg->local, &t->cfg.local) ||
+	    !s2s_addr_equal(cfg->family, &cfg->remote, &t->cfg.remote)) {
+		list_del_rcu(&t->net_node);
+		synchronize_net();
+		WRITE_ONCE(t->cfg.family, cfg->family);
+		t->cfg.local = cfg->local;
+		t->cfg.remote = cfg->remote;
+		list_add_tail_rcu(&t->net_node, &s2s_net(t->net)->tunnels);
+		dst_cache_reset(&t->dst_cache);
+	}
+	WRITE_ONCE(t->cfg.mode, cfg->mode);
+	WRITE_ONCE(t->cfg.mark, cfg->mark);
+	WRITE_ONCE(t->cfg.mark_mask, cfg->mark_mask);
+	WRITE_ONCE(t->cfg.encap, cfg->encap);
+	WRITE_ONCE(t->cfg.sport, cfg->sport);
+	WRITE_ONCE(t->cfg.dport, cfg->dport);
+	t->cfg.mtu = cfg->mtu;
+	s2s_tunnel_update_mtu(t);
+	return 0;
+}
+
+/**
+ * s2s_tunnel_delete() - delete a tunnel interface
+ * @t: the tunnel
+ *
+ * Its SAs go with it (ndo_uninit).  Called under RTNL.
+ */
+void s2s_tunnel_delete(struct s2s_tunnel *t)
+{
+	ASSERT_RTNL();
+	unregister_netdevice(t->dev);
+}
+
+/**
+ * s2s_tunnel_from_dev() - the tunnel behind a net_device
+ * @dev: any net_device
+ *
+ * Return: the tunnel, or NULL when @dev is not an s2svpn interface.
+ */
+struct s2s_tunnel *s2s_tunnel_from_dev(struct net_device *dev)
+{
+	if (dev->rtnl_link_ops != &s2s_link_ops)
+		return NULL;
+	return netdev_priv(dev);
+}
+
+/* ---- rtnetlink: ip link add/set/show NAME type s2svpn ---- */
+
+static const struct nla_policy s2s_link_policy[IFLA_S2S_MAX + 1] = {
+	[IFLA_S2S_UNSPEC] = { .strict_start_type = IFLA_S2S_LOCAL },
+	[IFLA_S2S_LOCAL] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr),
+					    sizeof(struct in6_addr)),
+	[IFLA_S2S_REMOTE] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr),
+					     sizeof(struct in6_addr)),
+	[IFLA_S2S_MODE] = NLA_POLICY_RANGE(NLA_U8, S2S_MODE_ROUTE,
+					   S2S_MODE_POLICY),
+};
+
+static int s2s_link_parse(struct s2s_tunnel_config *cfg, struct nlattr *data[],
+			  struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (!data)
+		return 0;
+	err = s2s_tunnel_parse_addrs(cfg, data[IFLA_S2S_LOCAL],
+				     data[IFLA_S2S_REMOTE], extack);
+	if (err)
+		return err;
+	if (data[IFLA_S2S_MODE])
+		cfg->mode = nla_get_u8(data[IFLA_S2S_MODE]);
+	return 0;
+}
+
+static int s2s_newlink(struct net *src_net, struct net_device *dev,
+		       struct nlattr *tb[], struct nlattr *data[],
+		       struct netlink_ext_ack *extack)
+{
+	struct s2s_tunnel_config cfg = { .mode = S2S_MODE_ROUTE };
+	int err;
+
+	/* an MTU given at creation is the user's, as later through ndo */
+	if (tb[IFLA_MTU])
+		cfg.mtu = nla_get_u32(tb[IFLA_MTU]);
+	err = s2s_link_parse(&cfg, data, extack);
+	if (err)
+		return err;
+	return s2s_tunnel_register(dev, &cfg, extack);
+}
+
+static int s2s_changelink(struct net_device *dev, struct nlattr *tb[],
+			  struct nlattr *data[], struct netlink_ext_ack *extack)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+	struct s2s_tunnel_config cfg = t->cfg;
+	int err;
+
+	/* rtnetlink applies IFLA_MTU itself, through ndo_change_mtu */
+	err = s2s_link_parse(&cfg, data, extack);
+	if (err)
+		return err;
+	return s2s_tunnel_change(t, &cfg, extack);
+}
+
+static size_t s2s_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(struct in6_addr)) +	/* LOCAL */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* REMOTE */
+	       nla_total_size(sizeof(u8));			/* MODE */
+}
+
+static int s2s_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct s2s_tunnel *t = netdev_priv(dev);
+	const struct s2s_tunnel_config *cfg = &t->cfg;
+
+	if (cfg->family == AF_INET &&
+	    (nla_put_in_addr(skb, IFLA_S2S_LOCAL, cfg->local.ip4) ||
+	     nla_put_in_addr(skb, IFLA_S2S_REMOTE, cfg->remote.ip4)))
+		return -EMSGSIZE;
+	if (cfg->family == AF_INET6 &&
+	    (nla_put_in6_addr(skb, IFLA_S2S_LOCAL, &cfg->local.ip6) ||
+	     nla_put_in6_addr(skb, IFLA_S2S_REMOTE, &cfg->remote.ip6)))
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, IFLA_S2S_MODE, cfg->mode))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct rtnl_link_ops s2s_link_ops __read_mostly = {
+	.kind = S2S_LINK_KIND,
+	.maxtype = IFLA_S2S_MAX,
+	.policy = s2s_link_policy,
+	.priv_size = sizeof(struct s2s_tunnel),
+	.setup = s2s_dev_setup,
+	.newlink = s2s_newlink,
+	.changelink = s2s_changelink,
+	.dellink = unregister_netdevice_queue,
+	.get_size = s2s_get_size,
+	.fill_info = s2s_fill_info,
+};
+
+/**
+ * s2s_device_init() - register the "s2svpn" link kind
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2s_device_init(void)
+{
+	return rtnl_link_register(&s2s_link_ops);
+}
+
+/**
+ * s2s_device_exit() - unregister the link kind
+ *
+ * Deletes every s2svpn interface of every namespace.
+ */
+void s2s_device_exit(void)
+{
+	rtnl_link_unregister(&s2s_link_ops);
+}

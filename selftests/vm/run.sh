@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs one command inside a qemu (TCG) VM booted from an installed Debian
+# kernel, with the host's root visible read-only, and returns its exit
+# status.  The command runs as root in the current directory; its output is
+# streamed to stdout.  The run fails (exit 1) when the kernel log shows a
+# warning, BUG, Oops, sanitizer report, lockdep splat, RCU stall, or a taint
+# other than O/E (out-of-tree, unsigned module), whatever the command said.
+#
+# usage: run.sh [-k KVER] [-t SECONDS] [-o OUTDIR] [-n NAME] [-q] COMMAND [ARG...]
+#   -k KVER     kernel to boot (default: $KVER, else the newest with headers)
+#   -t SECONDS  the VM is killed after this long (default 300); exit 124
+#   -o OUTDIR   keeps console.log, output, dmesg, status (default build/vm/KVER/NAME)
+#   -n NAME     names the run in messages (default: the command's basename)
+#   -q          do not stream the command's output
+#
+# Environment variables named S2S_* are passed to the command, plus KVER.
+# S2S_VM_APPEND adds to the guest kernel's command line.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+kver=${KVER:-}
+timeout=300
+out=
+name=
+stream=1
+while getopts k:t:o:n:q opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	o) out=$OPTARG ;;
+	n) name=$OPTARG ;;
+	q) stream=0 ;;
+	*) sed -n 's/^# \{0,1\}//; /^usage:/,/^$/p' "$0" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || { echo "run.sh: no command given" >&2; exit 2; }
+
+kver=${kver:-$("$top/tools/kernels.sh" | tail -n 1)}
+name=${name:-$(basename "$1")}
+out=$(realpath -m "${out:-$top/build/vm/$kver/$name}")
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run.sh: no kernel $kernel" >&2; exit 2; }
+
+# stale FILE DEP...: FILE is missing or older than a DEP
+stale() {
+	local f=$1
+	shift
+	[ ! -s "$f" ] || [ -n "$(find "$@" -newer "$f")" ]
+}
+
+cache=$top/build/vm/$kver
+initramfs=$cache/initramfs.cpio
+if stale "$initramfs" "$here/init" "$here/mkinitramfs.sh" "/lib/modules/$kver/modules.dep"; then
+	"$here/mkinitramfs.sh" "$kver" "$initramfs" || exit 1
+fi
+
+# Booting the uncompressed ELF kernel (PVH entry) skips the decompressor,
+# which alone takes 5 s under TCG.  extract-vmlinux comes from tools/deps.sh.
+extract=$top/build/scripts/extract-vmlinux
+if grep -q '^CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null && [ -x "$extract" ]; then
+	if stale "$cache/vmlinux" "$kernel"; then
+		"$extract" "$kernel" >"$cache/vmlinux.tmp" && mv "$cache/vmlinux.tmp" "$cache/vmlinux"
+	fi
+	[ -s "$cache/vmlinux" ] && kernel=$cache/vmlinux
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+{
+	echo "cd $(printf %q "$PWD") || exit 1"
+	echo "export KVER=$(printf %q "$kver")"
+	while IFS='=' read -r var _; do
+		echo "export $var=$(printf %q "${!var}")"
+	done < <(env | grep -E '^S2S_[A-Za-z0-9_]*=')
+	printf '%q ' exec "$@"
+	echo
+} >"$out/cmd"
+touch "$out/output"
+
+timeout -k 10 "$timeout" qemu-system-x86_64 \
+	-accel tcg -cpu max -smp 2 -m 2G -nographic -no-reboot -nic none \
+	-kernel "$kernel" -initrd "$initramfs" \
+	-append "console=ttyS0 loglevel=5 panic=1 printk.devkmsg=on ${S2S_VM_APPEND:-} s2s_stage2=$here/guest.sh s2s_out=$out" \
+	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap" \
+	</dev/null >"$out/console.log" 2>&1 &
+qemu=$!
+if [ $stream = 1 ]; then
+	tail -n +1 -F -s 0.1 --pid=$qemu "$out/output" 2>/dev/null &
+	tailer=$!
+fi
+wait $qemu
+qemu_rc=$?
+[ $stream = 1 ] && wait $tailer
+
+fail() {
+	echo "run.sh: $name on $kver: $*" >&2
+	echo "run.sh: console log: $out/console.log" >&2
+	exit 1
+}
+
+if [ $qemu_rc = 124 ] || [ $qemu_rc = 137 ]; then
+	echo "run.sh: $name on $kver: TIMEOUT, hung for ${timeout}s" >&2
+	"$here/check-kernel-log.sh" "$out/console.log" >&2
+	tail -n 20 "$out/console.log" >&2
+	exit 124
+fi
+if ! "$here/check-kernel-log.sh" "$out/console.log" "$out/dmesg" >"$out/kernel-errors"; then
+	cat "$out/kernel-errors" >&2
+	fail "the kernel log shows the errors above"
+fi
+[ -s "$out/status" ] || { tail -n 20 "$out/console.log" >&2; fail "the guest did not finish"; }
+
+# Taint bits 12 (O, out-of-tree) and 13 (E, unsigned) are expected.
+tainted=$(cat "$out/tainted")
+if [ $((tainted & ~(1 << 12 | 1 << 13))) != 0 ]; then
+	fail "kernel tainted ($tainted)"
+fi
+exit "$(cat "$out/status")"

@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# "make check": installs what is missing, builds s2sctl and runs its host
+# unit tests, then for every installed Debian kernel with headers builds
+# s2svpn.ko in build/KVER/ and runs the VM selftests on that kernel.  Prints
+# TAP, each step's output indented as "# " lines, and ends with the one line
+# "N passed, N failed, N skipped" that counts every unit test, build and
+# selftest.  Exits 1 when anything failed.
+#
+# usage: tools/check.sh [-k KVER]...   (default: every kernel with headers)
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+
+kernels=()
+while getopts k: opt; do
+	case $opt in
+	k) kernels+=("$OPTARG") ;;
+	*) exit 2 ;;
+	esac
+done
+
+tools/deps.sh || exit 1
+
+[ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(tools/kernels.sh)
+[ ${#kernels[@]} -gt 0 ] || { echo "check: no kernel with headers is installed" >&2; exit 1; }
+
+passed=0 failed=0 skipped=0 n=0
+
+# step_result RC NAME: one TAP line for a step that counts as one test
+step_result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		passed=$((passed + 1))
+		echo "ok $n $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n $2"
+	fi
+}
+
+# suite_result RC NAME LOG: one TAP line for a step that reports its own
+# counts in a last "N passed, N failed[, N skipped]" line, added to ours;
+# without that line it counts as one test.
+suite_result() {
+	local counts p f s
+	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$3" | tail -n 1)
+	if [ -z "$counts" ]; then
+		[ "$1" = 0 ] || echo "# $2: no summary line"
+		step_result "$1" "$2"
+		return
+	fi
+	read -r p _ f _ s _ <<<"${counts//,/}"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + ${s:-0}))
+	n=$((n + 1))
+	counts=${counts//,/}
+	[ "$1" = 0 ] && [ "$f" = 0 ] && echo "ok $n $2 # $counts" && return
+	# a failing step whose counts show no failure still fails
+	[ "$f" != 0 ] || failed=$((failed + 1))
+	echo "not ok $n $2 # $counts"
+}
+
+# run LOG CMD...: runs CMD, its output indented and kept in LOG.  A step's
+# own summary line loses its commas, so that the run's last line is the only
+# "N passed, N failed" line.
+run() {
+	local log=$1
+	shift
+	mkdir -p "$(dirname "$log")"
+	"$@" </dev/null 2>&1 | tee "$log" |
+		sed -E -e 's/^/# /' -e '/^# [0-9]+ passed, [0-9]+ failed/s/, / /g'
+	return "${PIPESTATUS[0]}"
+}
+
+echo "TAP version 13"
+echo "1..$((2 + 2 * ${#kernels[@]}))"
+
+run build/logs/tools.log make -s tools
+step_result $? "build s2sctl"
+
+run build/logs/unit.log make -s -C tools/s2sctl test
+suite_result $? "s2sctl unit tests" build/logs/unit.log
+
+for k in "${kernels[@]}"; do
+	log=build/$k/build.log
+	run "$log" make -s module-tree KVER="$k" KDIR="/lib/modules/$k/build"
+	rc=$?
+	if [ $rc = 0 ] && grep -q 'warning:' "$log"; then
+		echo "# the build has warnings"
+		rc=1
+	fi
+	step_result $rc "build s2svpn.ko for $k"
+
+	run "build/vm/$k/run_tests.log" selftests/run_tests.sh -k "$k"
+	suite_result $? "selftests on $k" "build/vm/$k/run_tests.log"
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed = 0 ]
