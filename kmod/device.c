@@ -131,13 +131,13 @@ int s2s_tunnel_parse_addrs(struct s2s_tunnel_config *cfg,
 			fam[i] = AF_INET6;
 			break;
 		default:
-			NL_SET_ERR_MSG_ATTR(extack, attrs[i],
-					    "an address is 4 (IPv4) or 16 (IPv6) bytes");
+			S2S_NL_ERR_ATTR(extack, attrs[i],
+					"an address is 4 (IPv4) or 16 (IPv6) bytes");
 			return -EINVAL;
 		}
 		if (family && fam[i] != family) {
-			NL_SET_ERR_MSG_ATTR(extack, attrs[i],
-					    "local and remote addresses must be of the same family");
+			S2S_NL_ERR_ATTR(extack, attrs[i],
+					"local and remote addresses must be of the same family");
 			return -EINVAL;
 		}
 		family = fam[i];
@@ -145,8 +145,8 @@ int s2s_tunnel_parse_addrs(struct s2s_tunnel_config *cfg,
 	if (!family)
 		return 0;
 	if ((!local || !remote) && family != cfg->family) {
-		NL_SET_ERR_MSG_ATTR(extack, local ?: remote,
-				    "local and remote addresses must be of the same family (give both to set or change the family)");
+		S2S_NL_ERR_ATTR(extack, local ?: remote,
+				"local and remote addresses must be of the same family (give both to set or change the family)");
 		return -EINVAL;
 	}
 
@@ -302,6 +302,8 @@ static int s2s_dev_init(struct net_device *dev)
 
 	t->net = dev_net(dev);
 	INIT_LIST_HEAD(&t->sa_list);
+	s2s_queue_init(&t->txq, dev);
+	s2s_queue_init(&t->rxq, dev);
 	err = s2s_stats_init(&t->stats, GFP_KERNEL);
 	if (err)
 		return err;

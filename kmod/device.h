@@ -9,6 +9,7 @@
 #include <linux/in6.h>
 #include <net/dst_cache.h>
 #include <net/gro_cells.h>
+#include "queueing.h"
 #include "stats.h"
 
 struct s2s_sa;
@@ -57,6 +58,8 @@ struct s2s_tunnel_config {
  * @dst_cache: cached underlay route to @cfg.remote
  * @gro_cells: receive-side GRO for decrypted packets
  * @stats: per-tunnel counters and drop reasons
+ * @txq: outbound packets in crypto, in order
+ * @rxq: inbound packets in crypto, in order
  */
 struct s2s_tunnel {
 	struct net_device *dev;
@@ -69,6 +72,8 @@ struct s2s_tunnel {
 	struct dst_cache dst_cache;
 	struct gro_cells gro_cells;
 	struct s2s_stats stats;
+	struct s2s_queue txq;
+	struct s2s_queue rxq;
 };
 
 int s2s_device_init(void);

@@ -37,6 +37,7 @@
 #include "device.h"
 #include "esp.h"
 #include "netns.h"
+#include "queueing.h"
 #include "sa.h"
 
 /* Priority in the xfrm ESP handler chain: before vti (100), xfrmi (10), esp (0). */
@@ -59,6 +60,7 @@
  * @saddr: outbound: outer source address
  * @aad_iv: AAD followed by the IV: the assoc data the AEAD sees
  * @iv: the IV given to the AEAD (CBC modifies it)
+ * @job: the packet's place in its tunnel's crypto queue
  * @req: the AEAD request; its context and the scatterlist follow
  */
 struct s2s_crypt {
@@ -74,6 +76,7 @@ struct s2s_crypt {
 	union s2s_addr saddr;
 	u8 aad_iv[S2S_AAD_MAX + S2S_IV_MAX];
 	u8 iv[S2S_IV_MAX];
+	struct s2s_job job;
 	struct aead_request req;
 };
 
@@ -272,14 +275,29 @@ static void s2s_output_finish(struct s2s_crypt *c, int err)
 	s2s_crypt_free(c);
 }
 
-static S2S_CRYPTO_DONE(s2s_output_done)
+static void s2s_output_job_finish(struct s2s_job *job, int err)
+{
+	s2s_output_finish(container_of(job, struct s2s_crypt, job), err);
+}
+
+static S2S_CRYPTO_DONE(s2s_crypt_done)
 {
 	struct s2s_crypt *c = s2s_crypto_done_data();
 
 	/* a backlogged request reports -EINPROGRESS when it starts */
 	if (err == -EINPROGRESS)
 		return;
-	s2s_output_finish(c, err);
+	s2s_job_complete(&c->job, err);
+}
+
+static int s2s_encrypt_start(struct s2s_job *job)
+{
+	return crypto_aead_encrypt(&container_of(job, struct s2s_crypt, job)->req);
+}
+
+static int s2s_decrypt_start(struct s2s_job *job)
+{
+	return crypto_aead_decrypt(&container_of(job, struct s2s_crypt, job)->req);
 }
 
 /* Outer TOS: DSCP copied from the inner packet, ECN per RFC 6040. */
@@ -389,13 +407,12 @@ static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb)
 	dev_hold(c->dev);
 
 	aead_request_set_callback(&c->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  s2s_output_done, c);
+				  s2s_crypt_done, c);
 	aead_request_set_crypt(&c->req, sg, sg, clen, c->iv);
 	aead_request_set_ad(&c->req, aadlen + sa->ivlen);
-	err = crypto_aead_encrypt(&c->req);
-	if (err == -EINPROGRESS || err == -EBUSY)
-		return;
-	s2s_output_finish(c, err);
+	c->job.start = s2s_encrypt_start;
+	c->job.finish = s2s_output_job_finish;
+	s2s_job_run(&t->txq, &c->job);
 	return;
 
 drop_nomem:
@@ -506,19 +523,6 @@ out_sa:
 
 /* ---- inbound ---- */
 
-static void s2s_input_finish(struct s2s_crypt *c, int err);
-
-static S2S_CRYPTO_DONE(s2s_input_done)
-{
-	struct s2s_crypt *c = s2s_crypto_done_data();
-
-	if (err == -EINPROGRESS)
-		return;
-	local_bh_disable();
-	s2s_input_finish(c, err);
-	local_bh_enable();
-}
-
 /* Checks padding and next header; returns the drop reason or 0. */
 static int s2s_check_trailer(struct s2s_crypt *c, unsigned int elen,
 			     u8 *nexthdr, unsigned int *padlen)
@@ -612,7 +616,13 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	skb_scrub_packet(skb, false);
 	skb->dev = t->dev;
 	skb->pkt_type = PACKET_HOST;
-	skb->ip_summed = CHECKSUM_NONE;
+	/*
+	 * The ICV covered the inner packet exactly as the peer sent it, after
+	 * the peer resolved its checksums: verifying them again would only
+	 * cost a pass over the data (WireGuard reasons the same way).
+	 */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = ~0;
 	skb_reset_transport_header(skb);
 	if (t->cfg.mark_mask)
 		skb->mark = (skb->mark & ~t->cfg.mark_mask) |
@@ -626,6 +636,11 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 drop:
 	s2s_drop(t, sa, skb, reason);
 	s2s_crypt_free(c);
+}
+
+static void s2s_input_job_finish(struct s2s_job *job, int err)
+{
+	s2s_input_finish(container_of(job, struct s2s_crypt, job), err);
 }
 
 static bool s2s_outer_matches(const struct s2s_tunnel *t, u16 family,
@@ -763,13 +778,12 @@ static int s2s_esp_rcv(struct sk_buff *skb, u16 family)
 	dev_hold(c->dev);
 
 	aead_request_set_callback(&c->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  s2s_input_done, c);
+				  s2s_crypt_done, c);
 	aead_request_set_crypt(&c->req, sg, sg, elen + sa->icvlen, c->iv);
 	aead_request_set_ad(&c->req, aadlen + sa->ivlen);
-	err = crypto_aead_decrypt(&c->req);
-	if (err == -EINPROGRESS || err == -EBUSY)
-		return 0;
-	s2s_input_finish(c, err);
+	c->job.start = s2s_decrypt_start;
+	c->job.finish = s2s_input_job_finish;
+	s2s_job_run(&t->rxq, &c->job);
 	return 0;
 
 drop:

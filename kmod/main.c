@@ -14,6 +14,7 @@
 #include "esp.h"
 #include "netlink.h"
 #include "netns.h"
+#include "queueing.h"
 #include "sa.h"
 
 static int __init s2s_mod_init(void)
@@ -26,6 +27,9 @@ static int __init s2s_mod_init(void)
 	err = s2s_sa_init();
 	if (err)
 		goto err_sa;
+	err = s2s_queueing_init();
+	if (err)
+		goto err_queueing;
 	err = s2s_device_init();
 	if (err)
 		goto err_device;
@@ -44,6 +48,8 @@ err_netlink:
 err_esp:
 	s2s_device_exit();
 err_device:
+	s2s_queueing_exit();
+err_queueing:
 	s2s_sa_exit();
 err_sa:
 	s2s_netns_exit();
@@ -57,6 +63,7 @@ static void __exit s2s_mod_exit(void)
 	s2s_netlink_exit();
 	s2s_esp_exit();
 	s2s_device_exit();
+	s2s_queueing_exit();
 	s2s_sa_exit();
 	s2s_netns_exit();
 }

@@ -342,21 +342,21 @@ static struct s2s_tunnel *s2s_nl_tunnel_lookup(struct net *net,
 	if (attrs[S2S_A_IFINDEX]) {
 		dev = __dev_get_by_index(net, nla_get_u32(attrs[S2S_A_IFINDEX]));
 		if (!dev) {
-			NL_SET_ERR_MSG_ATTR(extack, attrs[S2S_A_IFINDEX],
-					    "no interface with this index");
+			S2S_NL_ERR_ATTR(extack, attrs[S2S_A_IFINDEX],
+					"no interface with this index");
 			return ERR_PTR(-ENODEV);
 		}
 	}
 	if (attrs[S2S_A_IFNAME]) {
 		named = __dev_get_by_name(net, nla_data(attrs[S2S_A_IFNAME]));
 		if (!named) {
-			NL_SET_ERR_MSG_ATTR(extack, attrs[S2S_A_IFNAME],
-					    "no interface with this name");
+			S2S_NL_ERR_ATTR(extack, attrs[S2S_A_IFNAME],
+					"no interface with this name");
 			return ERR_PTR(-ENODEV);
 		}
 		if (dev && dev != named) {
-			NL_SET_ERR_MSG_ATTR(extack, attrs[S2S_A_IFNAME],
-					    "interface index and name refer to different interfaces");
+			S2S_NL_ERR_ATTR(extack, attrs[S2S_A_IFNAME],
+					"interface index and name refer to different interfaces");
 			return ERR_PTR(-EINVAL);
 		}
 		dev = named;
@@ -368,9 +368,9 @@ static struct s2s_tunnel *s2s_nl_tunnel_lookup(struct net *net,
 	}
 	t = s2s_tunnel_from_dev(dev);
 	if (!t) {
-		NL_SET_ERR_MSG_ATTR(extack,
-				    attrs[S2S_A_IFINDEX] ?: attrs[S2S_A_IFNAME],
-				    "not an s2svpn tunnel");
+		S2S_NL_ERR_ATTR(extack,
+				attrs[S2S_A_IFINDEX] ?: attrs[S2S_A_IFNAME],
+				"not an s2svpn tunnel");
 		return ERR_PTR(-EINVAL);
 	}
 	return t;
@@ -413,8 +413,8 @@ static int s2s_nl_parse_tunnel(struct s2s_tunnel_config *cfg,
 
 	port = tb[S2S_TUNNEL_A_ENCAP_SPORT] ?: tb[S2S_TUNNEL_A_ENCAP_DPORT];
 	if (port && cfg->encap != S2S_ENCAP_UDP) {
-		NL_SET_ERR_MSG_ATTR(extack, port,
-				    "encapsulation ports need UDP encapsulation");
+		S2S_NL_ERR_ATTR(extack, port,
+				"encapsulation ports need UDP encapsulation");
 		return -EINVAL;
 	}
 	return 0;
@@ -432,8 +432,8 @@ static int s2s_nl_parse_sa_aead(struct s2s_sa_config *cfg,
 
 	for (i = 0; i < ARRAY_SIZE(foreign); i++) {
 		if (tb[foreign[i]]) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[foreign[i]],
-					    "an AEAD SA takes no separate cipher or integrity parameters");
+			S2S_NL_ERR_ATTR(extack, tb[foreign[i]],
+					"an AEAD SA takes no separate cipher or integrity parameters");
 			return -EINVAL;
 		}
 	}
@@ -455,8 +455,8 @@ static int s2s_nl_parse_sa_authenc(struct s2s_sa_config *cfg,
 	struct nlattr *aead = tb[S2S_SA_A_AEAD_KEY] ?: tb[S2S_SA_A_ICV_BITS];
 
 	if (aead) {
-		NL_SET_ERR_MSG_ATTR(extack, aead,
-				    "AEAD parameters do not go with a cipher and integrity algorithm");
+		S2S_NL_ERR_ATTR(extack, aead,
+				"AEAD parameters do not go with a cipher and integrity algorithm");
 		return -EINVAL;
 	}
 	if (S2S_NL_MISSING(extack, nest, tb, S2S_SA_A_ENC_KEY,
@@ -562,16 +562,16 @@ static int s2s_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 			   "the tunnel parameters (TUNNEL) are missing"))
 		return -EINVAL;
 	if (attrs[S2S_A_IFINDEX]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[S2S_A_IFINDEX],
-				    "the kernel assigns the interface index");
+		S2S_NL_ERR_ATTR(info->extack, attrs[S2S_A_IFINDEX],
+				"the kernel assigns the interface index");
 		return -EINVAL;
 	}
 	err = s2s_nl_parse_tunnel(&cfg, nest, info->extack);
 	if (err)
 		return err;
 	if (!cfg.family) {
-		NL_SET_ERR_MSG_ATTR(info->extack, nest,
-				    "local and remote addresses (LOCAL, REMOTE) are required");
+		S2S_NL_ERR_ATTR(info->extack, nest,
+				"local and remote addresses (LOCAL, REMOTE) are required");
 		return -EINVAL;
 	}
 

@@ -5,7 +5,12 @@
 #ifndef _S2S_NETLINK_H
 #define _S2S_NETLINK_H
 
+#include <linux/netlink.h>
 #include <linux/types.h>
+
+/* NL_SET_ERR_MSG_ATTR() with the module's name in front of the message. */
+#define S2S_NL_ERR_ATTR(extack, attr, msg) \
+	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
 
 struct s2s_sa;
 struct s2s_tunnel;

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Parallel crypto with per-tunnel order.
+ *
+ * A single flow through one tunnel would otherwise encrypt on the one CPU
+ * that transmits it.  Each packet becomes a job: it joins its tunnel's
+ * ordered queue, and one CPU's worker list, chosen round-robin.  Workers
+ * run the crypto; when a job is done, whoever finished it drains the head
+ * of the queue while the head is done, so packets leave in the order they
+ * came, whichever CPU finished first.  One CPU drains a queue at a time.
+ *
+ * With one CPU online, with the parallel parameter off, or with a queue at
+ * its limit, jobs run inline on the CPU that submitted them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <linux/workqueue.h>
+#include "queueing.h"
+
+/* Jobs a queue holds before new ones run inline (bounded memory). */
+#define S2S_QUEUE_MAX 1024
+
+/*
+ * Off by default: in the 2-vCPU TCG test VM the cross-CPU hand-offs cost
+ * more than they gain (Documentation/performance.rst has the numbers).
+ */
+static bool parallel;
+module_param(parallel, bool, 0644);
+MODULE_PARM_DESC(parallel, "spread crypto over all CPUs, keeping order (default: off)");
+
+struct s2s_worker {
+	struct llist_head jobs;
+	struct work_struct work;
+};
+
+static struct s2s_worker __percpu *s2s_workers;
+static struct workqueue_struct *s2s_crypt_wq;
+
+/* The head job, if its crypto is done; called with q->lock held. */
+static struct s2s_job *s2s_queue_done_head(struct s2s_queue *q)
+{
+	struct s2s_job *job;
+
+	job = list_first_entry_or_null(&q->jobs, struct s2s_job, queue_node);
+	/* pairs with smp_store_release() in s2s_job_complete() */
+	if (job && smp_load_acquire(&job->done))
+		return job;
+	return NULL;
+}
+
+static void s2s_queue_drain(struct s2s_queue *q)
+{
+	struct s2s_job *job;
+
+again:
+	if (test_and_set_bit(0, &q->draining))
+		return;	/* the CPU draining will see our job */
+	for (;;) {
+		spin_lock_bh(&q->lock);
+		job = s2s_queue_done_head(q);
+		if (!job) {
+			spin_unlock_bh(&q->lock);
+			break;
+		}
+		list_del(&job->queue_node);
+		q->len--;
+		spin_unlock_bh(&q->lock);
+		job->finish(job, job->err);
+	}
+	clear_bit(0, &q->draining);
+	/*
+	 * A job may have finished after we looked but before we let go, its
+	 * CPU seeing the bit still set: look again.  Pairs with the ordering
+	 * of test_and_set_bit() above, on that CPU.
+	 */
+	smp_mb__after_atomic();
+	spin_lock_bh(&q->lock);
+	job = s2s_queue_done_head(q);
+	spin_unlock_bh(&q->lock);
+	if (job)
+		goto again;
+}
+
+/**
+ * s2s_job_complete() - report a job's crypto result
+ * @job: the job
+ * @err: 0 or the crypto error
+ *
+ * Called from a worker after a synchronous operation or from the crypto
+ * completion callback, in any context.
+ */
+void s2s_job_complete(struct s2s_job *job, int err)
+{
+	struct s2s_queue *q = job->queue;
+
+	if (!q) {
+		local_bh_disable();
+		job->finish(job, err);
+		local_bh_enable();
+		return;
+	}
+	/* once done is set another CPU may finish the job and free it */
+	dev_hold(q->dev);
+	job->err = err;
+	/* publishes err; pairs with s2s_queue_done_head() */
+	smp_store_release(&job->done, true);
+	local_bh_disable();
+	s2s_queue_drain(q);
+	local_bh_enable();
+	dev_put(q->dev);
+}
+
+static void s2s_job_start(struct s2s_job *job)
+{
+	int err = job->start(job);
+
+	if (err != -EINPROGRESS && err != -EBUSY)
+		s2s_job_complete(job, err);
+}
+
+static void s2s_worker_fn(struct work_struct *work)
+{
+	struct s2s_worker *w = container_of(work, struct s2s_worker, work);
+	struct llist_node *list = llist_reverse_order(llist_del_all(&w->jobs));
+	struct s2s_job *job, *tmp;
+
+	llist_for_each_entry_safe(job, tmp, list, worker_node) {
+		local_bh_disable();
+		s2s_job_start(job);
+		local_bh_enable();
+		cond_resched();
+	}
+}
+
+static int s2s_next_cpu(struct s2s_queue *q)
+{
+	int cpu = cpumask_next(READ_ONCE(q->next_cpu), cpu_online_mask);
+
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	WRITE_ONCE(q->next_cpu, cpu);
+	return cpu;
+}
+
+/**
+ * s2s_job_run() - run a job's crypto, in parallel when that pays
+ * @q: the tunnel's queue for this direction
+ * @job: the job, with @start and @finish set
+ *
+ * @finish is called exactly once, in queue order when the job was queued.
+ * Called with BH disabled.
+ */
+void s2s_job_run(struct s2s_queue *q, struct s2s_job *job)
+{
+	struct s2s_worker *w;
+	int cpu;
+
+	job->done = false;
+	job->queue = NULL;
+	if (!READ_ONCE(parallel) || num_online_cpus() < 2)
+		goto inline_run;
+
+	spin_lock(&q->lock);
+	if (q->len >= S2S_QUEUE_MAX) {
+		spin_unlock(&q->lock);
+		goto inline_run;
+	}
+	job->queue = q;
+	list_add_tail(&job->queue_node, &q->jobs);
+	q->len++;
+	cpu = s2s_next_cpu(q);
+	spin_unlock(&q->lock);
+
+	w = per_cpu_ptr(s2s_workers, cpu);
+	if (llist_add(&job->worker_node, &w->jobs))
+		queue_work_on(cpu, s2s_crypt_wq, &w->work);
+	return;
+
+inline_run:
+	s2s_job_start(job);
+}
+
+/**
+ * s2s_queue_init() - initialise a tunnel's queue
+ * @q: the queue
+ * @dev: the tunnel device, which every queued job holds
+ */
+void s2s_queue_init(struct s2s_queue *q, struct net_device *dev)
+{
+	q->dev = dev;
+	spin_lock_init(&q->lock);
+	INIT_LIST_HEAD(&q->jobs);
+	q->len = 0;
+	q->draining = 0;
+	q->next_cpu = -1;
+}
+
+/**
+ * s2s_queueing_init() - create the per-CPU crypto workers
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int s2s_queueing_init(void)
+{
+	int cpu;
+
+	s2s_workers = alloc_percpu(struct s2s_worker);
+	if (!s2s_workers)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct s2s_worker *w = per_cpu_ptr(s2s_workers, cpu);
+
+		init_llist_head(&w->jobs);
+		INIT_WORK(&w->work, s2s_worker_fn);
+	}
+	s2s_crypt_wq = alloc_workqueue("s2svpn_crypt",
+				       WQ_CPU_INTENSIVE | WQ_MEM_RECLAIM, 0);
+	if (!s2s_crypt_wq) {
+		free_percpu(s2s_workers);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * s2s_queueing_exit() - stop the workers
+ *
+ * Every job holds a reference on its tunnel device, so once the devices are
+ * gone no job is left; destroying the workqueue still waits for running
+ * workers.
+ */
+void s2s_queueing_exit(void)
+{
+	destroy_workqueue(s2s_crypt_wq);
+	free_percpu(s2s_workers);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Parallel crypto with per-tunnel order: packets are encrypted or decrypted
+ * on every CPU, and leave in the order they entered.
+ */
+#ifndef _S2S_QUEUEING_H
+#define _S2S_QUEUEING_H
+
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/spinlock.h>
+
+struct net_device;
+struct s2s_job;
+
+/**
+ * struct s2s_queue - one direction of one tunnel
+ * @dev: the tunnel device
+ * @lock: protects @jobs and @len
+ * @jobs: jobs in arrival order; only the head may leave
+ * @len: number of jobs in @jobs
+ * @draining: bit 0 set while one CPU hands finished jobs on
+ * @next_cpu: round-robin cursor for spreading jobs over CPUs
+ */
+struct s2s_queue {
+	struct net_device *dev;
+	spinlock_t lock;
+	struct list_head jobs;
+	unsigned int len;
+	unsigned long draining;
+	int next_cpu;
+};
+
+/**
+ * struct s2s_job - a packet's place in a queue
+ * @queue_node: entry in s2s_queue.jobs
+ * @worker_node: entry in a CPU's list of jobs to run
+ * @queue: the queue, or NULL when the job runs inline
+ * @start: starts the crypto operation; returns its status (-EINPROGRESS
+ *	and -EBUSY mean the completion callback will report)
+ * @finish: hands the finished packet on, in queue order
+ * @err: the crypto result
+ * @done: set once @err is valid
+ */
+struct s2s_job {
+	struct list_head queue_node;
+	struct llist_node worker_node;
+	struct s2s_queue *queue;
+	int (*start)(struct s2s_job *job);
+	void (*finish)(struct s2s_job *job, int err);
+	int err;
+	bool done;
+};
+
+int s2s_queueing_init(void);
+void s2s_queueing_exit(void);
+void s2s_queue_init(struct s2s_queue *q, struct net_device *dev);
+void s2s_job_run(struct s2s_queue *q, struct s2s_job *job);
+void s2s_job_complete(struct s2s_job *job, int err);
+
+#endif /* _S2S_QUEUEING_H */
