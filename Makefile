@@ -59,7 +59,7 @@ demo:
 	S2S_MODULE=$(CURDIR)/build/$$k/kmod/s2svpn.ko selftests/vm/run.sh -k $$k selftests/demo.sh
 
 checkpatch: deps
-	build/scripts/checkpatch.pl --no-tree -f $(wildcard kmod/*.c kmod/*.h)
+	build/scripts/checkpatch.pl --no-tree --quiet -f $(wildcard kmod/*.c kmod/*.h)
 
 bench: deps
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "bench: no benchmarks yet"; fi

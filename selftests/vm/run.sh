@@ -85,7 +85,7 @@ touch "$out/output"
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg -cpu max -smp 2 -m 2G -nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initramfs" \
-	-append "console=ttyS0 loglevel=5 panic=1 printk.devkmsg=on ${S2S_VM_APPEND:-} s2s_stage2=$here/guest.sh s2s_out=$out" \
+	-append "console=ttyS0 loglevel=5 panic=1 printk.devkmsg=on ${S2S_VM_APPEND:-} s2s_top=$top s2s_stage2=$here/guest.sh s2s_out=$out" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap" \
 	</dev/null >"$out/console.log" 2>&1 &

@@ -926,6 +926,13 @@ static int on_event(struct nl_msg *msg, void *arg)
 	return m->stop ? NL_STOP : NL_OK;
 }
 
+static int accept_any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 int s2s_nl_monitor(struct s2s_nl *nl, s2s_event_fn fn, void *arg)
 {
 	struct monitor m = { fn, arg, 0 };
@@ -947,12 +954,13 @@ int s2s_nl_monitor(struct s2s_nl *nl, s2s_event_fn fn, void *arg)
 			 S2S_GENL_MCGRP_EVENTS, nl_geterror(err));
 		return -EIO;
 	}
-	nl_socket_disable_seq_check(nl->sk);
 	nl_socket_set_buffer_size(nl->sk, S2S_RCVBUF, 0);
 
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
 		return -ENOMEM;
+	/* notifications carry sequence number 0, not ours */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, accept_any_seq, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &m);
 	while (!m.stop) {
 		err = nl_recvmsgs(nl->sk, cb);

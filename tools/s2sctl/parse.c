@@ -647,8 +647,8 @@ static int take_spi(struct parser *p, const char *keyword, uint32_t *spi)
 
 	if (take_number(p, keyword, "SPI", UINT32_MAX, &v))
 		return -1;
-	if (!v)
-		return fail(p, "invalid SPI \"%s\": SPI 0 is reserved",
+	if (v < 256)
+		return fail(p, "invalid SPI \"%s\": 0 to 255 are reserved (RFC 4303)",
 			    p->argv[p->i - 1]);
 	*spi = v;
 	return 0;

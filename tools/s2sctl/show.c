@@ -445,7 +445,14 @@ void s2s_show_segments(FILE *f, bool json, const struct s2s_vec *segments,
 		       const char *name)
 {
 	struct s2s_json j;
+	int width = 0;
 
+	for (size_t i = 0; i < segments->n; i++) {
+		const struct s2s_segment *seg = s2s_vec_at(segments, i);
+
+		if ((int)strlen(seg->name) > width)
+			width = strlen(seg->name);
+	}
 	s2s_json_init(&j, f);
 	if (json)
 		s2s_json_array_begin(&j);
@@ -455,9 +462,8 @@ void s2s_show_segments(FILE *f, bool json, const struct s2s_vec *segments,
 		if (name && name[0] && strcmp(name, seg->name))
 			continue;
 		if (!json) {
-			fprintf(f, "segment %-*s mark 0x%x/0x%x\n",
-				S2S_SEGMENT_NAME_MAX, seg->name, seg->mark,
-				seg->mask);
+			fprintf(f, "segment %-*s  mark 0x%x/0x%x\n", width,
+				seg->name, seg->mark, seg->mask);
 			continue;
 		}
 		s2s_json_object_begin(&j);

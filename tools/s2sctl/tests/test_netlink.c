@@ -282,7 +282,7 @@ static void test_sa_request(void)
 	}
 	s2s_msg_free(msg);
 
-	if (!parse("sa add vpn0 dir in spi 7 enc 'cbc(aes)' 0x000102030405060708090a0b0c0d0e0f"
+	if (!parse("sa add vpn0 dir in spi 0x700 enc 'cbc(aes)' 0x000102030405060708090a0b0c0d0e0f"
 		   " auth 'hmac(sha256)' 0x0102 replay-window 64"))
 		return;
 	msg = s2s_msg_new(FAMILY, S2S_CMD_SA_NEW, 0);
@@ -298,7 +298,7 @@ static void test_sa_request(void)
 		       "sa add: enc + auth with the RFC truncation sent explicitly");
 	s2s_msg_free(msg);
 
-	if (!parse("sa del vpn0 dir in spi 7"))
+	if (!parse("sa del vpn0 dir in spi 0x700"))
 		return;
 	msg = s2s_msg_new(FAMILY, S2S_CMD_SA_DEL, 0);
 	s2s_put_sa(msg, &req.sa);

@@ -350,10 +350,13 @@ static void test_sa(void)
 	    "invalid SPI \"0xzz\"");
 	bad("sa add vpn0 dir out spi 0 aead " GCM " " KEY20 " 128",
 	    "invalid SPI \"0\"");
+	bad("sa add vpn0 dir out spi 255 aead " GCM " " KEY20 " 128",
+	    "invalid SPI \"255\": 0 to 255 are reserved");
+	good("sa add vpn0 dir out spi 256 aead " GCM " " KEY20 " 128");
 	bad("sa add vpn0 dir out spi 0x100000000 aead " GCM " " KEY20 " 128",
 	    "invalid SPI \"0x100000000\": out of range");
 	bad("sa add vpn0 dir out spi -1", "invalid SPI \"-1\"");
-	bad("sa add vpn0 spi 1 aead " GCM " " KEY20 " 128", "missing \"dir\"");
+	bad("sa add vpn0 spi 0x1000 aead " GCM " " KEY20 " 128", "missing \"dir\"");
 	bad("sa add vpn0 dir out aead " GCM " " KEY20 " 128", "missing \"spi\"");
 	bad("sa add vpn0 dir both spi 1", "invalid dir \"both\"");
 	bad(SA_OUT " aead 'gcm(aes)' " KEY20 " 128",
@@ -398,7 +401,7 @@ static void test_sa(void)
 	    "invalid hard-seconds \"1x\"");
 	bad(SA_OUT " aead " GCM " " KEY20 " 128 esn esn", "\"esn\" given twice");
 	bad(SA_OUT " aead " GCM " " KEY20 " 128 lifetime 5", "unknown keyword \"lifetime\"");
-	bad("sa del vpn0 dir in spi 1 aead x", "unknown keyword \"aead\"");
+	bad("sa del vpn0 dir in spi 0x1000 aead x", "unknown keyword \"aead\"");
 	bad("sa del vpn0 dir in", "missing \"spi\"");
 	bad("sa show vpn0 extra", "unexpected \"extra\"");
 

@@ -1,0 +1,542 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The benchmark itself, run inside the test VM by bench/run.sh (one boot per
+# kernel).  It measures; it does not judge: raw results go to
+# $s2s_out/raw/ (the VM's output directory, shared with the host) and
+# bench/report.sh turns them into the table, JSON and chart.
+#
+# Steps, in this order:
+#   1. memory: slab/percpu growth for N dummy interfaces, N s2svpn tunnels,
+#      N outbound and N inbound SAs (fresh kernel, nothing else running)
+#   2. crypto ceiling: tcrypt's AEAD speed test (mode 211) on one CPU
+#   3. throughput/latency: one namespace pair per configuration, all set up
+#      before the first measurement; ROUNDS interleaved rounds, each running
+#      every workload on every configuration (configuration order rotated
+#      each round)
+#   4. profiles: perf record -a (cpu-clock) during a TCP single flow
+#
+# Every process start costs a few hundred milliseconds under TCG, so sleeps
+# and counter snapshots use shell builtins only.
+#
+# Environment (bench/run.sh sets them; defaults in brackets):
+#   S2S_BENCH_MODULE    s2svpn.ko to load
+#   S2S_BENCH_S2SCTL    s2sctl binary
+#   S2S_BENCH_ROUNDS    rounds [3]
+#   S2S_BENCH_TIME      measured seconds per iperf3 run, after 1 s omitted [4]
+#   S2S_BENCH_CONFIGS   configurations [veth s2svpn vti xfrmi wireguard]
+#   S2S_BENCH_TUNNELS   tunnels in the memory test, 0 = skip [1000]
+#   S2S_BENCH_CRYPTO    1 = run tcrypt [1]
+#   S2S_BENCH_PROFILE   configurations to profile, "" = none [s2svpn vti wireguard]
+#   S2S_BENCH_PING      ping count per run [200]
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+out=${s2s_out:?"guest.sh runs inside the bench VM (bench/run.sh)"}
+raw=$out/raw
+mkdir -p "$raw" || exit 1
+
+kver=$(uname -r)
+ko=${S2S_BENCH_MODULE:-$top/build/bench/$kver/kmod/s2svpn.ko}
+S2SCTL=${S2S_BENCH_S2SCTL:-$top/tools/s2sctl/s2sctl}
+rounds=${S2S_BENCH_ROUNDS:-3}
+secs=${S2S_BENCH_TIME:-4}
+read -ra configs <<<"${S2S_BENCH_CONFIGS:-veth s2svpn vti xfrmi wireguard}"
+ntun=${S2S_BENCH_TUNNELS:-1000}
+crypto=${S2S_BENCH_CRYPTO:-1}
+read -ra profiles <<<"${S2S_BENCH_PROFILE-s2svpn vti wireguard}"
+npings=${S2S_BENCH_PING:-200}
+[ "$secs" -ge 3 ] || secs=3
+
+# ip xfrm style keys (16-byte AES key + 4-byte salt); SPIs A->B, B->A.
+K_AB=0x4a506a794f574265564551694d6537681a2b1a2b
+K_BA=0x0102030405060708090a0b0c0d0e0f1011121314
+SPI_AB=0x1000
+SPI_BA=0x2000
+ALG='rfc4106(gcm(aes))'
+OUT_A=192.0.2.1
+OUT_B=192.0.2.2
+IN_A=10.9.0.1
+IN_B=10.9.0.2
+MTU=1400
+
+log() { printf 'bench: %s\n' "$*"; }
+# status KEY VALUE...: one line of raw/status (host-side facts about the run)
+status() { echo "$*" >>"$raw/status"; }
+
+# nap SECONDS: sleep without starting a process (a read that times out on a
+# FIFO nobody writes; the guest has no /dev/fd for process substitution)
+mkfifo /tmp/bench-nap || exit 1
+exec {nap_fd}<>/tmp/bench-nap
+nap() { read -r -t "$1" -u "$nap_fd" _ || :; }
+
+# s2sctl_batch NS: runs the s2sctl commands on stdin as one batch
+s2sctl_batch() {
+	local f
+	f=$(mktemp /tmp/bench-batch.XXXXXX) || return 1
+	cat >"$f"
+	"$S2SCTL" -n "$1" -b "$f"
+	local rc=$?
+	rm -f "$f"
+	return $rc
+}
+
+t_start=$EPOCHREALTIME
+# elapsed: seconds since the start, as an integer
+elapsed() { local t=${EPOCHREALTIME%.*}; echo $((t - ${t_start%.*})); }
+
+# --- modules ----------------------------------------------------------------
+
+load_modules() {
+	local d
+	for d in $(modinfo -F depends "$ko" | tr , ' '); do
+		modprobe "$d" || return 1
+	done
+	insmod "$ko" || return 1
+	# the peers' modules; "ip link add" would load them too
+	for d in veth dummy wireguard ip_vti xfrm_interface esp4 xfrm_user; do
+		modprobe -q "$d" 2>/dev/null
+	done
+	return 0
+}
+
+# --- memory -------------------------------------------------------------------
+
+# mem_snap LABEL: /proc/meminfo fields and every slab cache's size
+mem_snap() {
+	local k v buf=
+	while read -r k v _; do
+		case $k in
+		MemFree: | Buffers: | Cached: | AnonPages: | Slab: | SReclaimable: | \
+		SUnreclaim: | KernelStack: | PageTables: | VmallocUsed: | Percpu:)
+			buf+="mem $1 ${k%:} $v"$'\n'
+			;;
+		esac
+	done </proc/meminfo
+	buf+="time $1 $EPOCHREALTIME"$'\n'
+	printf '%s' "$buf" >>"$raw/mem.txt"
+	cat /proc/slabinfo >"$raw/slabinfo-$1.txt"
+}
+
+# mem_step LABEL CMD...: runs CMD (a batch), settles, snapshots
+mem_step() {
+	local label=$1 t0 rc
+	shift
+	t0=$EPOCHREALTIME
+	"$@" >"$raw/mem-$label.log" 2>&1
+	rc=$?
+	echo "step $label rc $rc start $t0 end $EPOCHREALTIME" >>"$raw/mem.txt"
+	[ $rc = 0 ] || { log "memory step $label failed:"; tail -n 3 "$raw/mem-$label.log"; }
+	nap 2
+	mem_snap "$label"
+	return $rc
+}
+
+mem_test() {
+	local ns=bench-mem i f=/tmp/bench-mem
+	mkdir -p $f
+	ip netns add $ns && ip -n $ns -batch - <<-EOF || return 1
+	link set lo up
+	link add u0 type dummy
+	addr add 198.18.0.1/15 dev u0
+	link set u0 up
+	EOF
+	for ((i = 0; i < ntun; i++)); do
+		echo "link add d$i type dummy"
+	done >$f/dummy
+	for ((i = 0; i < ntun; i++)); do
+		echo "link set d$i up"
+	done >$f/dummy-up
+	for ((i = 0; i < ntun; i++)); do
+		echo "tunnel add t$i local 198.18.0.1 remote 198.18.$((i / 250)).$((i % 250 + 2)) mtu $MTU"
+	done >$f/tunnel
+	for ((i = 0; i < ntun; i++)); do
+		echo "link set t$i up"
+	done >$f/tunnel-up
+	for ((i = 0; i < ntun; i++)); do
+		printf "sa add t%d dir out spi 0x%x aead '%s' %s 128\n" $i $((0x100000 + i)) "$ALG" $K_AB
+	done >$f/sa-out
+	for ((i = 0; i < ntun; i++)); do
+		printf "sa add t%d dir in spi 0x%x aead '%s' %s 128\n" $i $((0x200000 + i)) "$ALG" $K_BA
+	done >$f/sa-in
+
+	# One of each first, deleted again: loads the crypto templates and
+	# creates the slab caches, so that N objects measure N objects.
+	s2sctl_batch $ns <<-EOF || return 1
+	tunnel add w0 local 198.18.0.1 remote 198.19.255.254 mtu $MTU
+	sa add w0 dir out spi 0xfff00 aead '$ALG' $K_AB 128
+	sa add w0 dir in spi 0xfff01 aead '$ALG' $K_BA 128
+	EOF
+	ip -n $ns link add w1 type dummy
+	ip -n $ns link set w1 up
+	ip -n $ns link set w0 up
+	"$S2SCTL" -n $ns tunnel del w0
+	ip -n $ns link del w1
+	nap 3
+
+	mem_snap base
+	mem_step dummy ip -n $ns -batch $f/dummy &&
+	mem_step tunnel "$S2SCTL" -n $ns -b $f/tunnel &&
+	mem_step sa_out "$S2SCTL" -n $ns -b $f/sa-out &&
+	mem_step sa_in "$S2SCTL" -n $ns -b $f/sa-in &&
+	mem_step dummy_up ip -n $ns -batch $f/dummy-up &&
+	mem_step tunnel_up ip -n $ns -batch $f/tunnel-up
+	local rc=$?
+	local t0=$EPOCHREALTIME
+	ip netns del $ns
+	# the namespace goes away in the background: wait for its interfaces
+	for ((i = 0; i < 600; i++)); do
+		[ "$(ls /sys/class/net | wc -l)" -le 2 ] && break
+		nap 0.1
+	done
+	echo "step netns_del rc 0 start $t0 end $EPOCHREALTIME" >>"$raw/mem.txt"
+	rm -rf $f
+	return $rc
+}
+
+# --- crypto ceiling -------------------------------------------------------------
+
+crypto_test() {
+	echo "s2s-bench: tcrypt start" >/dev/kmsg
+	# tcrypt always refuses to stay loaded (EAGAIN) once its tests ran
+	modprobe tcrypt mode=211 sec=1 2>/dev/null
+	echo "s2s-bench: tcrypt end" >/dev/kmsg
+	dmesg | sed -n '/s2s-bench: tcrypt start/,/s2s-bench: tcrypt end/p' >"$raw/tcrypt.txt"
+	grep -c 'operations in' "$raw/tcrypt.txt" >/dev/null
+}
+
+# --- the configurations ----------------------------------------------------------
+
+# Each configuration lives in its own pair of namespaces, CFG-a and CFG-b,
+# joined by the veth "u0" (MTU 1500, 192.0.2.1/24 -- 192.0.2.2/24).  The
+# device under test is "t0" on both sides, MTU 1400, 10.9.0.1 -- 10.9.0.2.
+
+ns_pair() {
+	local a=$1-a b=$1-b
+	ip netns add "$a" && ip netns add "$b" &&
+	ip link add u0 netns "$a" type veth peer name u0 netns "$b" &&
+	ip -n "$a" -batch - <<-EOF &&
+	link set lo up
+	addr add $OUT_A/24 dev u0
+	link set u0 up
+	EOF
+	ip -n "$b" -batch - <<-EOF
+	link set lo up
+	addr add $OUT_B/24 dev u0
+	link set u0 up
+	EOF
+}
+
+# side_vars SIDE: the local/remote view of side a or b
+side_vars() {
+	if [ "$1" = a ]; then
+		L=$OUT_A R=$OUT_B ME=$IN_A PEER=$IN_B OSPI=$SPI_AB ISPI=$SPI_BA OKEY=$K_AB IKEY=$K_BA
+	else
+		L=$OUT_B R=$OUT_A ME=$IN_B PEER=$IN_A OSPI=$SPI_BA ISPI=$SPI_AB OKEY=$K_BA IKEY=$K_AB
+	fi
+}
+
+setup_veth() {
+	ip link add t0 netns veth-a mtu $MTU type veth peer name t0 netns veth-b mtu $MTU &&
+	ip -n veth-a -batch - <<-EOF &&
+	addr add $IN_A/24 dev t0
+	link set t0 up
+	EOF
+	ip -n veth-b -batch - <<-EOF
+	addr add $IN_B/24 dev t0
+	link set t0 up
+	EOF
+}
+
+setup_s2svpn() {
+	local s
+	for s in a b; do
+		side_vars $s
+		s2sctl_batch s2svpn-$s <<-EOF || return 1
+		tunnel add t0 local $L remote $R mtu $MTU
+		sa add t0 dir out spi $OSPI aead '$ALG' $OKEY 128
+		sa add t0 dir in spi $ISPI aead '$ALG' $IKEY 128
+		EOF
+		ip -n s2svpn-$s -batch - <<-EOF || return 1
+		addr add $ME peer $PEER dev t0
+		link set t0 up
+		EOF
+	done
+}
+
+# VTI: states and policies carry the interface's key as their mark.
+setup_vti() {
+	local s
+	for s in a b; do
+		side_vars $s
+		ip -n vti-$s -batch - <<-EOF || return 1
+		link add t0 type vti local $L remote $R key 7
+		xfrm state add src $L dst $R proto esp spi $OSPI mode tunnel mark 7 aead $ALG $OKEY 128
+		xfrm state add src $R dst $L proto esp spi $ISPI mode tunnel mark 7 aead $ALG $IKEY 128
+		xfrm policy add src 0.0.0.0/0 dst 0.0.0.0/0 dir out mark 7 tmpl src $L dst $R proto esp mode tunnel
+		xfrm policy add src 0.0.0.0/0 dst 0.0.0.0/0 dir in mark 7 tmpl src $R dst $L proto esp mode tunnel
+		link set t0 mtu $MTU
+		addr add $ME peer $PEER dev t0
+		link set t0 up
+		EOF
+		ip netns exec vti-$s sysctl -qw net.ipv4.conf.t0.disable_policy=1 || return 1
+	done
+}
+
+# XFRM interface: states and policies carry the interface's if_id.
+setup_xfrmi() {
+	local s
+	for s in a b; do
+		side_vars $s
+		ip -n xfrmi-$s -batch - <<-EOF || return 1
+		link add t0 type xfrm dev u0 if_id 42
+		xfrm state add src $L dst $R proto esp spi $OSPI mode tunnel if_id 42 aead $ALG $OKEY 128
+		xfrm state add src $R dst $L proto esp spi $ISPI mode tunnel if_id 42 aead $ALG $IKEY 128
+		xfrm policy add src 0.0.0.0/0 dst 0.0.0.0/0 dir out tmpl src $L dst $R proto esp mode tunnel if_id 42
+		xfrm policy add src 0.0.0.0/0 dst 0.0.0.0/0 dir in tmpl src $R dst $L proto esp mode tunnel if_id 42
+		link set t0 mtu $MTU
+		addr add $ME peer $PEER dev t0
+		link set t0 up
+		EOF
+	done
+}
+
+setup_wireguard() {
+	local s k=/tmp/bench-wg
+	mkdir -p $k
+	for s in a b; do
+		wg genkey >$k/$s.key && wg pubkey <$k/$s.key >$k/$s.pub || return 1
+	done
+	for s in a b; do
+		side_vars $s
+		local peer=b
+		[ $s = b ] && peer=a
+		ip -n wireguard-$s link add t0 type wireguard || return 1
+		ip netns exec wireguard-$s wg set t0 private-key $k/$s.key listen-port 51820 \
+			peer "$(cat $k/$peer.pub)" allowed-ips 0.0.0.0/0 endpoint $R:51820 || return 1
+		ip -n wireguard-$s -batch - <<-EOF || return 1
+		link set t0 mtu $MTU
+		addr add $ME peer $PEER dev t0
+		link set t0 up
+		EOF
+	done
+}
+
+# setup CFG: namespaces, device, a working ping, an iperf3 server in CFG-b
+setup() {
+	local c=$1 i
+	ns_pair "$c" && "setup_$c" || return 1
+	for ((i = 0; i < 5; i++)); do
+		ip netns exec "$c-a" ping -c 1 -W 2 $IN_B >/dev/null 2>&1 && break
+	done
+	[ $i -lt 5 ] || { log "$c: no ping through the tunnel"; return 1; }
+	ip netns exec "$c-b" iperf3 -s -D -I "/run/bench-$c.pid" >/dev/null 2>&1 || return 1
+	for ((i = 0; i < 50; i++)); do
+		[ -s "/run/bench-$c.pid" ] && return 0
+		nap 0.1
+	done
+	return 1
+}
+
+# --- measurements ---------------------------------------------------------------
+
+# snap FILE start|end: the whole VM's CPU times, softirq counts, CFG-b's
+# interface counters (via the iperf3 server's /proc/PID/net/dev) and every
+# task's CPU times.  The counters that define the window are read last at
+# its start and first at its end, and the file is written in one go (the
+# output directory is 9p: every write is a round trip to the host).
+snap() {
+	local l p counters tasks
+	if [ "$2" = end ]; then
+		snap_counters
+		counters=$snap_out
+		snap_tasks
+		tasks=$snap_out
+	else
+		snap_tasks
+		tasks=$snap_out
+		snap_counters
+		counters=$snap_out
+	fi
+	printf '%s%s' "$counters" "$tasks" >"$1"
+}
+
+snap_counters() {
+	local l
+	snap_out="time $EPOCHREALTIME"$'\n'
+	while read -r l; do
+		case $l in cpu*) snap_out+=$l$'\n' ;; esac
+	done </proc/stat
+	while read -r l; do snap_out+="netdev $l"$'\n'; done <"/proc/$anchor/net/dev"
+	while read -r l; do snap_out+="softirq $l"$'\n'; done </proc/softirqs
+}
+
+snap_tasks() {
+	local l p
+	snap_out=
+	for p in /proc/[0-9]*/stat; do
+		read -r l 2>/dev/null <"$p" && snap_out+="task $l"$'\n'
+	done
+}
+
+# read_rx: RX = bytes received by t0 in the measured configuration's b side
+read_rx() {
+	local l w
+	RX=0
+	while read -r l; do
+		if [[ $l == t0:* ]]; then
+			read -ra w <<<"${l#t0:}"
+			RX=${w[0]}
+		fi
+	done <"/proc/$anchor/net/dev"
+}
+
+# wait_traffic: until t0 of the b side receives (10 s at most)
+wait_traffic() {
+	local i rx0
+	read_rx
+	rx0=$RX
+	for ((i = 0; i < 100; i++)); do
+		nap 0.1
+		read_rx
+		[ "$RX" != "$rx0" ] && return 0
+	done
+	return 1
+}
+
+# iperf CFG TAG IPERF-ARGS...: one iperf3 client run of secs+1 s (the first
+# second omitted); CPU snapshots bracket a window in its steady state.
+iperf() {
+	local c=$1 tag=$2 pid
+	shift 2
+	anchor=$(<"/run/bench-$c.pid")
+	ip netns exec "$c-a" timeout $((secs + 30)) \
+		iperf3 -c $IN_B -t "$secs" -O 1 -J "$@" >"$raw/$tag.json" 2>"$raw/$tag.err" &
+	pid=$!
+	if wait_traffic; then
+		nap 1
+		snap "$raw/$tag.s0" start
+		nap "$((secs - 2)).5"
+		snap "$raw/$tag.s1" end
+	fi
+	wait $pid
+	echo "run $tag rc $?" >>"$raw/status"
+	nap 0.5
+}
+
+ping_run() {
+	local c=$1 tag=$2
+	ip netns exec "$c-a" ping -i 0.01 -c "$npings" -W 1 $IN_B >"$raw/$tag.ping" 2>&1
+	echo "run $tag rc $?" >>"$raw/status"
+}
+
+measure() {
+	local c=$1 r=$2
+	log "round $r: $c (at $(elapsed) s)"
+	iperf "$c" "r$r-$c-tcp1"
+	iperf "$c" "r$r-$c-tcp4" -P 4
+	iperf "$c" "r$r-$c-udp64" -u -l 64 -b 0
+	ping_run "$c" "r$r-$c-ping"
+}
+
+# profile CFG: perf record (cpu-clock, call graphs) of the whole VM during a
+# TCP single flow.  perf report runs on the host (bench/report.sh) with the
+# guest's /proc/kallsyms: under TCG it would take minutes here.
+profile() {
+	local c=$1 pid tag=profile-$c
+	anchor=$(<"/run/bench-$c.pid")
+	ip netns exec "$c-a" timeout 60 iperf3 -c $IN_B -t 40 >/dev/null 2>&1 &
+	pid=$!
+	if wait_traffic; then
+		nap 1
+		perf record -q -a -g -e cpu-clock -F 499 -o "$raw/$tag.data" -- sleep 4 \
+			>"$raw/$tag.log" 2>&1
+	fi
+	kill $pid 2>/dev/null
+	wait $pid
+	nap 1
+}
+
+# --- the run -------------------------------------------------------------------
+
+rm -f "$raw/status"
+status kernel "$kver"
+status uname "$(uname -a)"
+status cpus "$(nproc)"
+status cpu_model "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+status rounds "$rounds"
+status secs "$secs"
+status configs "${configs[*]}"
+
+log "kernel $kver, ${#configs[@]} configurations, $rounds rounds of ${secs}+1 s runs"
+load_modules || { log "cannot load $ko"; exit 1; }
+status module "$ko"
+status module_srcversion "$(cat /sys/module/s2svpn/srcversion 2>/dev/null)"
+
+if [ "$ntun" -gt 0 ]; then
+	log "memory: $ntun dummies, tunnels, SA pairs (at $(elapsed) s)"
+	mem_test
+	status mem_rc $?
+	status mem_n "$ntun"
+fi
+
+if [ "$crypto" = 1 ]; then
+	log "crypto ceiling: tcrypt mode=211 sec=1 (at $(elapsed) s)"
+	crypto_test
+	status crypto_rc $?
+fi
+
+ok_configs=()
+for c in "${configs[@]}"; do
+	log "setting up $c"
+	if setup "$c" >"$raw/setup-$c.log" 2>&1; then
+		ok_configs+=("$c")
+	else
+		log "$c: setup failed, left out:"
+		sed 's/^/    /' "$raw/setup-$c.log" | tail -n 5
+		status setup_failed "$c"
+	fi
+done
+status measured "${ok_configs[*]}"
+cp /proc/crypto "$raw/crypto.txt"
+
+n=${#ok_configs[@]}
+for ((r = 1; r <= rounds; r++)); do
+	for ((i = 0; i < n; i++)); do
+		measure "${ok_configs[$(((i + r - 1) % n))]}" "$r"
+	done
+done
+
+command -v perf >/dev/null || { profiles=(); log "no perf: no profiles"; }
+[ ${#profiles[@]} = 0 ] || cp /proc/kallsyms "$raw/kallsyms"
+for c in "${profiles[@]}"; do
+	[[ " ${ok_configs[*]} " == *" $c "* ]] || continue
+	log "profile: $c (at $(elapsed) s)"
+	profile "$c"
+done
+
+# what the devices counted, drops included
+for c in "${ok_configs[@]}"; do
+	for s in a b; do
+		ip -n "$c-$s" -s -s link show t0 >"$raw/link-$c-$s.txt" 2>&1
+	done
+done
+if [[ " ${ok_configs[*]} " == *" s2svpn "* ]]; then
+	for s in a b; do
+		"$S2SCTL" -n s2svpn-$s tunnel show >"$raw/s2sctl-$s.txt" 2>&1
+	done
+fi
+
+log "cleaning up (at $(elapsed) s)"
+for c in "${configs[@]}"; do
+	[ -s "/run/bench-$c.pid" ] && kill "$(<"/run/bench-$c.pid")" 2>/dev/null
+	ip netns del "$c-a" 2>/dev/null
+	ip netns del "$c-b" 2>/dev/null
+done
+nap 2
+rmmod s2svpn 2>"$raw/rmmod.log"
+status rmmod_rc $?
+status elapsed "$(elapsed)"
+log "done in $(elapsed) s"
+exit 0

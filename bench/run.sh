@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# "make bench": builds s2svpn.ko for the kernel in build/bench/KVER/, boots
+# that kernel once in the test VM (selftests/vm/run.sh) to run
+# bench/guest.sh, then writes the report with bench/report.sh:
+#
+#   bench/results/KVER/results.txt    the table (also printed)
+#   bench/results/KVER/results.json   medians, every sample, ratios, targets
+#   bench/results/KVER/results.svg    the chart
+#   bench/results/KVER/samples.tsv    every sample of every round
+#
+# Raw data (iperf3 JSON, CPU snapshots, ping output, profiles) stays in
+# build/bench/KVER/vm/raw/; "bench/report.sh build/bench/KVER/vm" redoes
+# the report from it.
+#
+# usage: bench/run.sh [-k KVER]... [-r ROUNDS] [-t SECONDS] [-n TUNNELS] [-q]
+#   -k KVER     kernel (default: $KVER, else the newest with headers);
+#               repeat for several, each in its own VM boot
+#   -r ROUNDS   interleaved rounds (default 3)
+#   -t SECONDS  measured seconds per iperf3 run, after 1 s omitted (default 4)
+#   -n TUNNELS  tunnels in the memory test, 0 skips it (default 1000)
+#   -q          quick smoke run: 1 round, 3 s, 100 tunnels, no tcrypt or
+#               profiles (results go to build/bench/KVER/quick/, not bench/results/)
+#
+# Environment: S2S_BENCH_CONFIGS (default "veth s2svpn vti xfrmi wireguard"),
+# S2S_BENCH_PROFILE (configurations profiled with perf, "" for none),
+# S2S_BENCH_CRYPTO=0 (skip tcrypt).  The exit status is non-zero when the
+# build, the VM (kernel warnings included) or the report failed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+
+kernels=()
+rounds=3 secs=4 ntun=1000 quick=0
+while getopts k:r:t:n:q opt; do
+	case $opt in
+	k) kernels+=("$OPTARG") ;;
+	r) rounds=$OPTARG ;;
+	t) secs=$OPTARG ;;
+	n) ntun=$OPTARG ;;
+	q) quick=1 rounds=1 secs=3 ntun=100 ;;
+	*) sed -n 's/^# \{0,1\}//; /^usage:/,/^$/p' "$0" >&2; exit 2 ;;
+	esac
+done
+[ ${#kernels[@]} -gt 0 ] || kernels=("${KVER:-$(tools/kernels.sh | tail -n 1)}")
+if [ $quick = 1 ]; then
+	export S2S_BENCH_CRYPTO=0 S2S_BENCH_PROFILE=
+fi
+
+say() { echo "bench: $*" >&2; }
+
+make -s tools || { say "cannot build s2sctl"; exit 1; }
+
+rc=0
+for k in "${kernels[@]}"; do
+	[ -d "/lib/modules/$k/build" ] || { say "no headers for $k"; rc=1; continue; }
+	tree=build/bench/$k
+	# A tree of our own: other builds (make check, make module) can go on.
+	if ! make -s module-tree KVER="$k" KDIR="/lib/modules/$k/build" TREE="$tree" \
+		>"build/bench-$k.log" 2>&1; then
+		cat "build/bench-$k.log" >&2
+		say "cannot build s2svpn.ko for $k"
+		rc=1
+		continue
+	fi
+	mv "build/bench-$k.log" "$tree/build.log"
+	# s2sctl as it was when the module was built
+	cp tools/s2sctl/s2sctl "$tree/s2sctl"
+
+	vm=$tree/vm results=bench/results/$k
+	if [ $quick = 1 ]; then
+		vm=$tree/quick-vm results=$tree/quick
+	fi
+	say "$k: one VM boot, about 10 minutes; progress below"
+	S2S_BENCH_MODULE=$top/$tree/kmod/s2svpn.ko S2S_BENCH_S2SCTL=$top/$tree/s2sctl \
+	S2S_BENCH_ROUNDS=$rounds S2S_BENCH_TIME=$secs S2S_BENCH_TUNNELS=$ntun \
+		selftests/vm/run.sh -k "$k" -t 1800 -o "$vm" -n bench bench/guest.sh
+	vm_rc=$?
+	[ $vm_rc = 0 ] || { say "$k: the VM run failed (exit $vm_rc); reporting what it measured"; rc=1; }
+
+	mkdir -p "$vm/raw"
+	# what was measured: the tree's commit and whether it had local changes
+	{
+		echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+		if [ -n "$(git --no-optional-locks status --porcelain -- Kbuild kmod uapi 2>/dev/null)" ]; then
+			echo "dirty yes"
+		else
+			echo "dirty no"
+		fi
+		echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "vm_rc $vm_rc"
+	} >"$vm/raw/host"
+	bench/report.sh "$vm" "$results" || rc=1
+done
+exit $rc
