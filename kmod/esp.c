@@ -164,6 +164,8 @@ static struct dst_entry *s2s_route(struct s2s_tunnel *t, union s2s_addr *saddr)
 		dst_cache_set_ip4(&t->dst_cache, &rt->dst, fl.saddr);
 		return &rt->dst;
 	}
+	if (t->cfg.family != AF_INET6)	/* a tunnel without addresses yet */
+		return ERR_PTR(-EDESTADDRREQ);
 #if IS_ENABLED(CONFIG_IPV6)
 	{
 		struct flowi6 fl = {

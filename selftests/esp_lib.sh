@@ -320,12 +320,13 @@ esp_bg_check() {
 	return $rc
 }
 
-# esp_iperf_server NS ADDR: a persistent iperf3 server on ADDR port 5201,
-# killed on exit.
+# esp_iperf_server NS [ADDR]: a persistent iperf3 server on port 5201 (of
+# ADDR, else of every address), killed on exit.
 esp_iperf_server() {
-	local ns=$1 addr=$2 pidf
+	local ns=$1 pidf bind=()
+	[ -n "${2:-}" ] && bind=(-B "$2")
 	pidf=$(mktemp -u /tmp/esp-iperf.XXXXXX)
-	ip netns exec "$ns" iperf3 -s -D -B "$addr" -p 5201 -I "$pidf" >/dev/null 2>&1 ||
+	ip netns exec "$ns" iperf3 -s -D "${bind[@]}" -p 5201 -I "$pidf" >/dev/null 2>&1 ||
 		return 1
 	s2s_defer esp_kill_pidfile "$pidf"
 	s2s_wait 10 esp_listening "$ns" 5201
@@ -378,7 +379,8 @@ esp_mbps() {
 }
 
 # esp_sniff_start NS IFACE FILTER: tcpdump waits for one packet matching
-# FILTER on IFACE (at most 20 s); esp_sniff_done tells whether it saw one.
+# FILTER on IFACE (at most 20 s).  esp_sniff_check DESCRIPTION (in this
+# shell, not in $(...)) prints whether it saw one.
 esp_sniff_start() {
 	ESP_SNIFF_OUT=$(mktemp /tmp/esp-sniff.XXXXXX)
 	timeout 20 ip netns exec "$1" tcpdump -l -n -c 1 -i "$2" "$3" \
@@ -387,14 +389,14 @@ esp_sniff_start() {
 	s2s_wait 10 grep -q 'listening on' "$ESP_SNIFF_OUT"
 }
 
-esp_sniff_done() {
+esp_sniff_check() {
 	local rc
-	s2s_wait 5 s2s_fails kill -0 "$ESP_SNIFF_PID"
+	s2s_wait 10 grep -q 'packets\? captured' "$ESP_SNIFF_OUT"
 	kill "$ESP_SNIFF_PID" 2>/dev/null
 	wait "$ESP_SNIFF_PID" 2>/dev/null
-	grep -q '1 packet captured' "$ESP_SNIFF_OUT"
+	grep -q '^1 packet captured' "$ESP_SNIFF_OUT"
+	s2s_result $? "$1" "$(cat "$ESP_SNIFF_OUT")"
 	rc=$?
-	[ $rc = 0 ] || cat "$ESP_SNIFF_OUT"
 	rm -f "$ESP_SNIFF_OUT"
 	return $rc
 }

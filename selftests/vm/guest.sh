@@ -9,6 +9,7 @@
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp TERM=dumb LANG=C.UTF-8
 
+: >"$s2s_out/started"
 (. "$s2s_out/cmd") >"$s2s_out/output" 2>&1 </dev/null
 rc=$?
 
