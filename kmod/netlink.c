@@ -73,6 +73,7 @@ static const struct nla_policy s2s_sa_policy[S2S_SA_A_MAX + 1] = {
 	[S2S_SA_A_HARD_PACKETS] = { .type = NLA_U64 },
 	[S2S_SA_A_SOFT_SECONDS] = { .type = NLA_U64 },
 	[S2S_SA_A_HARD_SECONDS] = { .type = NLA_U64 },
+	[S2S_SA_A_SEQ] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy s2s_segment_policy[S2S_SEGMENT_A_MAX + 1] = {
@@ -526,6 +527,7 @@ static int s2s_nl_parse_sa(struct s2s_sa_config *cfg, struct nlattr *nest,
 	s2s_nl_get_u64(&cfg->hard_packets, tb[S2S_SA_A_HARD_PACKETS]);
 	s2s_nl_get_u64(&cfg->soft_seconds, tb[S2S_SA_A_SOFT_SECONDS]);
 	s2s_nl_get_u64(&cfg->hard_seconds, tb[S2S_SA_A_HARD_SECONDS]);
+	s2s_nl_get_u64(&cfg->seq, tb[S2S_SA_A_SEQ]);
 	return 0;
 }
 

@@ -258,6 +258,12 @@ static int s2s_sa_check_config(struct s2s_tunnel *t,
 		NL_SET_ERR_MSG_MOD(extack, "a soft lifetime limit exceeds its hard limit");
 		return -EINVAL;
 	}
+	if (cfg->seq && (cfg->dir != S2S_DIR_OUT ||
+			 (!cfg->esn && cfg->seq > U32_MAX))) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "an initial sequence number applies to outbound SAs, below 2^32 without ESN");
+		return -EINVAL;
+	}
 	if (!cfg->aead_alg[0] == !cfg->enc_alg[0]) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "give either an AEAD algorithm or a cipher with an integrity algorithm");
@@ -321,6 +327,7 @@ int s2s_sa_add(struct s2s_tunnel *t, const struct s2s_sa_config *cfg,
 	sa->esn = cfg->esn;
 	sa->replay_window = cfg->dir == S2S_DIR_IN ? cfg->replay_window : 0;
 	sa->add_time = ktime_get_seconds();
+	atomic64_set(&sa->seq_out, cfg->dir == S2S_DIR_OUT ? cfg->seq : 0);
 	sa->cfg_limits.soft_bytes = cfg->soft_bytes;
 	sa->cfg_limits.hard_bytes = cfg->hard_bytes;
 	sa->cfg_limits.soft_packets = cfg->soft_packets;

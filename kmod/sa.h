@@ -24,7 +24,9 @@ struct s2s_net;
  * Either @aead_alg (with @aead_key, the key followed by the 4-byte salt,
  * and @icv_bits) or @enc_alg + @auth_alg (with their keys and
  * @auth_trunc_bits, 0 meaning the RFC 2404/4868 length) is set.
- * Lifetime limits of 0 mean "no limit".
+ * Lifetime limits of 0 mean "no limit".  @seq is the last sequence number
+ * already used (outbound: the next packet gets @seq + 1), for an SA that
+ * moves from another gateway or process; 0 for a new SA.
  */
 struct s2s_sa_config {
 	u8 dir;
@@ -48,6 +50,7 @@ struct s2s_sa_config {
 	u64 hard_packets;
 	u64 soft_seconds;
 	u64 hard_seconds;
+	u64 seq;
 };
 
 /* s2s_sa.flags bits */

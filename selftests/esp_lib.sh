@@ -244,10 +244,12 @@ esp_jq() {
 	done
 	shift
 	jq -rn "${args[@]}" '
-		def path_of(k): k | split(".");
-		def tstat(j; k): (j[0].stats // {}) | getpath(path_of(k)) // -1;
-		def sa(j; d; s): [j[0].sas[]? | select(.dir == d and .spi == s)][0];
-		def sastat(j; d; s; k): (sa(j; d; s).stats // {}) | getpath(path_of(k)) // -1;
+		def tstat(j; k): (k | split(".")) as $p | j[0].stats // {} |
+			getpath($p) // -1;
+		def sa(j; d; s): d as $d | s as $s |
+			[j[0].sas[]? | select(.dir == $d and .spi == $s)][0];
+		def sastat(j; d; s; k): (k | split(".")) as $p |
+			sa(j; d; s).stats // {} | getpath($p) // -1;
 		'"$1"
 }
 

@@ -176,6 +176,8 @@ int s2s_put_sa(struct nl_msg *msg, const struct s2s_sa *sa)
 		err |= nla_put_u32(msg, S2S_SA_A_REPLAY_WINDOW, sa->replay_window);
 	if (sa->esn)
 		err |= nla_put_flag(msg, S2S_SA_A_ESN);
+	if (sa->set & S2S_SA_HAS_SEQ)
+		err |= nla_put_u64(msg, S2S_SA_A_SEQ, sa->seq);
 	for (int i = 0; i < S2S_LT_COUNT; i++)
 		if (sa->set & S2S_SA_HAS_LIFETIME(i))
 			err |= nla_put_u64(msg, S2S_SA_A_SOFT_BYTES + i,

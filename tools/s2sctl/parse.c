@@ -728,11 +728,11 @@ static int take_auth(struct parser *p, const char *keyword, bool trunc,
 
 enum {
 	SK_DIR, SK_SPI, SK_AEAD, SK_ENC, SK_AUTH, SK_AUTH_TRUNC,
-	SK_REPLAY_WINDOW, SK_ESN, SK_LIFETIME0,
+	SK_REPLAY_WINDOW, SK_ESN, SK_SEQ, SK_LIFETIME0,
 };
 static const char *const sa_keywords[] = {
 	"dir", "spi", "aead", "enc", "auth", "auth-trunc", "replay-window",
-	"esn", "soft-bytes", "hard-bytes", "soft-packets", "hard-packets",
+	"esn", "seq", "soft-bytes", "hard-bytes", "soft-packets", "hard-packets",
 	"soft-seconds", "hard-seconds", NULL,
 };
 
@@ -769,6 +769,11 @@ static int parse_sa_word(struct parser *p, const char *word, unsigned int *seen,
 		return 0;
 	case SK_ESN:
 		sa->esn = true;
+		return 0;
+	case SK_SEQ:
+		if (take_number(p, word, "sequence number", UINT64_MAX, &sa->seq))
+			return -1;
+		sa->set |= S2S_SA_HAS_SEQ;
 		return 0;
 	default:
 		k -= SK_LIFETIME0;
@@ -1206,7 +1211,7 @@ static const char usage_tunnel[] =
 "      ports default to 4500.\n";
 
 static const char usage_sa[] =
-"  s2sctl sa add NAME dir in|out spi SPI ALGO [replay-window N] [esn]\n"
+"  s2sctl sa add NAME dir in|out spi SPI ALGO [replay-window N] [esn] [seq N]\n"
 "                [soft-bytes N] [hard-bytes N] [soft-packets N] [hard-packets N]\n"
 "                [soft-seconds N] [hard-seconds N]\n"
 "      ALGO := aead 'rfc4106(gcm(aes))' KEY ICV_BITS\n"

@@ -126,7 +126,9 @@ enum s2s_sa_attr {
 	S2S_SA_A_HARD_PACKETS,		/* u64 */
 	S2S_SA_A_SOFT_SECONDS,		/* u64 */
 	S2S_SA_A_HARD_SECONDS,		/* u64 */
-	S2S_SA_A_SEQ,			/* u64: last sequence number (read-only) */
+	S2S_SA_A_SEQ,			/* u64: last sequence number used (out)
+					 * or highest received (in); settable
+					 * on add for outbound SAs */
 	S2S_SA_A_STATS,			/* nest: enum s2s_stats_attr (read-only) */
 	S2S_SA_A_STATE,			/* u8: enum s2s_sa_state (read-only) */
 	S2S_SA_A_AGE,			/* u64: seconds since added (read-only) */

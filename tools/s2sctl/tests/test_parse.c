@@ -327,6 +327,9 @@ static void test_sa(void)
 	if (good(SA_OUT " aead " GCM " " KEY20 " 128 replay-window 0 esn"))
 		tap_ok(sa->esn && (sa->set & S2S_SA_HAS_REPLAY) && !sa->replay_window,
 		       "replay-window 0 and esn");
+	if (good(SA_OUT " aead " GCM " " KEY20 " 128 seq 0xfffffff0"))
+		tap_ok((sa->set & S2S_SA_HAS_SEQ) && sa->seq == 0xfffffff0,
+		       "seq sets the initial sequence number");
 	good(SA_OUT " aead " GCM " " KEY20 " 128 replay-window 32");
 	if (good(SA_OUT " aead " GCM " " KEY20 " 128 replay-window 4096 "
 		 "soft-bytes 0x100000 hard-bytes 2097152 soft-packets 100 "
