@@ -14,12 +14,13 @@
 # build/bench/KVER/vm/raw/; "bench/report.sh build/bench/KVER/vm" redoes
 # the report from it.
 #
-# usage: bench/run.sh [-k KVER]... [-r ROUNDS] [-t SECONDS] [-n TUNNELS] [-q]
+# usage: bench/run.sh [-k KVER]... [-r ROUNDS] [-t SECONDS] [-n TUNNELS] [-c] [-q]
 #   -k KVER     kernel (default: $KVER, else the newest with headers);
 #               repeat for several, each in its own VM boot
 #   -r ROUNDS   interleaved rounds (default 3)
 #   -t SECONDS  measured seconds per iperf3 run, after 1 s omitted (default 4)
 #   -n TUNNELS  tunnels in the memory test, 0 skips it (default 1000)
+#   -c          also run tcrypt's AEAD speed test (about 100 s more)
 #   -q          quick smoke run: 1 round, 3 s, 100 tunnels, no tcrypt or
 #               profiles (results go to build/bench/KVER/quick/, not bench/results/)
 #
@@ -34,12 +35,13 @@ cd "$top" || exit 1
 
 kernels=()
 rounds=3 secs=4 ntun=1000 quick=0
-while getopts k:r:t:n:q opt; do
+while getopts k:r:t:n:cq opt; do
 	case $opt in
 	k) kernels+=("$OPTARG") ;;
 	r) rounds=$OPTARG ;;
 	t) secs=$OPTARG ;;
 	n) ntun=$OPTARG ;;
+	c) export S2S_BENCH_TCRYPT=1 ;;
 	q) quick=1 rounds=1 secs=3 ntun=100 ;;
 	*) sed -n 's/^# \{0,1\}//; /^usage:/,/^$/p' "$0" >&2; exit 2 ;;
 	esac
@@ -52,6 +54,9 @@ fi
 say() { echo "bench: $*" >&2; }
 
 make -s tools || { say "cannot build s2sctl"; exit 1; }
+mkdir -p build/bench
+gcc -O2 -Wall -Wextra -Werror -o build/bench/aead_speed bench/aead_speed.c ||
+	{ say "cannot build bench/aead_speed.c"; exit 1; }
 
 rc=0
 for k in "${kernels[@]}"; do
@@ -76,6 +81,7 @@ for k in "${kernels[@]}"; do
 	say "$k: one VM boot, about 10 minutes; progress below"
 	S2S_BENCH_MODULE=$top/$tree/kmod/s2svpn.ko S2S_BENCH_S2SCTL=$top/$tree/s2sctl \
 	S2S_BENCH_ROUNDS=$rounds S2S_BENCH_TIME=$secs S2S_BENCH_TUNNELS=$ntun \
+	S2S_BENCH_AEAD=$top/build/bench/aead_speed \
 		selftests/vm/run.sh -k "$k" -t 1800 -o "$vm" -n bench bench/guest.sh
 	vm_rc=$?
 	[ $vm_rc = 0 ] || { say "$k: the VM run failed (exit $vm_rc); reporting what it measured"; rc=1; }
