@@ -9,12 +9,12 @@
 # Steps, in this order:
 #   1. memory: slab/percpu growth for N dummy interfaces, N s2svpn tunnels,
 #      N outbound and N inbound SAs (fresh kernel, nothing else running)
-#   2. crypto ceiling: the AEAD alone through AF_ALG, one CPU and all CPUs
-#      (optionally tcrypt's speed test too)
+#   2. optionally, tcrypt's AEAD speed test
 #   3. throughput/latency: one namespace pair per configuration, all set up
 #      before the first measurement; ROUNDS interleaved rounds, each running
 #      every workload on every configuration (configuration order rotated
-#      each round)
+#      each round), then the crypto ceiling: the AEAD alone through AF_ALG,
+#      one CPU and all CPUs
 #   4. profiles: perf record -a (cpu-clock) during a TCP single flow
 #
 # Every process start costs a few hundred milliseconds under TCG, so sleeps
@@ -206,16 +206,15 @@ mem_test() {
 
 # --- crypto ceiling -------------------------------------------------------------
 
-# AF_ALG through the driver every tunnel gets (bench/aead_speed.c): one CPU,
-# then every CPU at once, 1400-byte packets.
-crypto_test() {
-	local cpus
-	cpus=$(nproc)
-	"$aead" -s 1400 -t 2 -c 1 >"$raw/aead.txt" 2>&1 &&
-	"$aead" -s 1400 -t 2 -c "$cpus" >>"$raw/aead.txt" 2>&1
-	local rc=$?
-	cat "$raw/aead.txt"
-	return $rc
+# crypto_round ROUND: the AEAD alone through AF_ALG, through the driver
+# every tunnel gets (bench/aead_speed.c), 1400-byte packets: one CPU, then
+# every CPU at once.  Once per round, like every configuration.
+crypto_round() {
+	local f=$raw/aead-r$1.txt
+	log "round $1: crypto ceiling, $ALG alone (at $(elapsed) s)"
+	"$aead" -s 1400 -t 2 -c 1 >"$f" 2>&1 &&
+	"$aead" -s 1400 -t 2 -c "$(nproc)" >>"$f" 2>&1
+	echo "run r$1-aead rc $?" >>"$raw/status"
 }
 
 # tcrypt's AEAD speed test (mode 211), in the kernel without system calls:
@@ -471,7 +470,7 @@ measure() {
 profile() {
 	local c=$1 tag=profile-$c
 	perf record -q -a -g -e cpu-clock -F 499 -o "$raw/$tag.data" -- \
-		ip netns exec "$c-a" timeout 30 iperf3 -c $IN_B -t 4 -J \
+		ip netns exec "$c-a" timeout 30 iperf3 -c $IN_B -t 6 -J \
 		>"$raw/$tag.json" 2>"$raw/$tag.log"
 	echo "run $tag rc $?" >>"$raw/status"
 	nap 1
@@ -501,11 +500,6 @@ if [ "$ntun" -gt 0 ]; then
 	status mem_n "$ntun"
 fi
 
-if [ "$crypto" = 1 ]; then
-	log "crypto ceiling: $ALG alone, AF_ALG, 1400-byte packets (at $(elapsed) s)"
-	crypto_test
-	status crypto_rc $?
-fi
 if [ "$tcrypt" = 1 ]; then
 	log "crypto ceiling: tcrypt mode=211 sec=1 (at $(elapsed) s)"
 	tcrypt_test
@@ -535,6 +529,7 @@ for ((r = 1; r <= rounds; r++)); do
 	for ((i = 0; i < n; i++)); do
 		measure "${ok_configs[$(((i + r - 1) % n))]}" "$r"
 	done
+	[ "$crypto" = 1 ] && crypto_round "$r"
 done
 
 if [ ${#profiles[@]} -gt 0 ] && ! command -v perf >/dev/null; then

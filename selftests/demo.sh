@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# "make demo", run inside the test VM: two sites, each a network namespace
-# standing for one gateway, linked by an underlay network, each with an
-# s2svpn tunnel to the other.  For now the tunnels are created, shown and
-# removed; the demo grows with the data path.
+# "make demo", run inside the test VM: an on-premises customer gateway
+# (namespace site-a) connected to a cloud VPN gateway (site-b) by one VPN
+# connection of two s2svpn tunnels, as in the reference architecture.
+# Traffic between the on-premises LAN and the cloud network crosses tunnel 1;
+# when tunnel 1 goes down, tunnel 2 carries it.  Counters show where every
+# packet went.
 
 . "$(dirname "$0")/lib.sh"
 set -e
@@ -13,33 +15,85 @@ set -e
 say() { printf '\n== %s\n' "$*"; }
 run() { echo "\$ $*"; "$@"; }
 
+s2s_require_cmd ping iperf3
 s2s_require_s2sctl
 s2s_require_module
 echo "s2svpn demo on Linux $(uname -r), module $S2S_KO"
 run s2sctl version
 
-say "Two sites and the underlay between them"
+say "Two sites and the internet between them"
 for site in site-a site-b; do
 	run ip netns add $site
 	s2s_defer s2s_del_ns $site
 done
 run s2s_veth site-a wan0 site-b wan0
+# two outer address pairs: one per tunnel of the VPN connection
 run ip -n site-a addr add 192.0.2.1/24 dev wan0
+run ip -n site-a addr add 192.0.2.11/24 dev wan0
 run ip -n site-b addr add 192.0.2.2/24 dev wan0
+run ip -n site-b addr add 192.0.2.12/24 dev wan0
+# the networks behind each gateway
+run ip -n site-a link add lan0 type dummy
+run ip -n site-a addr add 10.1.0.1/24 dev lan0
+run ip -n site-a link set lan0 up
+run ip -n site-b link add vpc0 type dummy
+run ip -n site-b addr add 10.2.0.1/24 dev vpc0
+run ip -n site-b link set vpc0 up
 
-say "A tunnel on each gateway, towards the other"
-run s2sctl -n site-a tunnel add s2s0 local 192.0.2.1 remote 192.0.2.2
-run s2sctl -n site-b tunnel add s2s0 local 192.0.2.2 remote 192.0.2.1
-run s2sctl -n site-a tunnel show
-run s2sctl -n site-b tunnel show
-run ip -n site-a -d link show s2s0
-echo "\$ s2sctl -j -n site-a tunnel show | jq ."
-s2sctl -j -n site-a tunnel show | jq .
+say "Tunnel 1: AES-GCM-128, tunnel 2: AES-256-CBC with HMAC-SHA-256"
+K_GCM_AB=0x4a506a794f574265564551694d6537681a2b1a2b
+K_GCM_BA=0x0102030405060708090a0b0c0d0e0f1011121314
+K_AES_AB=0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+K_AES_BA=0x1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100
+K_SHA_AB=0xa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf
+K_SHA_BA=0xc0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf
+gcm="aead rfc4106(gcm(aes))"
+run s2sctl -n site-a tunnel add tun1 local 192.0.2.1 remote 192.0.2.2
+run s2sctl -n site-a sa add tun1 dir out spi 0x1001 $gcm $K_GCM_AB 128
+run s2sctl -n site-a sa add tun1 dir in spi 0x2001 $gcm $K_GCM_BA 128
+run s2sctl -n site-b tunnel add tun1 local 192.0.2.2 remote 192.0.2.1
+run s2sctl -n site-b sa add tun1 dir out spi 0x2001 $gcm $K_GCM_BA 128
+run s2sctl -n site-b sa add tun1 dir in spi 0x1001 $gcm $K_GCM_AB 128
+run s2sctl -n site-a tunnel add tun2 local 192.0.2.11 remote 192.0.2.12
+run s2sctl -n site-a sa add tun2 dir out spi 0x1002 enc 'cbc(aes)' $K_AES_AB auth 'hmac(sha256)' $K_SHA_AB
+run s2sctl -n site-a sa add tun2 dir in spi 0x2002 enc 'cbc(aes)' $K_AES_BA auth 'hmac(sha256)' $K_SHA_BA
+run s2sctl -n site-b tunnel add tun2 local 192.0.2.12 remote 192.0.2.11
+run s2sctl -n site-b sa add tun2 dir out spi 0x2002 enc 'cbc(aes)' $K_AES_BA auth 'hmac(sha256)' $K_SHA_BA
+run s2sctl -n site-b sa add tun2 dir in spi 0x1002 enc 'cbc(aes)' $K_AES_AB auth 'hmac(sha256)' $K_SHA_AB
 
-say "Removing the tunnels"
-run s2sctl -n site-a tunnel del s2s0
-run s2sctl -n site-b tunnel del s2s0
-run s2sctl -n site-a tunnel show
-run s2sctl -n site-b tunnel show
+say "Routes: tunnel 1 preferred, tunnel 2 as backup"
+for t in tun1 tun2; do
+	run ip -n site-a link set $t up
+	run ip -n site-b link set $t up
+done
+run ip -n site-a route add 10.2.0.0/24 dev tun1 src 10.1.0.1 metric 100
+run ip -n site-a route add 10.2.0.0/24 dev tun2 src 10.1.0.1 metric 200
+run ip -n site-b route add 10.1.0.0/24 dev tun1 src 10.2.0.1 metric 100
+run ip -n site-b route add 10.1.0.0/24 dev tun2 src 10.2.0.1 metric 200
 
+say "On-premises to cloud, through tunnel 1"
+run ip netns exec site-a ping -c 3 -i 0.3 10.2.0.1
+ip netns exec site-b iperf3 -s -1 -D
+sleep 1
+run ip netns exec site-a iperf3 -c 10.2.0.1 -t 2
+run s2sctl -n site-a tunnel show tun1
+
+say "Tunnel 1 goes down: tunnel 2 takes over"
+run ip -n site-a link set tun1 down
+run ip -n site-b link set tun1 down
+run ip netns exec site-a ping -c 3 -i 0.3 10.2.0.1
+run s2sctl -n site-a tunnel show tun2
+echo "\$ s2sctl -j -n site-b tunnel show | jq '.[] | {name, state, stats}'"
+s2sctl -j -n site-b tunnel show | jq -c '.[] | {name, state, rx: .stats.rx_packets, tx: .stats.tx_packets}'
+
+say "A packet with a forged ICV never gets through: a wrong key on site B"
+run s2sctl -n site-b sa del tun2 dir in spi 0x1002
+run s2sctl -n site-b sa add tun2 dir in spi 0x1002 enc 'cbc(aes)' $K_AES_AB auth 'hmac(sha256)' $K_SHA_BA
+echo "\$ ip netns exec site-a ping -c 2 -W 1 10.2.0.1"
+ip netns exec site-a ping -c 2 -W 1 10.2.0.1 || true
+run s2sctl -n site-b sa show tun2
+
+say "Cleaning up"
+run s2sctl -n site-a tunnel del tun1
+run s2sctl -n site-a tunnel del tun2
 say "Done"

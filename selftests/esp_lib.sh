@@ -322,16 +322,18 @@ esp_bg_check() {
 	return $rc
 }
 
-# esp_iperf_server NS [ADDR]: a persistent iperf3 server on port 5201 (of
-# ADDR, else of every address), killed on exit.
+# esp_iperf_server NS [ADDR [PORT]]: a persistent iperf3 server on PORT
+# (default 5201) of ADDR (default: every address), killed on exit.  One
+# server runs one test at a time: give concurrent tests their own port
+# (esp_iperf ... -p PORT).
 esp_iperf_server() {
-	local ns=$1 pidf bind=()
+	local ns=$1 port=${3:-5201} pidf bind=()
 	[ -n "${2:-}" ] && bind=(-B "$2")
 	pidf=$(mktemp -u /tmp/esp-iperf.XXXXXX)
-	ip netns exec "$ns" iperf3 -s -D "${bind[@]}" -p 5201 -I "$pidf" >/dev/null 2>&1 ||
+	ip netns exec "$ns" iperf3 -s -D "${bind[@]}" -p "$port" -I "$pidf" >/dev/null 2>&1 ||
 		return 1
 	s2s_defer esp_kill_pidfile "$pidf"
-	s2s_wait 10 esp_listening "$ns" 5201
+	s2s_wait 10 esp_listening "$ns" "$port"
 }
 
 esp_listening() {
@@ -347,8 +349,9 @@ esp_kill_pidfile() {
 }
 
 # esp_iperf CLIENT_NS SERVER_ADDR [IPERF3_CLIENT_OPTION...]: one iperf3 TCP
-# run (default -n 1M) against a server started with esp_iperf_server;
-# prints the received bits per second and succeeds when above zero.
+# run (default -n 1M) against a server started with esp_iperf_server (port
+# 5201 unless an option says -p PORT); prints the received bits per second
+# and succeeds when above zero.
 esp_iperf() {
 	local cns=$1 saddr=$2 json bps
 	shift 2

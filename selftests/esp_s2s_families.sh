@@ -7,7 +7,7 @@
 # TCP runs both ways with nonzero throughput, and the tunnel byte counters
 # of both sites account for it.
 
-# shellcheck disable=SC2016,SC2317
+# shellcheck disable=SC2016,SC2317,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 

@@ -16,7 +16,10 @@
 #   -q          do not stream the command's output
 #
 # Environment variables named S2S_* are passed to the command, plus KVER.
-# S2S_VM_APPEND adds to the guest kernel's command line.
+# S2S_VM_APPEND adds to the guest kernel's command line.  The vCPUs share one
+# host thread (S2S_VM_TCG_THREAD=single): multi-threaded TCG races with the
+# kernel's live code patching (int3 Oopses); a benchmark that needs both
+# vCPUs at once may set S2S_VM_TCG_THREAD=multi.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -86,7 +89,7 @@ boot() {
 	rm -f "$out/started" "$out/status" "$out/tainted" "$out/dmesg"
 	: >"$out/output"
 	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-accel tcg,thread=single -cpu max -smp 2 -m 2G -nographic -no-reboot -nic none \
+		-accel "tcg,thread=${S2S_VM_TCG_THREAD:-single}" -cpu max -smp 2 -m 2G -nographic -no-reboot -nic none \
 		-kernel "$kernel" -initrd "$initramfs" \
 		-append "console=ttyS0 loglevel=5 panic=1 no_timer_check printk.devkmsg=on ${S2S_VM_APPEND:-} s2s_top=$top s2s_stage2=$here/guest.sh s2s_out=$out" \
 		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \

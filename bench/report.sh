@@ -1,0 +1,536 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Turns the raw results of one benchmark VM run (bench/guest.sh) into
+#   OUTDIR/results.txt    the table (also printed)
+#   OUTDIR/results.json   medians, min/max, every sample, ratios, crypto,
+#                         memory, targets, diagnostics
+#   OUTDIR/results.svg    the chart (and results.png, the same)
+#   OUTDIR/samples.tsv    every sample: round, configuration, metric, value
+#   OUTDIR/profile-CFG.txt   hottest kernel symbols during a TCP single flow
+#
+# usage: bench/report.sh VMDIR OUTDIR   (VMDIR holds raw/, e.g. build/bench/KVER/vm)
+#
+# Needs awk, jq and gnuplot (tools/deps.sh installs them); perf for the
+# profiles (left out without it).
+set -uo pipefail
+
+[ $# = 2 ] || { echo "usage: bench/report.sh VMDIR OUTDIR" >&2; exit 2; }
+raw=$1/raw
+outdir=$2
+[ -s "$raw/status" ] || { echo "report: no results in $raw" >&2; exit 1; }
+mkdir -p "$outdir" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# status KEY: the value of the first line "KEY VALUE..." in raw/status
+status() { awk -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print; exit }' "$raw/status"; }
+host() { awk -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print; exit }' "$raw/host" 2>/dev/null; }
+
+kver=$(status kernel)
+rounds=$(status rounds)
+secs=$(status secs)
+read -ra measured <<<"$(status measured)"
+read -ra failed <<<"$(awk '$1 == "setup_failed" { printf "%s ", $2 }' "$raw/status")"
+ncpu=$(status cpus)
+
+# display names
+label() {
+	case $1 in
+	veth) echo "veth (plain)" ;;
+	s2svpn) echo "s2svpn route" ;;
+	vti) echo "xfrm VTI" ;;
+	xfrmi) echo "XFRM if" ;;
+	wireguard) echo "WireGuard" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# --- samples --------------------------------------------------------------------
+
+# iperf3: received throughput (TCP), received packet rate (UDP)
+shopt -s nullglob
+jsons=("$raw"/r*-*-*.json)
+if [ ${#jsons[@]} -gt 0 ]; then
+	jq -r '
+		(input_filename | sub(".*/"; "") | sub("\\.json$"; "") | split("-")) as $t
+		| ($t[0] | ltrimstr("r")) as $r
+		| if .error then "\($r)\t\($t[1])\t\($t[2])_error\t1"
+		  elif $t[2] == "udp64" then
+			(.end.sum_received) as $s
+			| "\($r)\t\($t[1])\tudp64_kpps\t\(($s.packets - $s.lost_packets) / $s.seconds / 1000)",
+			  "\($r)\t\($t[1])\tudp64_sent_kpps\t\(.end.sum_sent.packets / .end.sum_sent.seconds / 1000)",
+			  "\($r)\t\($t[1])\tudp64_loss_pct\t\($s.lost_percent)"
+		  else
+			"\($r)\t\($t[1])\t\($t[2])_mbps\t\(.end.sum_received.bits_per_second / 1e6)",
+			"\($r)\t\($t[1])\t\($t[2])_retrans\t\(.end.sum_sent.retransmits // 0)"
+		  end' "${jsons[@]}" >"$tmp/iperf.tsv" 2>"$tmp/jq.err" ||
+		{ echo "report: cannot read the iperf3 results:" >&2; cat "$tmp/jq.err" >&2; }
+fi
+
+# CPU windows: the VM's busy time per Gbit received, utilisation per CPU,
+# softirqs, the busiest tasks.  USER_HZ is 100.
+: >"$tmp/window.tsv"
+: >"$tmp/diag.tsv"
+for s0 in "$raw"/r*-*-*.s0; do
+	s1=${s0%.s0}.s1
+	[ -s "$s1" ] || continue
+	tag=$(basename "${s0%.s0}")
+	awk -v tag="$tag" -v ncpu="$ncpu" -v W="$tmp/window.tsv" -v D="$tmp/diag.tsv" '
+		FNR == 1 { f++ }
+		$1 == "time" { t[f] = $2 }
+		$1 ~ /^cpu[0-9]*$/ {
+			busy = $2 + $3 + $4 + $7 + $8 + $9
+			tot = busy + $5 + $6
+			B[f, $1] = busy; T[f, $1] = tot; S[f, $1] = $8; SY[f, $1] = $4
+			if ($1 != "cpu") cpus[$1] = 1
+		}
+		$1 == "netdev" && $2 == "t0:" { rxb[f] = $3; rxp[f] = $4 }
+		$1 == "softirq" && ($2 == "NET_RX:" || $2 == "NET_TX:") {
+			n = 0; for (i = 3; i <= NF; i++) n += $i
+			SQ[f, $2] = n
+		}
+		$1 == "task" {
+			line = $0; sub(/^task /, "", line)
+			pid = line; sub(/ .*/, "", pid)
+			comm = line; sub(/^[0-9]+ \(/, "", comm); sub(/\) [A-Z] .*/, "", comm)
+			rest = line; sub(/.*\) /, "", rest)
+			split(rest, x, " ")
+			# x[1] is the state (field 3): utime and stime are fields 14, 15
+			k = pid " " comm
+			TK[f, k] = x[12] + x[13]; names[k] = 1
+		}
+		END {
+			split(tag, p, "-"); r = substr(p[1], 2); c = p[2]; w = p[3]
+			dt = t[2] - t[1]
+			if (dt <= 0) exit
+			dbusy = B[2, "cpu"] - B[1, "cpu"]; dtot = T[2, "cpu"] - T[1, "cpu"]
+			gbit = (rxb[2] - rxb[1]) * 8 / 1e9
+			if (dtot > 0)
+				printf "%s\t%s\t%s_vm_cpu_pct\t%.1f\n", r, c, w, 100 * ncpu * dbusy / dtot >> W
+			if (gbit > 0)
+				printf "%s\t%s\t%s_cpu_s_per_gbit\t%.2f\n", r, c, w, dbusy / 100 / gbit >> W
+			printf "%s\t%s\t%s_win_mbps\t%.2f\n", r, c, w, gbit * 1000 / dt >> W
+			printf "%s\t%s\t%s_win_kpps\t%.2f\n", r, c, w, (rxp[2] - rxp[1]) / dt / 1000 >> W
+			for (cp in cpus) {
+				db = B[2, cp] - B[1, cp]; dtt = T[2, cp] - T[1, cp]
+				if (dtt <= 0) continue
+				printf "%s\t%s\t%s\t%s_busy_pct\t%.1f\n", r, c, w, cp, 100 * db / dtt >> D
+				printf "%s\t%s\t%s\t%s_softirq_pct\t%.1f\n", r, c, w, cp, 100 * (S[2, cp] - S[1, cp]) / dtt >> D
+				printf "%s\t%s\t%s\t%s_sys_pct\t%.1f\n", r, c, w, cp, 100 * (SY[2, cp] - SY[1, cp]) / dtt >> D
+			}
+			printf "%s\t%s\t%s\tnet_rx_per_s\t%.0f\n", r, c, w, (SQ[2, "NET_RX:"] - SQ[1, "NET_RX:"]) / dt >> D
+			printf "%s\t%s\t%s\tnet_tx_per_s\t%.0f\n", r, c, w, (SQ[2, "NET_TX:"] - SQ[1, "NET_TX:"]) / dt >> D
+			# tasks: CPU % of one CPU over the window
+			for (k in names) {
+				if (!((1, k) in TK) || !((2, k) in TK)) continue
+				d = TK[2, k] - TK[1, k]
+				if (d / dt < 1) continue	# under 1% of a CPU
+				nm = k; sub(/^[0-9]+ /, "", nm); gsub(/[\t ]/, "_", nm)
+				printf "%s\t%s\t%s\ttask:%s\t%.1f\n", r, c, w, nm, d / dt >> D
+			}
+		}' "$s0" "$s1"
+done
+
+# ping: p50 and p99 of the per-packet round-trip times (nearest rank)
+: >"$tmp/ping.tsv"
+for f in "$raw"/r*-*-ping.ping; do
+	tag=$(basename "${f%.ping}")
+	grep -o 'time=[0-9.]*' "$f" | cut -d= -f2 | sort -g |
+		awk -v tag="$tag" -v total="$(grep -c 'icmp_seq=' "$f" 2>/dev/null)" '
+		{ v[NR] = $1 }
+		END {
+			split(tag, p, "-"); r = substr(p[1], 2); c = p[2]
+			if (NR == 0) { printf "%s\t%s\tping_error\t1\n", r, c; exit }
+			i50 = int(0.50 * NR); if (i50 < 0.50 * NR) i50++
+			i99 = int(0.99 * NR); if (i99 < 0.99 * NR) i99++
+			printf "%s\t%s\tping_p50_us\t%.0f\n", r, c, v[i50] * 1000
+			printf "%s\t%s\tping_p99_us\t%.0f\n", r, c, v[i99] * 1000
+			printf "%s\t%s\tping_replies\t%d\n", r, c, NR
+		}' >>"$tmp/ping.tsv"
+done
+
+{
+	printf 'round\tconfig\tmetric\tvalue\n'
+	cat "$tmp/iperf.tsv" "$tmp/window.tsv" "$tmp/ping.tsv" 2>/dev/null | sort -k2,2 -k3,3 -k1,1n
+} >"$outdir/samples.tsv"
+
+# medians (and min, max, n) per configuration and metric
+tail -n +2 "$outdir/samples.tsv" | sort -k2,2 -k3,3 -k4,4g |
+	awk -F'\t' '
+	function flush() {
+		if (n == 0) return
+		m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		printf "%s\t%s\t%.6g\t%.6g\t%.6g\t%d\n", pc, pm, m, v[1], v[n], n
+	}
+	{ if ($2 != pc || $3 != pm) { flush(); n = 0; pc = $2; pm = $3 } v[++n] = $4 }
+	END { flush() }' >"$tmp/medians.tsv"
+
+# med CONFIG METRIC: the median, or empty
+med() { awk -F'\t' -v c="$1" -v m="$2" '$1 == c && $2 == m { print $3; exit }' "$tmp/medians.tsv"; }
+# ratio A B: A/B with two decimals, or empty
+ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
+# fmt VALUE: a number for the table, "-" when missing
+fmt() {
+	[ -n "$1" ] || { echo "-"; return; }
+	awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; else if (v >= 10) printf "%.1f", v; else printf "%.2f", v }'
+}
+
+metrics=(tcp1_mbps tcp4_mbps udp64_kpps ping_p50_us ping_p99_us tcp1_cpu_s_per_gbit tcp4_cpu_s_per_gbit)
+heads=("TCP1 Mbit/s" "TCP4 Mbit/s" "UDP64 kpps" "ping p50 us" "ping p99 us" "CPU s/Gbit 1" "CPU s/Gbit 4")
+
+# --- crypto ceiling ---------------------------------------------------------------
+
+# the driver rfc4106(gcm(aes)) resolves to: the highest priority one
+driver=$(awk -F' *: *' '
+	$1 == "name" { name = $2 } $1 == "driver" { drv = $2 }
+	$1 == "priority" && name == "rfc4106(gcm(aes))" && $2 + 0 > best { best = $2 + 0; d = drv }
+	END { print d }' "$raw/crypto.txt" 2>/dev/null)
+: >"$tmp/crypto.tsv"
+# AF_ALG, one line per round and measurement: the median over the rounds
+aeads=("$raw"/aead-r*.txt)
+if [ ${#aeads[@]} -gt 0 ]; then
+	awk '$1 == "aead" {
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); a[kv[1]] = kv[2] }
+		printf "aead_%s_cpus%s\t%s\n", a["op"], a["cpus"], a["MBps"]
+	}' "${aeads[@]}" | sort -k1,1 -k2,2g | awk -F'\t' '
+		function flush() {
+			if (!n) return
+			m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+			printf "%s_MBps\t%.2f\n%s_Gbps\t%.4f\n%s_n\t%d\n", p, m, p, m * 8 / 1000, p, n
+		}
+		{ if ($1 != p) { flush(); n = 0; p = $1 } v[++n] = $2 }
+		END { flush() }' >>"$tmp/crypto.tsv"
+fi
+if [ -s "$raw/tcrypt.txt" ]; then
+	awk '
+		/testing speed of rfc4106\(gcm\(aes\)\)/ { on = 1; op = ($NF == "encryption") ? "encrypt" : "decrypt"; next }
+		/testing speed of/ { on = 0 }
+		on && /160 bit key, 1420 byte blocks/ {
+			# "... N operations in S seconds (B bytes)"
+			for (i = 1; i < NF; i++) if ($i == "seconds") { secs = $(i - 1); b = $(i + 1) }
+			gsub(/[^0-9]/, "", b)
+			if (secs > 0) printf "tcrypt_%s_1420_MBps\t%.2f\n", op, b / secs / 1e6
+		}' "$raw/tcrypt.txt" >>"$tmp/crypto.tsv"
+fi
+cry() { awk -F'\t' -v k="$1" '$1 == k { print $2; exit }' "$tmp/crypto.tsv"; }
+
+# --- memory -----------------------------------------------------------------------
+
+: >"$tmp/mem.tsv"
+memn=$(status mem_n)
+if [ -s "$raw/mem.txt" ] && [ -n "$memn" ]; then
+	awk -v n="$memn" -v M="$tmp/mem.tsv" '
+		$1 == "mem" { v[$2, $3] = $4; labels[$2] = 1 }
+		$1 == "step" { dur[$2] = $8 - $6; rc[$2] = $4 }
+		# kernel memory: slab (kmalloc included) + percpu + vmalloc, in bytes
+		function k(l) { return (v[l, "Slab"] + v[l, "Percpu"] + v[l, "VmallocUsed"]) * 1024 }
+		function slab(l) { return v[l, "Slab"] * 1024 }
+		function pcpu(l) { return v[l, "Percpu"] * 1024 }
+		# everything not free, not page cache and not process memory
+		function used(l) { return -(v[l, "MemFree"] + v[l, "Cached"] + v[l, "Buffers"] + v[l, "AnonPages"]) * 1024 }
+		function out(key, val) { printf "%s\t%.0f\n", key, val >> M }
+		function per(key, a, b) {
+			out(key, (k(b) - k(a)) / n)
+			out(key "_slab", (slab(b) - slab(a)) / n)
+			out(key "_percpu", (pcpu(b) - pcpu(a)) / n)
+			out(key "_used", (used(b) - used(a)) / n)
+		}
+		END {
+			if (!(("tunnel_up", "Slab") in v)) exit
+			per("dummy_netdev", "base", "dummy")
+			per("tunnel_total", "dummy", "tunnel")
+			per("sa_out", "tunnel", "sa_out")
+			per("sa_in", "sa_out", "sa_in")
+			per("dummy_up", "sa_in", "dummy_up")
+			per("tunnel_up", "dummy_up", "tunnel_up")
+			out("tunnel_excl_netdev", ((k("tunnel") - k("dummy")) - (k("dummy") - k("base"))) / n)
+			out("tunnel_excl_netdev_up", ((k("tunnel") - k("dummy")) + (k("tunnel_up") - k("dummy_up")) \
+				- (k("dummy") - k("base")) - (k("dummy_up") - k("sa_in"))) / n)
+			sa = (k("sa_in") - k("tunnel")) / (2 * n)
+			out("sa_avg", sa)
+			out("tunnels_per_s", dur["tunnel"] > 0 ? n / dur["tunnel"] : 0)
+			out("sas_per_s", dur["sa_out"] + dur["sa_in"] > 0 ? 2 * n / (dur["sa_out"] + dur["sa_in"]) : 0)
+		}' "$raw/mem.txt"
+	# the slab caches that grew most per object, for tunnels and for SAs
+	slabgrowth() {
+		[ -s "$raw/slabinfo-$1.txt" ] && [ -s "$raw/slabinfo-$2.txt" ] || return
+		awk -v n="$memn" -v what="$3" '
+			FNR == 1 { f++ }
+			/^#|^slabinfo/ { next }
+			{ s[f, $1] = $3 * $4; names[$1] = 1 }
+			END {
+				for (c in names) {
+					d = (s[2, c] - s[1, c]) / n
+					if (d >= 16) printf "%s\t%s\t%.0f\n", what, c, d
+				}
+			}' "$raw/slabinfo-$1.txt" "$raw/slabinfo-$2.txt" | sort -t$'\t' -k3,3nr | head -n 8
+	}
+	{
+		slabgrowth base dummy dummy_netdev
+		slabgrowth dummy tunnel tunnel
+		slabgrowth tunnel sa_in sa_pair
+		slabgrowth dummy_up tunnel_up tunnel_up
+	} >"$tmp/slabs.tsv"
+fi
+mem() { awk -F'\t' -v k="$1" '$1 == k { print $2; exit }' "$tmp/mem.tsv"; }
+
+# --- targets (issue 5) -------------------------------------------------------------
+
+: >"$tmp/targets.tsv"
+# target NAME VALUE OP LIMIT
+target() {
+	local met
+	if [ -z "$2" ]; then
+		met=unknown
+	elif awk -v v="$2" -v l="$4" -v op="$3" 'BEGIN { exit !(op == ">=" ? v >= l : v <= l) }'; then
+		met=met
+	else
+		met="NOT met"
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "${2:--}" "$3" "$4" "$met" >>"$tmp/targets.tsv"
+}
+s_vti() { ratio "$(med s2svpn "$1")" "$(med vti "$1")"; }
+s_wg() { ratio "$(med s2svpn "$1")" "$(med wireguard "$1")"; }
+target "TCP 1 flow, s2svpn / xfrm VTI" "$(s_vti tcp1_mbps)" ">=" 1.3
+target "TCP 4 flows, s2svpn / xfrm VTI" "$(s_vti tcp4_mbps)" ">=" 1.6
+target "TCP 1 flow, s2svpn / WireGuard" "$(s_wg tcp1_mbps)" ">=" 1.0
+target "TCP 4 flows, s2svpn / WireGuard" "$(s_wg tcp4_mbps)" ">=" 1.0
+target "UDP 64 B rate, s2svpn / xfrm VTI" "$(s_vti udp64_kpps)" ">=" 1.2
+target "ping p50, s2svpn / xfrm VTI" "$(s_vti ping_p50_us)" "<=" 1.1
+# per SA: the larger of the two directions
+sa_max=$(awk -v a="$(mem sa_out)" -v b="$(mem sa_in)" 'BEGIN { if (a != "" && b != "") print (a > b ? a : b) }')
+target "memory per SA, bytes" "$sa_max" "<=" 4096
+target "memory per tunnel, net device excluded, bytes" "$(mem tunnel_excl_netdev_up)" "<=" 16384
+
+# --- the table ------------------------------------------------------------------------
+
+commit=$(host commit)
+[ "$(host dirty)" = yes ] && commit="$commit + local changes"
+{
+	echo "s2svpn benchmark -- Linux $kver, qemu TCG, $ncpu vCPUs"
+	echo "source: ${commit:-unknown}, $(host date)"
+	echo "$rounds interleaved rounds; iperf3 runs of $secs s (+1 s omitted); ping every 10 ms"
+	echo "inner MTU 1400 on every device under test (the plain veth too); IPsec: AES-GCM-128"
+	echo "(rfc4106, 128-bit ICV); WireGuard: ChaCha20-Poly1305.  Emulated CPU: compare ratios."
+	[ ${#failed[@]} -gt 0 ] && [ -n "${failed[0]}" ] && echo "NOT MEASURED (setup failed): ${failed[*]}"
+	echo
+	echo "Medians of $rounds rounds (CPU s/Gbit: whole-VM CPU seconds per Gbit received, TCP 1 / 4 flows)"
+	printf '%-14s' config
+	for h in "${heads[@]}"; do printf '%13s' "$h"; done
+	echo
+	for c in "${measured[@]}"; do
+		printf '%-14s' "$(label "$c")"
+		for m in "${metrics[@]}"; do printf '%13s' "$(fmt "$(med "$c" "$m")")"; done
+		echo
+	done
+	for ref in vti wireguard; do
+		[[ " ${measured[*]} " == *" $ref "* ]] || continue
+		echo
+		echo "Ratio to $(label $ref) (throughput, rate: higher is better; ping, CPU: lower is better)"
+		printf '%-14s' config
+		for h in "${heads[@]}"; do printf '%13s' "$h"; done
+		echo
+		for c in "${measured[@]}"; do
+			[ "$c" = "$ref" ] && continue
+			printf '%-14s' "$(label "$c")"
+			for m in "${metrics[@]}"; do
+				r=$(ratio "$(med "$c" "$m")" "$(med "$ref" "$m")")
+				printf '%13s' "${r:+${r}x}"
+				[ -n "$r" ] || printf '%13s' -
+			done
+			echo
+		done
+	done
+
+	echo
+	echo "Crypto ceiling: rfc4106(gcm(aes)) alone, driver ${driver:-unknown}, median of $(cry aead_encrypt_cpus1_n) rounds"
+	if [ -s "$tmp/crypto.tsv" ]; then
+		for op in encrypt decrypt; do
+			line=
+			for n in 1 "$ncpu"; do
+				v=$(cry "aead_${op}_cpus${n}_MBps")
+				[ -n "$v" ] || continue
+				line+=$(printf '  %s CPU%s: %s MB/s (%s Gbit/s)' "$n" "$([ "$n" = 1 ] || echo s)" \
+					"$(fmt "$v")" "$(fmt "$(cry "aead_${op}_cpus${n}_Gbps")")")
+				[ "$n" = "$ncpu" ] && break
+			done
+			[ -n "$line" ] && printf '  AF_ALG %s, 1400 B:%s\n' "$op" "$line"
+		done
+		for op in encrypt decrypt; do
+			v=$(cry "tcrypt_${op}_1420_MBps")
+			[ -n "$v" ] && printf '  tcrypt %s, 1420 B, 1 CPU: %s MB/s (%s Gbit/s)\n' "$op" \
+				"$(fmt "$v")" "$(fmt "$(awk -v v="$v" 'BEGIN { print v * 8 / 1000 }')")"
+		done
+		e=$(cry aead_encrypt_cpus1_MBps) d=$(cry aead_decrypt_cpus1_MBps)
+		if [ -n "$e" ] && [ -n "$d" ]; then
+			awk -v e="$e" -v d="$d" 'BEGIN {
+				printf "  one flow, both ends in this VM: encrypt + decrypt on one CPU %.1f Mbit/s, on two CPUs %.1f Mbit/s\n",
+					8 / (1 / e + 1 / d), 8 * (e < d ? e : d) }'
+		fi
+	else
+		echo "  not measured"
+	fi
+
+	echo
+	if [ -s "$tmp/mem.tsv" ]; then
+		echo "Memory, $memn of each (slab + percpu + vmalloc growth, bytes per object)"
+		printf '  net device (dummy, down) %8s    up: +%s\n' "$(mem dummy_netdev)" "$(mem dummy_up)"
+		printf '  s2svpn tunnel (down)     %8s    up: +%s\n' "$(mem tunnel_total)" "$(mem tunnel_up)"
+		printf '  tunnel, net device excluded: %s down, %s up\n' "$(mem tunnel_excl_netdev)" "$(mem tunnel_excl_netdev_up)"
+		printf '  SA out %s, SA in %s (slab %s / %s, percpu %s / %s)\n' "$(mem sa_out)" "$(mem sa_in)" \
+			"$(mem sa_out_slab)" "$(mem sa_in_slab)" "$(mem sa_out_percpu)" "$(mem sa_in_percpu)"
+		printf '  created: %s tunnels/s, %s SAs/s (s2sctl -b)\n' "$(fmt "$(mem tunnels_per_s)")" "$(fmt "$(mem sas_per_s)")"
+		echo "  slab caches that grew most (bytes per object):"
+		awk -F'\t' '{ if ($1 != p) { printf "%s    %s:", (p == "" ? "" : "\n"), $1; p = $1 } printf " %s %s", $2, $3 }
+			END { if (p != "") print "" }' "$tmp/slabs.tsv"
+	else
+		echo "Memory: not measured"
+	fi
+
+	echo
+	echo "Targets (issue 5)"
+	awk -F'\t' '{ printf "  %-48s %8s  (%s %s)  %s\n", $1, $2, $3, $4, $5 }' "$tmp/targets.tsv"
+
+	echo
+	echo "Where the CPU goes, TCP single flow: per CPU busy/softirq % (medians), busiest tasks"
+	echo "(% of one CPU, mean of the rounds, tasks of one name added up; the benchmark's own shell left out)"
+	for c in "${measured[@]}"; do
+		awk -F'\t' -v c="$c" -v name="$(label "$c")" -v rounds="$rounds" '
+			$2 == c && $3 == "tcp1" { v[$4] = v[$4] " " $5; cnt[$4]++ }
+			function median(s,   a, n, i, j, t) {
+				n = split(s, a, " ")
+				for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+				return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+			}
+			END {
+				line = sprintf("  %-14s", name)
+				for (i = 0; i < 8; i++) {
+					cp = "cpu" i
+					if (!((cp "_busy_pct") in v)) continue
+					line = line sprintf(" %s %.0f/%.0f", cp, median(v[cp "_busy_pct"]), median(v[cp "_softirq_pct"]))
+				}
+				# tasks: sum over rounds / rounds
+				n = 0
+				for (k in v) if (k ~ /^task:/ && k != "task:guest.sh") {
+					split(v[k], a, " "); s = 0; for (i in a) s += a[i]
+					tk[++n] = k; tv[n] = s / rounds
+				}
+				for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (tv[j] > tv[i]) {
+					t = tv[i]; tv[i] = tv[j]; tv[j] = t; t = tk[i]; tk[i] = tk[j]; tk[j] = t }
+				line = line " |"
+				for (i = 1; i <= n && i <= 4; i++) line = line sprintf(" %s %.0f", substr(tk[i], 6), tv[i])
+				print line
+			}' "$tmp/diag.tsv"
+	done
+} >"$outdir/results.txt"
+
+# --- profiles ----------------------------------------------------------------------------
+
+for data in "$raw"/profile-*.data; do
+	c=$(basename "${data%.data}")
+	c=${c#profile-}
+	command -v perf >/dev/null || break
+	{
+		echo "# perf record -a -g -e cpu-clock during a TCP single flow through $(label "$c"), Linux $kver"
+		echo "# by symbol (self), then by task"
+		perf report -i "$data" --kallsyms="$raw/kallsyms" --stdio --no-children \
+			--sort sym -g none --percent-limit 0.4 2>/dev/null | grep -v '^#' | grep -v '^$'
+		echo
+		perf report -i "$data" --kallsyms="$raw/kallsyms" --stdio --no-children \
+			--sort comm -g none --percent-limit 1 2>/dev/null | grep -v '^#' | grep -v '^$'
+	} >"$outdir/profile-$c.txt"
+done
+
+# --- JSON ---------------------------------------------------------------------------------
+
+jq -n \
+	--arg kernel "$kver" --arg commit "$(host commit)" --arg dirty "$(host dirty)" \
+	--arg date "$(host date)" --argjson rounds "${rounds:-0}" --argjson secs "${secs:-0}" \
+	--arg cpus "$ncpu" --arg driver "$driver" --arg measured "${measured[*]}" \
+	--arg failed "${failed[*]}" --arg memn "${memn:-0}" \
+	--rawfile samples "$outdir/samples.tsv" --rawfile medians "$tmp/medians.tsv" \
+	--rawfile crypto "$tmp/crypto.tsv" --rawfile mem "$tmp/mem.tsv" \
+	--rawfile slabs "$tmp/slabs.tsv" --rawfile targets "$tmp/targets.tsv" \
+	--rawfile diag "$tmp/diag.tsv" '
+	def rows($s): $s | split("\n") | map(select(length > 0) | split("\t"));
+	def num: if test("^-?[0-9.eE+-]+$") then tonumber else . end;
+	(rows($medians) | map({config: .[0], metric: .[1], median: (.[2] | num), min: (.[3] | num), max: (.[4] | num), n: (.[5] | num)})) as $m
+	| ($m | group_by(.config) | map({key: .[0].config, value: (map({key: .metric, value: {median, min, max, n}}) | from_entries)}) | from_entries) as $med
+	| def ratios($ref): $med | to_entries | map(select(.key != $ref) | {key: .key, value: (.value | to_entries
+		| map(select($med[$ref][.key].median != null and $med[$ref][.key].median != 0)
+		| {key: .key, value: ((.value.median / $med[$ref][.key].median) * 1000 | round / 1000)}) | from_entries)}) | from_entries;
+	{
+		kernel: $kernel, commit: $commit, dirty: ($dirty == "yes"), date: $date,
+		vm: {accel: "tcg", cpus: ($cpus | tonumber)},
+		rounds: $rounds, seconds_per_run: $secs, inner_mtu: 1400,
+		configs: ($measured | split(" ") | map(select(length > 0))),
+		setup_failed: ($failed | split(" ") | map(select(length > 0))),
+		units: {tcp1_mbps: "Mbit/s", tcp4_mbps: "Mbit/s", udp64_kpps: "kpps received",
+			ping_p50_us: "us", ping_p99_us: "us", tcp1_cpu_s_per_gbit: "VM CPU s per Gbit",
+			tcp4_cpu_s_per_gbit: "VM CPU s per Gbit", tcp1_vm_cpu_pct: "% (of all CPUs x 100)"},
+		medians: $med,
+		ratios: {vs_vti: (if $med.vti then ratios("vti") else null end),
+			vs_wireguard: (if $med.wireguard then ratios("wireguard") else null end)},
+		crypto: {algorithm: "rfc4106(gcm(aes))", driver: $driver,
+			results: (rows($crypto) | map({key: .[0], value: (.[1] | num)}) | from_entries)},
+		memory: {objects: ($memn | tonumber), bytes_per_object: (rows($mem) | map({key: .[0], value: (.[1] | num)}) | from_entries),
+			slab_growth: (rows($slabs) | map({what: .[0], cache: .[1], bytes_per_object: (.[2] | num)}))},
+		targets: (rows($targets) | map({name: .[0], value: (.[1] | num), op: .[2], limit: (.[3] | num), met: (.[4] == "met")})),
+		samples: (rows($samples) | .[1:] | map({round: (.[0] | num), config: .[1], metric: .[2], value: (.[3] | num)})),
+		diagnostics: (rows($diag) | map({round: (.[0] | num), config: .[1], workload: .[2], key: .[3], value: (.[4] | num)}))
+	}' >"$outdir/results.json" || echo "report: cannot write results.json" >&2
+
+# --- chart -------------------------------------------------------------------------------
+
+if command -v gnuplot >/dev/null; then
+	: >"$tmp/chart.dat"
+	for c in "${measured[@]}"; do
+		[ "$c" = veth ] && continue
+		printf '"%s"' "$(label "$c")" >>"$tmp/chart.dat"
+		for m in tcp1_mbps tcp4_mbps udp64_kpps ping_p50_us ping_p99_us; do
+			awk -F'\t' -v c="$c" -v m="$m" '$1 == c && $2 == m { printf " %s %s %s", $3, $4, $5; f = 1 }
+				END { if (!f) printf " NaN NaN NaN" }' "$tmp/medians.tsv" >>"$tmp/chart.dat"
+		done
+		echo >>"$tmp/chart.dat"
+	done
+	v1=$(fmt "$(med veth tcp1_mbps)") v4=$(fmt "$(med veth tcp4_mbps)")
+	vu=$(fmt "$(med veth udp64_kpps)") vp=$(fmt "$(med veth ping_p50_us)")
+	cat >"$tmp/chart.gp" <<-EOF
+	set multiplot layout 2,2 title "s2svpn benchmark, Linux $kver, qemu TCG ${ncpu} vCPUs: medians of $rounds rounds, bars min..max"
+	set style data histogram
+	set style histogram errorbars gap 1 lw 1
+	set style fill solid 0.8 border -1
+	set boxwidth 0.8
+	set yrange [0:*]
+	set grid ytics
+	set key off
+	set xtics scale 0 font "sans,11"
+	set title "TCP, 1 flow: Mbit/s (plain veth: $v1)"
+	plot "$tmp/chart.dat" using 2:3:4:xtic(1) lc rgb "#3b75af"
+	set title "TCP, 4 flows: Mbit/s (plain veth: $v4)"
+	plot "$tmp/chart.dat" using 5:6:7:xtic(1) lc rgb "#3b75af"
+	set title "UDP, 64-byte packets: kpps received (plain veth: $vu)"
+	plot "$tmp/chart.dat" using 8:9:10:xtic(1) lc rgb "#519e3e"
+	set title "ping round trip: p50 and p99, us, log scale (plain veth p50: $vp)"
+	set key top left
+	set logscale y
+	set yrange [100:*]
+	plot "$tmp/chart.dat" using 11:12:13:xtic(1) title "p50" lc rgb "#ef8636", \\
+	     "" using 14:15:16 title "p99" lc rgb "#c53a32"
+	unset multiplot
+	EOF
+	{
+		echo "set terminal svg size 1100,760 dynamic font 'sans,12' background '#ffffff'"
+		echo "set output '$outdir/results.svg'"
+		cat "$tmp/chart.gp"
+		echo "set terminal pngcairo size 1100,760 font 'sans,10' background '#ffffff'"
+		echo "set output '$outdir/results.png'"
+		cat "$tmp/chart.gp"
+	} | gnuplot >"$tmp/gnuplot.log" 2>&1 ||
+		{ echo "report: gnuplot failed:" >&2; cat "$tmp/gnuplot.log" >&2; }
+fi
+
+cat "$outdir/results.txt"
+echo
+echo "report: $outdir/results.txt, results.json, results.svg, samples.tsv"
