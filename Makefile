@@ -49,7 +49,7 @@ module-tree:
 
 # KVER given on the command line or in the environment: that kernel only.
 check:
-	tools/check.sh $(if $(filter command line environment,$(origin KVER)),-k $(KVER))
+	@tools/check.sh $(if $(filter command line environment,$(origin KVER)),-k $(KVER))
 
 # On a fresh machine KVER is known only once deps.sh has installed a kernel.
 demo:

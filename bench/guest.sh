@@ -25,12 +25,12 @@
 #   S2S_BENCH_S2SCTL    s2sctl binary
 #   S2S_BENCH_ROUNDS    rounds [3]
 #   S2S_BENCH_TIME      measured seconds per iperf3 run, after 1 s omitted [4]
-#   S2S_BENCH_CONFIGS   configurations [veth s2svpn vti xfrmi wireguard]
+#   S2S_BENCH_CONFIGS   configurations [veth s2svpn s2svpn_par vti xfrmi wireguard]
 #   S2S_BENCH_TUNNELS   tunnels in the memory test, 0 = skip [1000]
 #   S2S_BENCH_CRYPTO    1 = measure the AEAD alone with AF_ALG [1]
 #   S2S_BENCH_AEAD      the AF_ALG program (bench/aead_speed.c) [build/bench/aead_speed]
 #   S2S_BENCH_TCRYPT    1 = also run tcrypt's AEAD speed test (+100 s) [0]
-#   S2S_BENCH_PROFILE   configurations to profile, "" = none [s2svpn vti]
+#   S2S_BENCH_PROFILE   configurations to profile, "" = none [s2svpn s2svpn_par vti]
 #   S2S_BENCH_PING      ping count per run [200]
 set -uo pipefail
 
@@ -45,12 +45,12 @@ ko=${S2S_BENCH_MODULE:-$top/build/bench/$kver/kmod/s2svpn.ko}
 S2SCTL=${S2S_BENCH_S2SCTL:-$top/tools/s2sctl/s2sctl}
 rounds=${S2S_BENCH_ROUNDS:-3}
 secs=${S2S_BENCH_TIME:-4}
-read -ra configs <<<"${S2S_BENCH_CONFIGS:-veth s2svpn vti xfrmi wireguard}"
+read -ra configs <<<"${S2S_BENCH_CONFIGS:-veth s2svpn s2svpn_par vti xfrmi wireguard}"
 ntun=${S2S_BENCH_TUNNELS:-1000}
 crypto=${S2S_BENCH_CRYPTO:-1}
 tcrypt=${S2S_BENCH_TCRYPT:-0}
 aead=${S2S_BENCH_AEAD:-$top/build/bench/aead_speed}
-read -ra profiles <<<"${S2S_BENCH_PROFILE-s2svpn vti}"
+read -ra profiles <<<"${S2S_BENCH_PROFILE-s2svpn s2svpn_par vti}"
 npings=${S2S_BENCH_PING:-200}
 [ "$secs" -ge 3 ] || secs=3
 
@@ -65,6 +65,7 @@ OUT_B=192.0.2.2
 IN_A=10.9.0.1
 IN_B=10.9.0.2
 MTU=1400
+parallel_param=/sys/module/s2svpn/parameters/parallel
 
 log() { printf 'bench: %s\n' "$*"; }
 # status KEY VALUE...: one line of raw/status (host-side facts about the run)
@@ -231,6 +232,9 @@ tcrypt_test() {
 
 # --- the configurations ----------------------------------------------------------
 
+# Configurations: veth (plain, no tunnel), s2svpn (route-based, parameter
+# parallel off), s2svpn_par (parameter parallel on), vti (native xfrm VTI),
+# xfrmi (native XFRM interface), wireguard.
 # Each configuration lives in its own pair of namespaces, CFG-a and CFG-b,
 # joined by the veth "u0" (MTU 1500, 192.0.2.1/24 -- 192.0.2.2/24).  The
 # device under test is "t0" on both sides, MTU 1400, 10.9.0.1 -- 10.9.0.2.
@@ -272,16 +276,33 @@ setup_veth() {
 	EOF
 }
 
+# s2svpn_par is the same tunnel measured with the module parameter
+# "parallel" on (crypto spread over all CPUs); s2svpn has it off.
+setup_s2svpn_par() {
+	[ -w $parallel_param ] || { echo "no $parallel_param in this module"; return 1; }
+	setup_s2svpn s2svpn_par
+}
+
+# set_parallel CFG: the module parameter as CFG wants it
+set_parallel() {
+	[ -w $parallel_param ] || return 0
+	if [ "$1" = s2svpn_par ]; then
+		echo 1 >$parallel_param
+	else
+		echo 0 >$parallel_param
+	fi
+}
+
 setup_s2svpn() {
-	local s
+	local s c=${1:-s2svpn}
 	for s in a b; do
 		side_vars $s
-		s2sctl_batch s2svpn-$s <<-EOF || return 1
+		s2sctl_batch $c-$s <<-EOF || return 1
 		tunnel add t0 local $L remote $R mtu $MTU
 		sa add t0 dir out spi $OSPI aead '$ALG' $OKEY 128
 		sa add t0 dir in spi $ISPI aead '$ALG' $IKEY 128
 		EOF
-		ip -n s2svpn-$s -batch - <<-EOF || return 1
+		ip -n $c-$s -batch - <<-EOF || return 1
 		addr add $ME peer $PEER dev t0
 		link set t0 up
 		EOF
@@ -457,6 +478,7 @@ ping_run() {
 measure() {
 	local c=$1 r=$2
 	log "round $r: $c (at $(elapsed) s)"
+	set_parallel "$c"
 	iperf "$c" "r$r-$c-tcp1"
 	iperf "$c" "r$r-$c-tcp4" -P 4
 	iperf "$c" "r$r-$c-udp64" -u -l 64 -b 0
@@ -469,6 +491,7 @@ measure() {
 # minutes here.
 profile() {
 	local c=$1 tag=profile-$c
+	set_parallel "$c"
 	perf record -q -a -g -e cpu-clock -F 499 -o "$raw/$tag.data" -- \
 		ip netns exec "$c-a" timeout 30 iperf3 -c $IN_B -t 6 -J \
 		>"$raw/$tag.json" 2>"$raw/$tag.log"
@@ -549,11 +572,12 @@ for c in "${ok_configs[@]}"; do
 		ip -n "$c-$s" -s -s link show t0 >"$raw/link-$c-$s.txt" 2>&1
 	done
 done
-if [[ " ${ok_configs[*]} " == *" s2svpn "* ]]; then
+for c in s2svpn s2svpn_par; do
+	[[ " ${ok_configs[*]} " == *" $c "* ]] || continue
 	for s in a b; do
-		"$S2SCTL" -n s2svpn-$s tunnel show >"$raw/s2sctl-$s.txt" 2>&1
+		"$S2SCTL" -n $c-$s tunnel show >"$raw/s2sctl-$c-$s.txt" 2>&1
 	done
-fi
+done
 
 log "cleaning up (at $(elapsed) s)"
 for c in "${configs[@]}"; do

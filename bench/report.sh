@@ -39,6 +39,7 @@ label() {
 	case $1 in
 	veth) echo "veth (plain)" ;;
 	s2svpn) echo "s2svpn route" ;;
+	s2svpn_par) echo "s2svpn parallel" ;;
 	vti) echo "xfrm VTI" ;;
 	xfrmi) echo "XFRM if" ;;
 	wireguard) echo "WireGuard" ;;
@@ -290,14 +291,19 @@ target() {
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "${2:--}" "$3" "$4" "$met" >>"$tmp/targets.tsv"
 }
-s_vti() { ratio "$(med s2svpn "$1")" "$(med vti "$1")"; }
-s_wg() { ratio "$(med s2svpn "$1")" "$(med wireguard "$1")"; }
-target "TCP 1 flow, s2svpn / xfrm VTI" "$(s_vti tcp1_mbps)" ">=" 1.3
-target "TCP 4 flows, s2svpn / xfrm VTI" "$(s_vti tcp4_mbps)" ">=" 1.6
-target "TCP 1 flow, s2svpn / WireGuard" "$(s_wg tcp1_mbps)" ">=" 1.0
-target "TCP 4 flows, s2svpn / WireGuard" "$(s_wg tcp4_mbps)" ">=" 1.0
-target "UDP 64 B rate, s2svpn / xfrm VTI" "$(s_vti udp64_kpps)" ">=" 1.2
-target "ping p50, s2svpn / xfrm VTI" "$(s_vti ping_p50_us)" "<=" 1.1
+# the throughput targets, for s2svpn with and without the parallel parameter
+for s in s2svpn s2svpn_par; do
+	[[ " ${measured[*]} " == *" $s "* ]] || continue
+	n=$(label $s)
+	s_vti() { ratio "$(med "$s" "$1")" "$(med vti "$1")"; }
+	s_wg() { ratio "$(med "$s" "$1")" "$(med wireguard "$1")"; }
+	target "$n / xfrm VTI, TCP 1 flow" "$(s_vti tcp1_mbps)" ">=" 1.3
+	target "$n / xfrm VTI, TCP 4 flows" "$(s_vti tcp4_mbps)" ">=" 1.6
+	target "$n / WireGuard, TCP 1 flow" "$(s_wg tcp1_mbps)" ">=" 1.0
+	target "$n / WireGuard, TCP 4 flows" "$(s_wg tcp4_mbps)" ">=" 1.0
+	target "$n / xfrm VTI, UDP 64 B rate" "$(s_vti udp64_kpps)" ">=" 1.2
+	target "$n / xfrm VTI, ping p50" "$(s_vti ping_p50_us)" "<=" 1.1
+done
 # per SA: the larger of the two directions
 sa_max=$(awk -v a="$(mem sa_out)" -v b="$(mem sa_in)" 'BEGIN { if (a != "" && b != "") print (a > b ? a : b) }')
 target "memory per SA, bytes" "$sa_max" "<=" 4096
@@ -308,7 +314,7 @@ target "memory per tunnel, net device excluded, bytes" "$(mem tunnel_excl_netdev
 commit=$(host commit)
 [ "$(host dirty)" = yes ] && commit="$commit + local changes"
 {
-	echo "s2svpn benchmark -- Linux $kver, qemu TCG, $ncpu vCPUs"
+	echo "s2svpn benchmark -- Linux $kver, qemu TCG ($(host tcg_thread || true)-threaded), $ncpu vCPUs"
 	echo "source: ${commit:-unknown}, $(host date)"
 	echo "$rounds interleaved rounds; iperf3 runs of $secs s (+1 s omitted); ping every 10 ms"
 	echo "inner MTU 1400 on every device under test (the plain veth too); IPsec: AES-GCM-128"
@@ -390,7 +396,7 @@ commit=$(host commit)
 
 	echo
 	echo "Targets (issue 5)"
-	awk -F'\t' '{ printf "  %-48s %8s  (%s %s)  %s\n", $1, $2, $3, $4, $5 }' "$tmp/targets.tsv"
+	awk -F'\t' '{ printf "  %-46s %7s  (%s %s)  %s\n", $1, $2, $3, $4, $5 }' "$tmp/targets.tsv"
 
 	echo
 	echo "Where the CPU goes, TCP single flow: per CPU busy/softirq % (medians), busiest tasks"
@@ -485,19 +491,19 @@ jq -n \
 
 if command -v gnuplot >/dev/null; then
 	: >"$tmp/chart.dat"
+	chart_metrics=(tcp1_mbps tcp4_mbps udp64_kpps ping_p50_us ping_p99_us tcp1_cpu_s_per_gbit)
 	for c in "${measured[@]}"; do
 		[ "$c" = veth ] && continue
-		printf '"%s"' "$(label "$c")" >>"$tmp/chart.dat"
-		for m in tcp1_mbps tcp4_mbps udp64_kpps ping_p50_us ping_p99_us; do
+		printf '"%s"' "$(label "$c" | sed 's/ /\\n/')" >>"$tmp/chart.dat"
+		for m in "${chart_metrics[@]}"; do
 			awk -F'\t' -v c="$c" -v m="$m" '$1 == c && $2 == m { printf " %s %s %s", $3, $4, $5; f = 1 }
 				END { if (!f) printf " NaN NaN NaN" }' "$tmp/medians.tsv" >>"$tmp/chart.dat"
 		done
 		echo >>"$tmp/chart.dat"
 	done
-	v1=$(fmt "$(med veth tcp1_mbps)") v4=$(fmt "$(med veth tcp4_mbps)")
-	vu=$(fmt "$(med veth udp64_kpps)") vp=$(fmt "$(med veth ping_p50_us)")
+	vv() { fmt "$(med veth "$1")"; }
 	cat >"$tmp/chart.gp" <<-EOF
-	set multiplot layout 2,2 title "s2svpn benchmark, Linux $kver, qemu TCG ${ncpu} vCPUs: medians of $rounds rounds, bars min..max"
+	set multiplot layout 2,3 title "s2svpn benchmark, Linux $kver, qemu TCG, ${ncpu} vCPUs: medians of $rounds rounds, whiskers min..max"
 	set style data histogram
 	set style histogram errorbars gap 1 lw 1
 	set style fill solid 0.8 border -1
@@ -505,26 +511,27 @@ if command -v gnuplot >/dev/null; then
 	set yrange [0:*]
 	set grid ytics
 	set key off
-	set xtics scale 0 font "sans,11"
-	set title "TCP, 1 flow: Mbit/s (plain veth: $v1)"
+	set xtics scale 0 font ",9"
+	set bmargin 4
+	set title "TCP, 1 flow: Mbit/s\n(plain veth: $(vv tcp1_mbps))"
 	plot "$tmp/chart.dat" using 2:3:4:xtic(1) lc rgb "#3b75af"
-	set title "TCP, 4 flows: Mbit/s (plain veth: $v4)"
+	set title "TCP, 4 flows: Mbit/s\n(plain veth: $(vv tcp4_mbps))"
 	plot "$tmp/chart.dat" using 5:6:7:xtic(1) lc rgb "#3b75af"
-	set title "UDP, 64-byte packets: kpps received (plain veth: $vu)"
+	set title "UDP, 64-byte packets: kpps received\n(plain veth: $(vv udp64_kpps))"
 	plot "$tmp/chart.dat" using 8:9:10:xtic(1) lc rgb "#519e3e"
-	set title "ping round trip: p50 and p99, us, log scale (plain veth p50: $vp)"
-	set key top left
-	set logscale y
-	set yrange [100:*]
-	plot "$tmp/chart.dat" using 11:12:13:xtic(1) title "p50" lc rgb "#ef8636", \\
-	     "" using 14:15:16 title "p99" lc rgb "#c53a32"
+	set title "ping round trip p50, us\n(plain veth: $(vv ping_p50_us))"
+	plot "$tmp/chart.dat" using 11:12:13:xtic(1) lc rgb "#ef8636"
+	set title "ping round trip p99, us\n(plain veth: $(vv ping_p99_us))"
+	plot "$tmp/chart.dat" using 14:15:16:xtic(1) lc rgb "#c53a32"
+	set title "VM CPU seconds per Gbit, TCP 1 flow\n(plain veth: $(vv tcp1_cpu_s_per_gbit))"
+	plot "$tmp/chart.dat" using 17:18:19:xtic(1) lc rgb "#8c6bb1"
 	unset multiplot
 	EOF
 	{
-		echo "set terminal svg size 1100,760 dynamic font 'sans,12' background '#ffffff'"
+		echo "set terminal svg size 1200,760 dynamic font 'sans,11' background '#ffffff'"
 		echo "set output '$outdir/results.svg'"
 		cat "$tmp/chart.gp"
-		echo "set terminal pngcairo size 1100,760 font 'sans,10' background '#ffffff'"
+		echo "set terminal pngcairo size 1200,760 font 'sans,9' background '#ffffff'"
 		echo "set output '$outdir/results.png'"
 		cat "$tmp/chart.gp"
 	} | gnuplot >"$tmp/gnuplot.log" 2>&1 ||

@@ -52,8 +52,8 @@ esp_do() {
 
 # --- topology ---------------------------------------------------------------
 
-# esp_site NS LAN4 LAN6: no IPv6 DAD in NS, and a dummy "lan" interface
-# carrying the site's addresses.
+# esp_site NS LAN4 LAN6: a dummy "lan" interface carrying the site's
+# addresses.
 esp_site() {
 	ip -n "$1" -batch - <<-EOF
 	link add lan type dummy
@@ -63,10 +63,23 @@ esp_site() {
 	EOF
 }
 
+# esp_quiet_ipv6 NS...: interfaces created later in NS get no IPv6
+# link-local address, send no router solicitation and do no DAD, so that a
+# tunnel carries nothing but the test's own packets (exact counters).
+esp_quiet_ipv6() {
+	local ns
+	for ns in "$@"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.addr_gen_mode=1 \
+			net.ipv6.conf.default.router_solicitations=0 \
+			net.ipv6.conf.default.accept_dad=0 || return 1
+	done
+}
+
 # esp_two_sites: namespaces $a and $b joined by the veth "ul", both outer
-# families configured, a LAN on each side.
+# families configured, a LAN on each side; quiet IPv6 (esp_quiet_ipv6).
 esp_two_sites() {
 	s2s_setup_ns a b || return 1
+	esp_quiet_ipv6 "$a" "$b" &&
 	esp_site "$a" $ESP_LAN4_A $ESP_LAN6_A &&
 	esp_site "$b" $ESP_LAN4_B $ESP_LAN6_B &&
 	s2s_veth "$a" ul "$b" ul &&

@@ -87,13 +87,13 @@ sas() {
 	esp_s2s_sas gcm128-128
 }
 
-# traffic_start: iperf3 UDP (30 Mbit/s) and a ping every 10 ms from hA to
+# traffic_start: iperf3 UDP (10 Mbit/s) and a ping every 10 ms from hA to
 # hB, in the background; returns once A's tunnel has carried some of it.
 # Runs in this shell (esp_do), which keeps the background jobs.
 traffic_start() {
 	local j0
 	j0=$(esp_stat "$a" vpn0 tx_packets)
-	esp_bg_start iperf timeout 60 ip netns exec "$ha" iperf3 -c $HB -u -b 30M -l 1200 -t 40 \
+	esp_bg_start iperf timeout 60 ip netns exec "$ha" iperf3 -c $HB -u -b 10M -l 1200 -t 40 \
 		--connect-timeout 3000
 	esp_bg_start ping timeout 60 ip netns exec "$ha" ping -q -n -i 0.01 -w 40 $HB
 	local end=$((SECONDS + 15))

@@ -7,9 +7,9 @@
 #   (a) an XFRM interface (if_id 42),
 #   (b) a VTI (key 7, policies with mark 7),
 #   (c) a plain policy-based tunnel-mode peer (no interface),
-# each with AES-GCM-128, AES-GCM-256 and AES-256-CBC/HMAC-SHA-256-128, with
-# and without ESN: IPv4 and IPv6 pings and iperf3 TCP both ways cross, and
-# A's s2svpn SAs count the traffic.  Finally (a) again over an outer IPv6
+# with AES-GCM-128, AES-GCM-256 and AES-256-CBC/HMAC-SHA-256-128, with and
+# without ESN (all six for (a) and (c), two for (b)): IPv4 and IPv6 pings
+# and iperf3 TCP both ways cross, and A's s2svpn SAs count the traffic.  Finally (a) again over an outer IPv6
 # tunnel (inner IPv4 and IPv6).
 #
 # Native peer notes (NOTES.md): rfc4106 keys carry the salt; HMAC-SHA-256 is
@@ -134,8 +134,16 @@ one() {
 }
 
 a_native() { ip -n "$a" xfrm state list; ip -n "$a" xfrm policy list; }
+# Every suite with and without ESN against the XFRM interface and the
+# policy-based peer; the VTI (the same native ESP behind another interface
+# kind) with two of them, to keep the run short.
 for kind in xfrmi vti policy; do
 	s2s_check "$kind: site B's interface and routes" b_kind $kind 4 || continue
+	if [ $kind = vti ]; then
+		one vti 4 gcm128-128 0
+		one vti 4 cbc256-sha256 1
+		continue
+	fi
 	for algo in gcm128-128 gcm256-128 cbc256-sha256; do
 		for esn in 0 1; do
 			one $kind 4 $algo $esn

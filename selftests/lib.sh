@@ -84,11 +84,14 @@ s2s_wait() {
 	done
 }
 
-# s2s_exit: prints the plan, runs the cleanups, exits with the kselftest code.
+# s2s_exit: runs the cleanups (a failing one, such as an rmmod refused
+# because of a leaked reference, fails the test), prints the plan and exits
+# with the kselftest code.
 s2s_exit() {
-	echo "1..$s2s_tests"
-	s2s_cleanup
+	local out
 	trap - EXIT
+	out=$(s2s_cleanup 2>&1) || s2s_result 1 "cleanup" "$out"
+	echo "1..$s2s_tests"
 	[ $s2s_failed = 0 ] && exit $KSFT_PASS
 	exit $KSFT_FAIL
 }
@@ -198,12 +201,14 @@ s2s_defer() {
 	s2s_cleanups+=("$q")
 }
 
+# s2s_cleanup: runs the deferred commands; fails if one of them failed.
 s2s_cleanup() {
-	local i
+	local i rc=0
 	for ((i = ${#s2s_cleanups[@]} - 1; i >= 0; i--)); do
-		eval "${s2s_cleanups[i]}"
+		eval "${s2s_cleanups[i]}" || rc=1
 	done
 	s2s_cleanups=()
+	return $rc
 }
 
 trap s2s_cleanup EXIT

@@ -84,23 +84,28 @@ mkdir -p "$out"
 	echo
 } >"$out/cmd"
 
+cmdline="console=ttyS0 loglevel=5 panic=1 no_timer_check printk.devkmsg=on"
+cmdline+=" s2s_top=$top s2s_stage2=$here/guest.sh s2s_out=$out ${S2S_VM_APPEND:-}"
+qemu=(
+	qemu-system-x86_64 -accel "tcg,thread=${S2S_VM_TCG_THREAD:-single}"
+	-cpu max -smp 2 -m 2G -nographic -no-reboot -nic none
+	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline"
+	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap
+	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap"
+)
+
 # boot: one run of the VM; sets qemu_rc
 boot() {
+	local pid tailer
 	rm -f "$out/started" "$out/status" "$out/tainted" "$out/dmesg"
 	: >"$out/output"
-	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-accel "tcg,thread=${S2S_VM_TCG_THREAD:-single}" -cpu max -smp 2 -m 2G -nographic -no-reboot -nic none \
-		-kernel "$kernel" -initrd "$initramfs" \
-		-append "console=ttyS0 loglevel=5 panic=1 no_timer_check printk.devkmsg=on ${S2S_VM_APPEND:-} s2s_top=$top s2s_stage2=$here/guest.sh s2s_out=$out" \
-		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap" \
-		</dev/null >"$out/console.log" 2>&1 &
-	local qemu=$! tailer
+	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$out/console.log" 2>&1 &
+	pid=$!
 	if [ $stream = 1 ]; then
-		tail -n +1 -F -s 0.1 --pid=$qemu "$out/output" 2>/dev/null &
+		tail -n +1 -F -s 0.1 --pid=$pid "$out/output" 2>/dev/null &
 		tailer=$!
 	fi
-	wait $qemu
+	wait $pid
 	qemu_rc=$?
 	[ $stream = 1 ] && wait $tailer
 }
