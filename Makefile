@@ -58,8 +58,10 @@ demo:
 	$(MAKE) -s module-tree tools KVER=$$k KDIR=/lib/modules/$$k/build && \
 	S2S_MODULE=$(CURDIR)/build/$$k/kmod/s2svpn.ko selftests/vm/run.sh -k $$k selftests/demo.sh
 
+# The sources, not what the build generates.
+KMOD_SOURCES = $(filter-out %.mod.c %/compat-generated.h,$(wildcard kmod/*.c kmod/*.h))
 checkpatch: deps
-	build/scripts/checkpatch.pl --no-tree --quiet -f $(wildcard kmod/*.c kmod/*.h)
+	build/scripts/checkpatch.pl --no-tree --quiet -f $(KMOD_SOURCES)
 
 bench: deps
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "bench: no benchmarks yet"; fi
