@@ -20,13 +20,29 @@ struct s2s_net;
 
 /**
  * struct s2s_sa_config - SA parameters, as netlink supplies them
- *
- * Either @aead_alg (with @aead_key, the key followed by the 4-byte salt,
- * and @icv_bits) or @enc_alg + @auth_alg (with their keys and
- * @auth_trunc_bits, 0 meaning the RFC 2404/4868 length) is set.
- * Lifetime limits of 0 mean "no limit".  @seq is the last sequence number
- * already used (outbound: the next packet gets @seq + 1), for an SA that
- * moves from another gateway or process; 0 for a new SA.
+ * @dir: enum s2s_dir
+ * @spi: SPI, host order
+ * @aead_alg: AEAD algorithm name, or "" for cipher + HMAC
+ * @aead_key: AEAD key followed by the 4-byte salt
+ * @aead_keylen: bytes in @aead_key
+ * @icv_bits: AEAD ICV length
+ * @enc_alg: cipher name (with @auth_alg), or ""
+ * @enc_key: cipher key
+ * @enc_keylen: bytes in @enc_key
+ * @auth_alg: HMAC name, or ""
+ * @auth_key: HMAC key
+ * @auth_keylen: bytes in @auth_key
+ * @auth_trunc_bits: ICV truncation, 0 for the RFC 2404/4868 length
+ * @replay_window: anti-replay window (inbound), 0 = off
+ * @esn: extended sequence numbers
+ * @soft_bytes: soft lifetime in bytes, 0 = none (likewise below)
+ * @hard_bytes: hard lifetime in bytes
+ * @soft_packets: soft lifetime in packets
+ * @hard_packets: hard lifetime in packets
+ * @soft_seconds: soft lifetime in seconds
+ * @hard_seconds: hard lifetime in seconds
+ * @seq: outbound: the last sequence number already used, for an SA that
+ *	moves from another gateway or process; 0 for a new SA
  */
 struct s2s_sa_config {
 	u8 dir;

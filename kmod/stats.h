@@ -21,6 +21,11 @@ struct s2s_pcpu_stats {
 
 /**
  * struct s2s_stats_snapshot - counters summed over all CPUs
+ * @tx_packets: packets encrypted and sent
+ * @tx_bytes: their inner bytes
+ * @rx_packets: packets decrypted and delivered
+ * @rx_bytes: their inner bytes
+ * @drops: dropped packets by enum s2s_drop_reason
  */
 struct s2s_stats_snapshot {
 	u64 tx_packets;
