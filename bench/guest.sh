@@ -492,7 +492,7 @@ measure() {
 profile() {
 	local c=$1 tag=profile-$c
 	set_parallel "$c"
-	perf record -q -a -g -e cpu-clock -F 499 -o "$raw/$tag.data" -- \
+	perf record -q -B -N -a -g -e cpu-clock -F 499 -o "$raw/$tag.data" -- \
 		ip netns exec "$c-a" timeout 30 iperf3 -c $IN_B -t 6 -J \
 		>"$raw/$tag.json" 2>"$raw/$tag.log"
 	echo "run $tag rc $?" >>"$raw/status"

@@ -272,6 +272,24 @@ esp_stat() {
 	esp_jq "$(esp_json "$1" "$2")" -- "tstat(\$j0; \"$3\")"
 }
 
+# esp_fast_stat NS KEY: the tunnel vpn0's counter KEY ("tx_packets",
+# "auth", ...) without jq (a second each in the VM): the first "KEY": N of
+# "s2sctl -j tunnel show", where the tunnel's counters come before its
+# SAs'.  -1 when it cannot be read.
+esp_fast_stat() {
+	esp_json_stat "$(s2sctl -j -n "$1" tunnel show vpn0 2>/dev/null)" "$2"
+}
+
+# esp_json_stat JSON KEY: the same, from a "tunnel show" already taken.
+esp_json_stat() {
+	local re="\"$2\":[[:space:]]*([0-9]+)"
+	if [[ $1 =~ $re ]]; then
+		echo "${BASH_REMATCH[1]}"
+	else
+		echo -1
+	fi
+}
+
 # esp_stats_line JSON: "rx P/B tx P/B drops: ..." (for logs).
 esp_stats_line() {
 	esp_jq "$1" -- '$j0[0].stats | "rx \(.rx_packets)/\(.rx_bytes) tx \(.tx_packets)/\(.tx_bytes) drops: " +

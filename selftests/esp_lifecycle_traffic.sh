@@ -92,12 +92,12 @@ sas() {
 # Runs in this shell (esp_do), which keeps the background jobs.
 traffic_start() {
 	local j0
-	j0=$(esp_stat "$a" vpn0 tx_packets)
+	j0=$(esp_fast_stat "$a" tx_packets)
 	esp_bg_start iperf timeout 60 ip netns exec "$ha" iperf3 -c $HB -u -b 10M -l 1200 -t 40 \
 		--connect-timeout 3000
 	esp_bg_start ping timeout 60 ip netns exec "$ha" ping -q -n -i 0.01 -w 40 $HB
 	local end=$((SECONDS + 15))
-	while [ "$(esp_stat "$a" vpn0 tx_packets)" -lt $((j0 + 100)) ] 2>/dev/null; do
+	while [ "$(esp_fast_stat "$a" tx_packets)" -lt $((j0 + 100)) ] 2>/dev/null; do
 		[ $SECONDS -lt $end ] || return 1
 		sleep 0.2
 	done
