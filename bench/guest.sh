@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2317 # setup_CFG functions are called as "setup_$c"
 #
 # The benchmark itself, run inside the test VM by bench/run.sh (one boot per
 # kernel).  It measures; it does not judge: raw results go to
@@ -490,7 +491,7 @@ measure() {
 # (bench/report.sh) with the guest's /proc/kallsyms: under TCG it would take
 # minutes here.
 profile() {
-	local c=$1 tag=profile-$c
+	local c=$1 tag=profile-$1
 	set_parallel "$c"
 	perf record -q -B -N -a -g -e cpu-clock -F 499 -o "$raw/$tag.data" -- \
 		ip netns exec "$c-a" timeout 30 iperf3 -c $IN_B -t 6 -J \
@@ -529,9 +530,13 @@ if [ "$tcrypt" = 1 ]; then
 	status tcrypt_rc $?
 fi
 
-# perf's 40 MB of libraries come over 9p: read them once now, in the
-# background, not while it should be recording
-[ ${#profiles[@]} -gt 0 ] && command -v perf >/dev/null && { perf --version >/dev/null 2>&1 & }
+# perf and its 40 MB of libraries come over 9p, paged in as they are used:
+# read them whole now, in the background, not while perf should record
+if [ ${#profiles[@]} -gt 0 ] && command -v perf >/dev/null; then
+	# shellcheck disable=SC2046 # one word per library
+	cat "$(command -v perf)" $(ldd "$(command -v perf)" | awk '$2 == "=>" { print $3 }') \
+		>/dev/null 2>&1 &
+fi
 
 ok_configs=()
 for c in "${configs[@]}"; do

@@ -14,7 +14,7 @@
 # build/bench/KVER/vm/raw/; "bench/report.sh build/bench/KVER/vm" redoes
 # the report from it.
 #
-# usage: bench/run.sh [-k KVER]... [-r ROUNDS] [-t SECONDS] [-n TUNNELS] [-c] [-q]
+# usage: bench/run.sh [-k KVER]... [-r ROUNDS] [-t SECONDS] [-n TUNNELS] [-c] [-q] [-h]
 #   -k KVER     kernel (default: $KVER, else the newest with headers);
 #               repeat for several, each in its own VM boot
 #   -r ROUNDS   interleaved rounds (default 3)
@@ -36,7 +36,8 @@ cd "$top" || exit 1
 
 kernels=()
 rounds=3 secs=4 ntun=1000 quick=0
-while getopts k:r:t:n:cq opt; do
+usage() { sed -n 's/^# \{0,1\}//; /^usage:/,/^$/p' "$0"; }
+while getopts k:r:t:n:cqh opt; do
 	case $opt in
 	k) kernels+=("$OPTARG") ;;
 	r) rounds=$OPTARG ;;
@@ -44,12 +45,14 @@ while getopts k:r:t:n:cq opt; do
 	n) ntun=$OPTARG ;;
 	c) export S2S_BENCH_TCRYPT=1 ;;
 	q) quick=1 rounds=1 secs=3 ntun=100 ;;
-	*) sed -n 's/^# \{0,1\}//; /^usage:/,/^$/p' "$0" >&2; exit 2 ;;
+	h) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
 	esac
 done
 [ ${#kernels[@]} -gt 0 ] || kernels=("${KVER:-$(tools/kernels.sh | tail -n 1)}")
 if [ $quick = 1 ]; then
-	export S2S_BENCH_PROFILE=
+	# no profiles, unless asked for
+	export S2S_BENCH_PROFILE=${S2S_BENCH_PROFILE-}
 fi
 
 say() { echo "bench: $*" >&2; }

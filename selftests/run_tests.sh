@@ -30,6 +30,8 @@ export KVER=$kver
 export S2S_MODULE=${S2S_MODULE:-$top/build/$kver/kmod/s2svpn.ko}
 
 timeout=$(sed -n 's/^timeout=//p' "$here/settings")
+# helper programs the tests use (built on the host, run in the VM)
+make -s -C "$here" all || exit 1
 tests=$(make -s -C "$here" list)
 if [ $# -gt 0 ]; then
 	tests=$(for t in "$@"; do grep -E " $(basename "$t")\$" <<<"$tests"; done)
