@@ -7,7 +7,7 @@
 #
 #   bench/results/KVER/results.txt    the table (also printed)
 #   bench/results/KVER/results.json   medians, every sample, ratios, targets
-#   bench/results/KVER/results.svg    the chart
+#   bench/results/KVER/results.svg    the chart (and results.png)
 #   bench/results/KVER/samples.tsv    every sample of every round
 #
 # Raw data (iperf3 JSON, CPU snapshots, ping output, profiles) stays in
@@ -27,8 +27,8 @@
 # Environment: S2S_BENCH_CONFIGS (default "veth s2svpn s2svpn_par vti xfrmi
 # wireguard"), S2S_BENCH_PROFILE (configurations profiled with perf, "" for
 # none), S2S_BENCH_CRYPTO=0 (no AF_ALG crypto ceiling), S2S_VM_TCG_THREAD
-# (default multi: one host thread per vCPU).  The exit status is non-zero when the
-# build, the VM (kernel warnings included) or the report failed.
+# (default multi: one host thread per vCPU).  The exit status is non-zero
+# when the build, the VM (kernel warnings included) or the report failed.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,6 +70,10 @@ rc=0
 for k in "${kernels[@]}"; do
 	[ -d "/lib/modules/$k/build" ] || { say "no headers for $k"; rc=1; continue; }
 	tree=build/bench/$k
+	# what is measured: the tree's commit and whether it had local changes
+	commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+	dirty=no
+	[ -z "$(git --no-optional-locks status --porcelain -- Kbuild kmod uapi 2>/dev/null)" ] || dirty=yes
 	# A tree of our own: other builds (make check, make module) can go on.
 	if ! make -s module-tree KVER="$k" KDIR="/lib/modules/$k/build" TREE="$tree" \
 		>"build/bench-$k.log" 2>&1; then
@@ -86,7 +90,7 @@ for k in "${kernels[@]}"; do
 	if [ $quick = 1 ]; then
 		vm=$tree/quick-vm results=$tree/quick
 	fi
-	say "$k: one VM boot, about 10 minutes; progress below"
+	say "$k: one VM boot, about 13 minutes; progress below"
 	S2S_BENCH_MODULE=$top/$tree/kmod/s2svpn.ko S2S_BENCH_S2SCTL=$top/$tree/s2sctl \
 	S2S_BENCH_ROUNDS=$rounds S2S_BENCH_TIME=$secs S2S_BENCH_TUNNELS=$ntun \
 	S2S_BENCH_AEAD=$top/build/bench/aead_speed \
@@ -95,14 +99,9 @@ for k in "${kernels[@]}"; do
 	[ $vm_rc = 0 ] || { say "$k: the VM run failed (exit $vm_rc); reporting what it measured"; rc=1; }
 
 	mkdir -p "$vm/raw"
-	# what was measured: the tree's commit and whether it had local changes
 	{
-		echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-		if [ -n "$(git --no-optional-locks status --porcelain -- Kbuild kmod uapi 2>/dev/null)" ]; then
-			echo "dirty yes"
-		else
-			echo "dirty no"
-		fi
+		echo "commit $commit"
+		echo "dirty $dirty"
 		echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "vm_rc $vm_rc"
 		echo "tcg_thread $S2S_VM_TCG_THREAD"
