@@ -453,7 +453,7 @@ done
 jq -n \
 	--arg kernel "$kver" --arg commit "$(host commit)" --arg dirty "$(host dirty)" \
 	--arg date "$(host date)" --argjson rounds "${rounds:-0}" --argjson secs "${secs:-0}" \
-	--arg cpus "$ncpu" --arg driver "$driver" --arg measured "${measured[*]}" \
+	--arg cpus "$ncpu" --arg tcg "$(host tcg_thread)" --arg driver "$driver" --arg measured "${measured[*]}" \
 	--arg failed "${failed[*]}" --arg memn "${memn:-0}" \
 	--rawfile samples "$outdir/samples.tsv" --rawfile medians "$tmp/medians.tsv" \
 	--rawfile crypto "$tmp/crypto.tsv" --rawfile mem "$tmp/mem.tsv" \
@@ -468,7 +468,7 @@ jq -n \
 		| {key: .key, value: ((.value.median / $med[$ref][.key].median) * 1000 | round / 1000)}) | from_entries)}) | from_entries;
 	{
 		kernel: $kernel, commit: $commit, dirty: ($dirty == "yes"), date: $date,
-		vm: {accel: "tcg", cpus: ($cpus | tonumber)},
+		vm: {accel: "tcg", tcg_thread: $tcg, cpus: ($cpus | tonumber)},
 		rounds: $rounds, seconds_per_run: $secs, inner_mtu: 1400,
 		configs: ($measured | split(" ") | map(select(length > 0))),
 		setup_failed: ($failed | split(" ") | map(select(length > 0))),
