@@ -368,17 +368,21 @@ setup_wireguard() {
 	done
 }
 
-# setup CFG: namespaces, device, a working ping, an iperf3 server in CFG-b
+# setup CFG: namespaces, device, a working ping, iperf3 servers in CFG-b
+# (one per flow of the 4-flow test, ports 5201..5204)
 setup() {
-	local c=$1 i
+	local c=$1 i p
 	ns_pair "$c" && "setup_$c" || return 1
 	for ((i = 0; i < 5; i++)); do
 		ip netns exec "$c-a" ping -c 1 -W 2 $IN_B >/dev/null 2>&1 && break
 	done
 	[ $i -lt 5 ] || { log "$c: no ping through the tunnel"; return 1; }
-	ip netns exec "$c-b" iperf3 -s -D -I "/run/bench-$c.pid" >/dev/null 2>&1 || return 1
+	for p in 1 2 3 4; do
+		ip netns exec "$c-b" iperf3 -s -p $((5200 + p)) -D -I "/run/bench-$c.$p.pid" \
+			>/dev/null 2>&1 || return 1
+	done
 	for ((i = 0; i < 50; i++)); do
-		[ -s "/run/bench-$c.pid" ] && return 0
+		[ -s "/run/bench-$c.4.pid" ] && return 0
 		nap 0.1
 	done
 	return 1
@@ -450,23 +454,30 @@ wait_traffic() {
 	return 1
 }
 
-# iperf CFG TAG IPERF-ARGS...: one iperf3 client run of secs+1 s (the first
-# second omitted); CPU snapshots bracket a window in its steady state.
+# iperf CFG TAG FLOWS IPERF-ARGS...: FLOWS iperf3 clients at once, one flow
+# each (iperf3 3.12 runs all the flows of -P N in one thread, so they could
+# never use a second CPU), each secs+1 s with the first second omitted; CPU
+# snapshots bracket a window in their steady state.
 iperf() {
-	local c=$1 tag=$2 pid
-	shift 2
-	anchor=$(<"/run/bench-$c.pid")
-	ip netns exec "$c-a" timeout $((secs + 30)) \
-		iperf3 -c $IN_B -t "$secs" -O 1 -J "$@" >"$raw/$tag.json" 2>"$raw/$tag.err" &
-	pid=$!
+	local c=$1 tag=$2 flows=$3 i rc=0 pids=()
+	shift 3
+	anchor=$(<"/run/bench-$c.1.pid")
+	for ((i = 1; i <= flows; i++)); do
+		ip netns exec "$c-a" timeout $((secs + 30)) \
+			iperf3 -c $IN_B -p $((5200 + i)) -t "$secs" -O 1 -J "$@" \
+			>"$raw/$tag.$i.json" 2>"$raw/$tag.$i.err" &
+		pids+=($!)
+	done
 	if wait_traffic; then
-		nap 1
+		nap 1.5
 		snap "$raw/$tag.s0" start
 		nap "$((secs - 2)).5"
 		snap "$raw/$tag.s1" end
 	fi
-	wait $pid
-	echo "run $tag rc $?" >>"$raw/status"
+	for i in "${pids[@]}"; do
+		wait "$i" || rc=$?
+	done
+	echo "run $tag rc $rc" >>"$raw/status"
 	nap 0.5
 }
 
@@ -480,9 +491,9 @@ measure() {
 	local c=$1 r=$2
 	log "round $r: $c (at $(elapsed) s)"
 	set_parallel "$c"
-	iperf "$c" "r$r-$c-tcp1"
-	iperf "$c" "r$r-$c-tcp4" -P 4
-	iperf "$c" "r$r-$c-udp64" -u -l 64 -b 0
+	iperf "$c" "r$r-$c-tcp1" 1
+	iperf "$c" "r$r-$c-tcp4" 4
+	iperf "$c" "r$r-$c-udp64" 1 -u -l 64 -b 0
 	ping_run "$c" "r$r-$c-ping"
 }
 
@@ -498,10 +509,12 @@ profile() {
 	# the symbols come from /proc/kallsyms anyway.
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'mount -t tmpfs none "/lib/modules/$(uname -r)" && exec "$@"' sh \
-		perf record -q -B -N -a -g -e cpu-clock -F 499 -o "$raw/$tag.data" -- \
+		perf record -q -B -N -a -g -e cpu-clock -F 499 -o "/tmp/$tag.data" -- \
 		ip netns exec "$c-a" timeout 30 iperf3 -c $IN_B -t 6 -J \
 		>"$raw/$tag.json" 2>"$raw/$tag.log"
 	echo "run $tag rc $?" >>"$raw/status"
+	# written to tmpfs first: perf's own writes over 9p would show in the profile
+	mv "/tmp/$tag.data" "$raw/$tag.data"
 	nap 1
 }
 
@@ -583,7 +596,9 @@ done
 
 log "cleaning up (at $(elapsed) s)"
 for c in "${configs[@]}"; do
-	[ -s "/run/bench-$c.pid" ] && kill "$(<"/run/bench-$c.pid")" 2>/dev/null
+	for p in 1 2 3 4; do
+		[ -s "/run/bench-$c.$p.pid" ] && kill "$(<"/run/bench-$c.$p.pid")" 2>/dev/null
+	done
 	ip netns del "$c-a" 2>/dev/null
 	ip netns del "$c-b" 2>/dev/null
 done

@@ -53,8 +53,9 @@ label() {
 shopt -s nullglob
 jsons=("$raw"/r*-*-*.json)
 if [ ${#jsons[@]} -gt 0 ]; then
+	# r1-CFG-WORKLOAD.N.json: flow N of a run; the flows of one run add up
 	jq -r '
-		(input_filename | sub(".*/"; "") | sub("\\.json$"; "") | split("-")) as $t
+		(input_filename | sub(".*/"; "") | sub("(\\.[0-9]+)?\\.json$"; "") | split("-")) as $t
 		| ($t[0] | ltrimstr("r")) as $r
 		| if .error then "\($r)\t\($t[1])\t\($t[2])_error\t1"
 		  elif $t[2] == "udp64" then
@@ -65,8 +66,11 @@ if [ ${#jsons[@]} -gt 0 ]; then
 		  else
 			"\($r)\t\($t[1])\t\($t[2])_mbps\t\(.end.sum_received.bits_per_second / 1e6)",
 			"\($r)\t\($t[1])\t\($t[2])_retrans\t\(.end.sum_sent.retransmits // 0)"
-		  end' "${jsons[@]}" >"$tmp/iperf.tsv" 2>"$tmp/jq.err" ||
+		  end' "${jsons[@]}" >"$tmp/iperf-flows.tsv" 2>"$tmp/jq.err" ||
 		{ echo "report: cannot read the iperf3 results:" >&2; cat "$tmp/jq.err" >&2; }
+	# the sum over the flows of a run (rates and counts; UDP runs have one flow)
+	awk -F'\t' '{ k = $1 FS $2 FS $3; if (!(k in v)) o[++n] = k; v[k] += $4 }
+		END { for (i = 1; i <= n; i++) print o[i] FS v[o[i]] }' "$tmp/iperf-flows.tsv" >"$tmp/iperf.tsv"
 fi
 
 # CPU windows: the VM's busy time per Gbit received, utilisation per CPU,
@@ -219,6 +223,7 @@ cry() { awk -F'\t' -v k="$1" '$1 == k { print $2; exit }' "$tmp/crypto.tsv"; }
 # --- memory -----------------------------------------------------------------------
 
 : >"$tmp/mem.tsv"
+: >"$tmp/slabs.tsv"
 memn=$(status mem_n)
 if [ -s "$raw/mem.txt" ] && [ -n "$memn" ]; then
 	awk -v n="$memn" -v M="$tmp/mem.tsv" '
@@ -316,7 +321,8 @@ commit=$(host commit)
 {
 	echo "s2svpn benchmark -- Linux $kver, qemu TCG ($(host tcg_thread || true)-threaded), $ncpu vCPUs"
 	echo "source: ${commit:-unknown}, $(host date)"
-	echo "$rounds interleaved rounds; iperf3 runs of $secs s (+1 s omitted); ping every 10 ms"
+	echo "$rounds interleaved rounds; iperf3 runs of $secs s (+1 s omitted), 4 flows = 4 clients at once;"
+	echo "ping every 10 ms"
 	echo "inner MTU 1400 on every device under test (the plain veth too); IPsec: AES-GCM-128"
 	echo "(rfc4106, 128-bit ICV); WireGuard: ChaCha20-Poly1305.  Emulated CPU: compare ratios."
 	[ ${#failed[@]} -gt 0 ] && [ -n "${failed[0]}" ] && echo "NOT MEASURED (setup failed): ${failed[*]}"
@@ -350,7 +356,8 @@ commit=$(host commit)
 	done
 
 	echo
-	echo "Crypto ceiling: rfc4106(gcm(aes)) alone, driver ${driver:-unknown}, median of $(cry aead_encrypt_cpus1_n) rounds"
+	n=$(cry aead_encrypt_cpus1_n)
+	echo "Crypto ceiling: rfc4106(gcm(aes)) alone, driver ${driver:-unknown}${n:+, median of $n rounds}"
 	if [ -s "$tmp/crypto.tsv" ]; then
 		for op in encrypt decrypt; do
 			line=
@@ -460,7 +467,7 @@ jq -n \
 	--rawfile slabs "$tmp/slabs.tsv" --rawfile targets "$tmp/targets.tsv" \
 	--rawfile diag "$tmp/diag.tsv" '
 	def rows($s): $s | split("\n") | map(select(length > 0) | split("\t"));
-	def num: if test("^-?[0-9.eE+-]+$") then tonumber else . end;
+	def num: if test("^-?[0-9.]+([eE][-+]?[0-9]+)?$") then tonumber elif . == "-" then null else . end;
 	(rows($medians) | map({config: .[0], metric: .[1], median: (.[2] | num), min: (.[3] | num), max: (.[4] | num), n: (.[5] | num)})) as $m
 	| ($m | group_by(.config) | map({key: .[0].config, value: (map({key: .metric, value: {median, min, max, n}}) | from_entries)}) | from_entries) as $med
 	| def ratios($ref): $med | to_entries | map(select(.key != $ref) | {key: .key, value: (.value | to_entries

@@ -90,7 +90,7 @@ for k in "${kernels[@]}"; do
 	if [ $quick = 1 ]; then
 		vm=$tree/quick-vm results=$tree/quick
 	fi
-	say "$k: one VM boot, about 13 minutes; progress below"
+	say "$k: one VM boot, about 10 minutes; progress below"
 	S2S_BENCH_MODULE=$top/$tree/kmod/s2svpn.ko S2S_BENCH_S2SCTL=$top/$tree/s2sctl \
 	S2S_BENCH_ROUNDS=$rounds S2S_BENCH_TIME=$secs S2S_BENCH_TUNNELS=$ntun \
 	S2S_BENCH_AEAD=$top/build/bench/aead_speed \
