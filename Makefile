@@ -38,7 +38,7 @@ deps:
 
 # The module in a tree of its own, build/$(KVER)/, so that the objects of
 # several kernels never mix; "make check" builds one per kernel.
-TREE := build/$(KVER)
+TREE ?= build/$(KVER)
 module-tree:
 	mkdir -p $(TREE)
 	tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \

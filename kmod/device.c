@@ -5,14 +5,20 @@
  * SA; decrypted traffic comes out of it.
  *
  * A tunnel is created either by rtnetlink ("ip link add NAME type s2svpn")
- * or by the generic netlink family; both end in register_netdevice(), whose
- * ndo_init links the tunnel into its namespace's list, where the receive
- * path finds it by outer address pair.  The list changes under RTNL and is
- * read under RCU.
+ * or by the generic netlink family; both end in register_netdevice().  Once
+ * registered, the tunnel joins its namespace's list (RTNL) and, while it has
+ * addresses, the namespace's hash by outer address pair (RCU readers).
+ *
+ * The configuration the data path reads is an immutable object
+ * (struct s2s_tunnel_params) replaced as a whole under RTNL; every packet
+ * works on one snapshot of it.  A changed outer address pair also moves the
+ * tunnel in the hash, with a grace period in between so that no lookup
+ * walks from one bucket into another.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/if_arp.h>
+#include <linux/jhash.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
@@ -69,6 +75,54 @@ static bool s2s_addr_unicast(u16 family, const union s2s_addr *a)
 	return !ipv6_addr_any(&a->ip6) && !ipv6_addr_is_multicast(&a->ip6);
 }
 
+static u32 s2s_outer_hash(u16 family, const union s2s_addr *remote,
+			  const union s2s_addr *local)
+{
+	u32 len = family == AF_INET ? sizeof(remote->ip4) : sizeof(remote->ip6);
+
+	return jhash(remote, len, jhash(local, len, family));
+}
+
+static struct s2s_tunnel_params *
+s2s_params_new(const struct s2s_tunnel_config *cfg)
+{
+	struct s2s_tunnel_params *p;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return NULL;
+	if (dst_cache_init(&p->dst_cache, GFP_KERNEL_ACCOUNT)) {
+		kfree(p);
+		return NULL;
+	}
+	p->cfg = *cfg;
+	p->cfg.mtu = 0;		/* s2s_tunnel.user_mtu has it */
+	return p;
+}
+
+static void s2s_params_free(struct s2s_tunnel_params *p)
+{
+	dst_cache_destroy(&p->dst_cache);
+	kfree(p);
+}
+
+static void s2s_params_free_rcu(struct rcu_head *rcu)
+{
+	s2s_params_free(container_of(rcu, struct s2s_tunnel_params, rcu));
+}
+
+/* Puts the tunnel into the outer-pair hash when it has addresses. */
+static void s2s_tunnel_hash(struct s2s_tunnel *t)
+{
+	const struct s2s_tunnel_params *p = rtnl_dereference(t->params);
+	struct s2s_net *sn = s2s_net(t->net);
+
+	if (p->cfg.family)
+		hash_add_rcu(sn->tunnel_hash, &t->outer_node,
+			     s2s_outer_hash(p->cfg.family, &p->cfg.remote,
+					    &p->cfg.local));
+}
+
 /**
  * s2s_tunnel_lookup_outer() - find a tunnel by outer address pair
  * @net: the namespace
@@ -85,14 +139,18 @@ struct s2s_tunnel *s2s_tunnel_lookup_outer(struct net *net, u16 family,
 					   const union s2s_addr *daddr)
 {
 	struct s2s_net *sn = s2s_net(net);
+	const struct s2s_tunnel_params *p;
 	struct s2s_tunnel *t;
 
-	list_for_each_entry_rcu(t, &sn->tunnels, net_node,
-				lockdep_rtnl_is_held())
-		if (t->cfg.family == family &&
-		    s2s_addr_equal(family, &t->cfg.remote, saddr) &&
-		    s2s_addr_equal(family, &t->cfg.local, daddr))
+	hash_for_each_possible_rcu(sn->tunnel_hash, t, outer_node,
+				   s2s_outer_hash(family, saddr, daddr),
+				   lockdep_rtnl_is_held()) {
+		p = rcu_dereference_rtnl(t->params);
+		if (p->cfg.family == family &&
+		    s2s_addr_equal(family, &p->cfg.remote, saddr) &&
+		    s2s_addr_equal(family, &p->cfg.local, daddr))
 			return t;
+	}
 	return NULL;
 }
 
@@ -224,11 +282,12 @@ static int s2s_tunnel_check(struct net *net, const struct s2s_tunnel *self,
  */
 static unsigned int s2s_underlay_mtu(struct s2s_tunnel *t)
 {
+	const struct s2s_tunnel_config *cfg = &rtnl_dereference(t->params)->cfg;
 	unsigned int mtu = 0;
 
-	if (t->cfg.family == AF_INET) {
+	if (cfg->family == AF_INET) {
 		struct flowi4 fl4 = {
-			.daddr = t->cfg.remote.ip4,
+			.daddr = cfg->remote.ip4,
 			.flowi4_proto = IPPROTO_ESP,
 		};
 		struct rtable *rt = ip_route_output_key(t->net, &fl4);
@@ -239,9 +298,9 @@ static unsigned int s2s_underlay_mtu(struct s2s_tunnel *t)
 			ip_rt_put(rt);
 		}
 #if IS_ENABLED(CONFIG_IPV6)
-	} else if (t->cfg.family == AF_INET6) {
+	} else if (cfg->family == AF_INET6) {
 		struct flowi6 fl6 = {
-			.daddr = t->cfg.remote.ip6,
+			.daddr = cfg->remote.ip6,
 			.flowi6_proto = IPPROTO_ESP,
 		};
 		struct dst_entry *dst = ip6_route_output(t->net, NULL, &fl6);
@@ -260,10 +319,11 @@ static unsigned int s2s_tunnel_mtu(struct s2s_tunnel *t)
 	struct s2s_sa *sa = rtnl_dereference(t->tx_sa);
 	int mtu;
 
-	if (t->cfg.mtu)
-		return t->cfg.mtu;
+	if (t->user_mtu)
+		return t->user_mtu;
 	mtu = s2s_underlay_mtu(t);
-	mtu -= t->cfg.family == AF_INET ? sizeof(struct iphdr) : S2S_OUTER_MAX;
+	mtu -= rtnl_dereference(t->params)->cfg.family == AF_INET ?
+	       sizeof(struct iphdr) : S2S_OUTER_MAX;
 	mtu -= sa ? s2s_sa_overhead(sa) : S2S_ESP_MAX_OVERHEAD;
 	return clamp(mtu, S2S_MIN_MTU, (int)S2S_MAX_MTU);
 }
@@ -280,7 +340,6 @@ static unsigned int s2s_tunnel_mtu(struct s2s_tunnel *t)
  */
 void s2s_tunnel_update_mtu(struct s2s_tunnel *t)
 {
-	u32 user_mtu = t->cfg.mtu;
 	unsigned int mtu;
 	int err;
 
@@ -288,11 +347,25 @@ void s2s_tunnel_update_mtu(struct s2s_tunnel *t)
 	mtu = s2s_tunnel_mtu(t);
 	if (mtu == t->dev->mtu)
 		return;
+	t->mtu_internal = true;
 	err = dev_set_mtu(t->dev, mtu);
+	t->mtu_internal = false;
 	if (err)
 		netdev_warn(t->dev, "cannot set MTU %u: %d\n", mtu, err);
-	/* ndo_change_mtu took the derived value for a user setting */
-	t->cfg.mtu = user_mtu;
+}
+
+/**
+ * s2s_tunnel_get_config() - the tunnel's current configuration
+ * @t: the tunnel
+ * @cfg: receives a copy
+ *
+ * Called under RTNL.
+ */
+void s2s_tunnel_get_config(const struct s2s_tunnel *t,
+			   struct s2s_tunnel_config *cfg)
+{
+	*cfg = rtnl_dereference(t->params)->cfg;
+	cfg->mtu = t->user_mtu;
 }
 
 static int s2s_dev_init(struct net_device *dev)
@@ -304,22 +377,18 @@ static int s2s_dev_init(struct net_device *dev)
 	INIT_LIST_HEAD(&t->sa_list);
 	s2s_queue_init(&t->txq, dev);
 	s2s_queue_init(&t->rxq, dev);
-	err = s2s_stats_init(&t->stats, GFP_KERNEL);
+	err = s2s_stats_init(&t->stats, GFP_KERNEL_ACCOUNT);
 	if (err)
 		return err;
-	err = dst_cache_init(&t->dst_cache, GFP_KERNEL);
-	if (err)
-		goto err_stats;
 	err = gro_cells_init(&t->gro_cells, dev);
 	if (err)
-		goto err_dst_cache;
+		goto err_stats;
 
 	INIT_LIST_HEAD(&t->net_node);
+	INIT_HLIST_NODE(&t->outer_node);
 	WRITE_ONCE(dev->mtu, s2s_tunnel_mtu(t));
 	return 0;
 
-err_dst_cache:
-	dst_cache_destroy(&t->dst_cache);
 err_stats:
 	s2s_stats_free(&t->stats);
 	return err;
@@ -337,7 +406,9 @@ static void s2s_dev_uninit(struct net_device *dev)
 
 	s2s_sa_flush(t);
 	if (!list_empty(&t->net_node))
-		list_del_rcu(&t->net_node);
+		list_del(&t->net_node);
+	if (!hlist_unhashed(&t->outer_node))
+		hash_del_rcu(&t->outer_node);
 }
 
 /*
@@ -350,7 +421,7 @@ static void s2s_dev_free(struct net_device *dev)
 	struct s2s_tunnel *t = netdev_priv(dev);
 
 	gro_cells_destroy(&t->gro_cells);
-	dst_cache_destroy(&t->dst_cache);
+	s2s_params_free(rcu_dereference_protected(t->params, true));
 	s2s_stats_free(&t->stats);
 }
 
@@ -371,7 +442,8 @@ static int s2s_dev_change_mtu(struct net_device *dev, int new_mtu)
 {
 	struct s2s_tunnel *t = netdev_priv(dev);
 
-	t->cfg.mtu = new_mtu;
+	if (!t->mtu_internal)
+		t->user_mtu = new_mtu;
 	WRITE_ONCE(dev->mtu, new_mtu);
 	return 0;
 }
@@ -458,23 +530,31 @@ static int s2s_tunnel_register(struct net_device *dev,
 			       struct netlink_ext_ack *extack)
 {
 	struct s2s_tunnel *t = netdev_priv(dev);
+	struct s2s_tunnel_params *p;
 	int err;
 
 	err = s2s_tunnel_check(dev_net(dev), NULL, cfg, extack);
 	if (err)
 		return err;
-	t->cfg = *cfg;
+	p = s2s_params_new(cfg);
+	if (!p)
+		return -ENOMEM;
+	RCU_INIT_POINTER(t->params, p);
+	t->user_mtu = cfg->mtu;
 	err = register_netdevice(dev);
-	if (err == -EEXIST) {
-		NL_SET_ERR_MSG_MOD(extack, "an interface with this name exists");
-		return err;
-	}
 	if (err) {
-		NL_SET_ERR_MSG_MOD(extack, "cannot register the interface");
+		/* the destructor runs only for registered devices */
+		RCU_INIT_POINTER(t->params, NULL);
+		s2s_params_free(p);
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG_MOD(extack, "an interface with this name exists");
+		else
+			NL_SET_ERR_MSG_MOD(extack, "cannot register the interface");
 		return err;
 	}
 	/* listed only once registered: no reader sees a failed one */
-	list_add_tail_rcu(&t->net_node, &s2s_net(t->net)->tunnels);
+	list_add_tail(&t->net_node, &s2s_net(t->net)->tunnels);
+	s2s_tunnel_hash(t);
 	return 0;
 }
 
@@ -523,10 +603,11 @@ int s2s_tunnel_create(struct net *net, const char *name,
  * @cfg: the whole new configuration (the current one with changes applied)
  * @extack: receives the reason of a refusal
  *
- * New outer addresses take the tunnel off the receive path's list for an
- * RCU grace period, so that no lookup sees them half-written.  Like
- * ip_tunnel, a packet being sent at that moment may still carry the old
- * addresses.  Called under RTNL.
+ * The new configuration is a new immutable object: packets already on
+ * their way finish with the snapshot they took (old addresses, old route
+ * cache), new packets use the new one.  New outer addresses take the
+ * tunnel off the outer-pair hash for a grace period before it joins its
+ * new bucket.  Called under RTNL.
  *
  * Return: 0 or a negative errno.
  */
@@ -534,31 +615,30 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 		      const struct s2s_tunnel_config *cfg,
 		      struct netlink_ext_ack *extack)
 {
+	struct s2s_tunnel_params *old = rtnl_dereference(t->params), *p;
+	bool moved;
 	int err;
 
 	ASSERT_RTNL();
 	err = s2s_tunnel_check(t->net, t, cfg, extack);
 	if (err)
 		return err;
+	p = s2s_params_new(cfg);
+	if (!p)
+		return -ENOMEM;
 
-	if (cfg->family != t->cfg.family ||
-	    !s2s_addr_equal(cfg->family, &cfg->local, &t->cfg.local) ||
-	    !s2s_addr_equal(cfg->family, &cfg->remote, &t->cfg.remote)) {
-		list_del_rcu(&t->net_node);
+	moved = cfg->family != old->cfg.family ||
+		!s2s_addr_equal(cfg->family, &cfg->local, &old->cfg.local) ||
+		!s2s_addr_equal(cfg->family, &cfg->remote, &old->cfg.remote);
+	if (moved && !hlist_unhashed(&t->outer_node)) {
+		hash_del_rcu(&t->outer_node);
 		synchronize_net();
-		WRITE_ONCE(t->cfg.family, cfg->family);
-		t->cfg.local = cfg->local;
-		t->cfg.remote = cfg->remote;
-		list_add_tail_rcu(&t->net_node, &s2s_net(t->net)->tunnels);
-		dst_cache_reset(&t->dst_cache);
 	}
-	WRITE_ONCE(t->cfg.mode, cfg->mode);
-	WRITE_ONCE(t->cfg.mark, cfg->mark);
-	WRITE_ONCE(t->cfg.mark_mask, cfg->mark_mask);
-	WRITE_ONCE(t->cfg.encap, cfg->encap);
-	WRITE_ONCE(t->cfg.sport, cfg->sport);
-	WRITE_ONCE(t->cfg.dport, cfg->dport);
-	t->cfg.mtu = cfg->mtu;
+	rcu_assign_pointer(t->params, p);
+	if (moved)
+		s2s_tunnel_hash(t);
+	call_rcu(&old->rcu, s2s_params_free_rcu);
+	t->user_mtu = cfg->mtu;
 	s2s_tunnel_update_mtu(t);
 	return 0;
 }
@@ -636,9 +716,10 @@ static int s2s_changelink(struct net_device *dev, struct nlattr *tb[],
 			  struct nlattr *data[], struct netlink_ext_ack *extack)
 {
 	struct s2s_tunnel *t = netdev_priv(dev);
-	struct s2s_tunnel_config cfg = t->cfg;
+	struct s2s_tunnel_config cfg;
 	int err;
 
+	s2s_tunnel_get_config(t, &cfg);
 	/* rtnetlink applies IFLA_MTU itself, through ndo_change_mtu */
 	err = s2s_link_parse(&cfg, data, extack);
 	if (err)
@@ -656,19 +737,25 @@ static size_t s2s_get_size(const struct net_device *dev)
 static int s2s_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
 	const struct s2s_tunnel *t = netdev_priv(dev);
-	const struct s2s_tunnel_config *cfg = &t->cfg;
+	const struct s2s_tunnel_config *cfg;
+	int err = -EMSGSIZE;
 
+	rcu_read_lock();
+	cfg = &rcu_dereference(t->params)->cfg;
 	if (cfg->family == AF_INET &&
 	    (nla_put_in_addr(skb, IFLA_S2S_LOCAL, cfg->local.ip4) ||
 	     nla_put_in_addr(skb, IFLA_S2S_REMOTE, cfg->remote.ip4)))
-		return -EMSGSIZE;
+		goto out;
 	if (cfg->family == AF_INET6 &&
 	    (nla_put_in6_addr(skb, IFLA_S2S_LOCAL, &cfg->local.ip6) ||
 	     nla_put_in6_addr(skb, IFLA_S2S_REMOTE, &cfg->remote.ip6)))
-		return -EMSGSIZE;
+		goto out;
 	if (nla_put_u8(skb, IFLA_S2S_MODE, cfg->mode))
-		return -EMSGSIZE;
-	return 0;
+		goto out;
+	err = 0;
+out:
+	rcu_read_unlock();
+	return err;
 }
 
 static struct rtnl_link_ops s2s_link_ops __read_mostly = {

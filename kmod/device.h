@@ -27,7 +27,8 @@ union s2s_addr {
  * @mode: enum s2s_mode
  * @mark: mark set on decrypted packets (under @mark_mask)
  * @mark_mask: bits of skb->mark that @mark owns; 0 = leave the mark alone
- * @mtu: user-set MTU, 0 = derive from the underlay route
+ * @mtu: user-set MTU, 0 = derive from the underlay route (control plane
+ *	only: the tunnel keeps it in s2s_tunnel.user_mtu)
  * @encap: enum s2s_encap
  * @sport: UDP encapsulation source port (host order)
  * @dport: UDP encapsulation destination port (host order)
@@ -46,16 +47,36 @@ struct s2s_tunnel_config {
 };
 
 /**
+ * struct s2s_tunnel_params - the configuration the data path reads
+ * @cfg: the configuration
+ * @dst_cache: underlay route to exactly these addresses
+ * @rcu: deferred free
+ *
+ * Immutable once published: a change builds a new object and swaps
+ * s2s_tunnel.params under RTNL.  A packet takes one snapshot and uses it
+ * from routing to the outer header, so a family or address change can
+ * never pair a route of one family with a header of the other.  The route
+ * cache lives and dies with the addresses it caches routes for.
+ */
+struct s2s_tunnel_params {
+	struct s2s_tunnel_config cfg;
+	struct dst_cache dst_cache;
+	struct rcu_head rcu;
+};
+
+/**
  * struct s2s_tunnel - private data of an s2svpn net_device
  * @dev: the net_device
  * @net: its namespace (underlay and overlay are the same namespace)
- * @net_node: entry in s2s_net.tunnels (RTNL writes, RCU reads)
- * @cfg: configuration; written under RTNL while the device is down or by
- *	whole-field stores, read locklessly on the data path
+ * @net_node: entry in s2s_net.tunnels (RTNL)
+ * @outer_node: entry in s2s_net.tunnel_hash by outer address pair, while
+ *	the tunnel has addresses (RTNL writes, RCU reads)
+ * @params: the current configuration (RCU; see struct s2s_tunnel_params)
+ * @user_mtu: MTU set by the user, 0 = derived from the underlay (RTNL)
+ * @mtu_internal: set while the tunnel itself changes the device MTU (RTNL)
  * @tx_sa: the active outbound SA (RCU)
  * @sa_list: every SA of this tunnel, both directions (RTNL)
  * @n_in_sa: number of inbound SAs (RTNL)
- * @dst_cache: cached underlay route to @cfg.remote
  * @gro_cells: receive-side GRO for decrypted packets
  * @stats: per-tunnel counters and drop reasons
  * @txq: outbound packets in crypto, in order
@@ -65,11 +86,13 @@ struct s2s_tunnel {
 	struct net_device *dev;
 	struct net *net;
 	struct list_head net_node;
-	struct s2s_tunnel_config cfg;
+	struct hlist_node outer_node;
+	struct s2s_tunnel_params __rcu *params;
+	u32 user_mtu;
+	bool mtu_internal;
 	struct s2s_sa __rcu *tx_sa;
 	struct list_head sa_list;
 	unsigned int n_in_sa;
-	struct dst_cache dst_cache;
 	struct gro_cells gro_cells;
 	struct s2s_stats stats;
 	struct s2s_queue txq;
@@ -88,6 +111,8 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 		      struct netlink_ext_ack *extack);
 void s2s_tunnel_delete(struct s2s_tunnel *t);
 void s2s_tunnel_update_mtu(struct s2s_tunnel *t);
+void s2s_tunnel_get_config(const struct s2s_tunnel *t,
+			   struct s2s_tunnel_config *cfg);
 int s2s_tunnel_parse_addrs(struct s2s_tunnel_config *cfg,
 			   const struct nlattr *local,
 			   const struct nlattr *remote,

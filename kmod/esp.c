@@ -58,6 +58,7 @@
  * @outer_tos: outbound: outer TOS/traffic class; inbound: outer DS field
  * @df: outbound IPv4: outer DF bit
  * @saddr: outbound: outer source address
+ * @daddr: outbound: outer destination address
  * @aad_iv: AAD followed by the IV: the assoc data the AEAD sees
  * @iv: the IV given to the AEAD (CBC modifies it)
  * @job: the packet's place in its tunnel's crypto queue
@@ -74,6 +75,7 @@ struct s2s_crypt {
 	u8 outer_tos;
 	__be16 df;
 	union s2s_addr saddr;
+	union s2s_addr daddr;
 	u8 aad_iv[S2S_AAD_MAX + S2S_IV_MAX];
 	u8 iv[S2S_IV_MAX];
 	struct s2s_job job;
@@ -83,6 +85,7 @@ struct s2s_crypt {
 /**
  * struct s2s_xmit_ctx - what one inner packet needs to be sent
  * @t: the tunnel
+ * @p: the tunnel's configuration, one snapshot for the whole packet (RCU)
  * @sa: the outbound SA (RCU)
  * @dst: the underlay route (the caller's reference)
  * @saddr: outer source address
@@ -90,6 +93,7 @@ struct s2s_crypt {
  */
 struct s2s_xmit_ctx {
 	struct s2s_tunnel *t;
+	const struct s2s_tunnel_params *p;
 	struct s2s_sa *sa;
 	struct dst_entry *dst;
 	union s2s_addr saddr;
@@ -141,47 +145,51 @@ static void s2s_drop(struct s2s_tunnel *t, struct s2s_sa *sa,
 
 /* ---- outbound ---- */
 
-static struct dst_entry *s2s_route(struct s2s_tunnel *t, union s2s_addr *saddr)
+static struct dst_entry *s2s_route(struct s2s_tunnel *t,
+				   const struct s2s_tunnel_params *p,
+				   union s2s_addr *saddr)
 {
+	struct dst_cache *cache = (struct dst_cache *)&p->dst_cache;
+	const struct s2s_tunnel_config *cfg = &p->cfg;
 	struct net *net = t->net;
 	struct dst_entry *dst;
 
-	if (t->cfg.family == AF_INET) {
+	if (cfg->family == AF_INET) {
 		struct flowi4 fl = {
-			.daddr = t->cfg.remote.ip4,
-			.saddr = t->cfg.local.ip4,
+			.daddr = cfg->remote.ip4,
+			.saddr = cfg->local.ip4,
 			.flowi4_proto = IPPROTO_ESP,
 		};
 		struct rtable *rt;
 
-		rt = dst_cache_get_ip4(&t->dst_cache, &saddr->ip4);
+		rt = dst_cache_get_ip4(cache, &saddr->ip4);
 		if (rt)
 			return &rt->dst;
 		rt = ip_route_output_key(net, &fl);
 		if (IS_ERR(rt))
 			return ERR_CAST(rt);
 		saddr->ip4 = fl.saddr;
-		dst_cache_set_ip4(&t->dst_cache, &rt->dst, fl.saddr);
+		dst_cache_set_ip4(cache, &rt->dst, fl.saddr);
 		return &rt->dst;
 	}
-	if (t->cfg.family != AF_INET6)	/* a tunnel without addresses yet */
+	if (cfg->family != AF_INET6)	/* a tunnel without addresses yet */
 		return ERR_PTR(-EDESTADDRREQ);
 #if IS_ENABLED(CONFIG_IPV6)
 	{
 		struct flowi6 fl = {
-			.daddr = t->cfg.remote.ip6,
-			.saddr = t->cfg.local.ip6,
+			.daddr = cfg->remote.ip6,
+			.saddr = cfg->local.ip6,
 			.flowi6_proto = IPPROTO_ESP,
 		};
 
-		dst = dst_cache_get_ip6(&t->dst_cache, &saddr->ip6);
+		dst = dst_cache_get_ip6(cache, &saddr->ip6);
 		if (dst)
 			return dst;
 		dst = ip6_dst_lookup_flow(net, NULL, &fl, NULL);
 		if (IS_ERR(dst))
 			return dst;
 		saddr->ip6 = fl.saddr;
-		dst_cache_set_ip6(&t->dst_cache, dst, &fl.saddr);
+		dst_cache_set_ip6(cache, dst, &fl.saddr);
 		return dst;
 	}
 #else
@@ -191,11 +199,10 @@ static struct dst_entry *s2s_route(struct s2s_tunnel *t, union s2s_addr *saddr)
 }
 
 /* Largest inner packet whose ESP packet fits the underlay path MTU. */
-static unsigned int s2s_inner_mtu(const struct s2s_tunnel *t,
-				  const struct s2s_sa *sa,
+static unsigned int s2s_inner_mtu(u16 family, const struct s2s_sa *sa,
 				  const struct dst_entry *dst)
 {
-	int room = dst_mtu(dst) - (t->cfg.family == AF_INET ?
+	int room = dst_mtu(dst) - (family == AF_INET ?
 				   sizeof(struct iphdr) : sizeof(struct ipv6hdr));
 
 	room -= sizeof(struct ip_esp_hdr) + sa->ivlen + sa->icvlen;
@@ -230,7 +237,7 @@ static void s2s_send(struct s2s_crypt *c)
 		iph->ttl = ip4_dst_hoplimit(dst);
 		iph->protocol = IPPROTO_ESP;
 		iph->saddr = c->saddr.ip4;
-		iph->daddr = t->cfg.remote.ip4;
+		iph->daddr = c->daddr.ip4;
 		__ip_select_ident(net, iph, 1);
 		err = ip_local_out(net, NULL, skb);
 	} else {
@@ -243,7 +250,7 @@ static void s2s_send(struct s2s_crypt *c)
 		ip6h->nexthdr = IPPROTO_ESP;
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
 		ip6h->saddr = c->saddr.ip6;
-		ip6h->daddr = t->cfg.remote.ip6;
+		ip6h->daddr = c->daddr.ip6;
 		err = ip6_local_out(net, NULL, skb);
 	}
 	if (likely(!net_xmit_eval(err))) {
@@ -401,10 +408,11 @@ static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb)
 	c->dst = dst_clone(x->dst);
 	c->seq = seq;
 	c->inner_len = inner_len;
-	c->family = t->cfg.family;
+	c->family = x->p->cfg.family;
 	c->outer_tos = tos;
 	c->df = df;
 	c->saddr = x->saddr;
+	c->daddr = x->p->cfg.remote;
 	refcount_inc(&sa->refcnt);	/* s2s_esp_xmit() holds one already */
 	dev_hold(c->dev);
 
@@ -486,12 +494,13 @@ netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev)
 		s2s_drop(t, NULL, skb, S2S_DROP_BAD_INNER);
 		return NETDEV_TX_OK;
 	}
-	x.sa = rcu_dereference_bh(t->tx_sa);
-	if (unlikely(!x.sa || !s2s_sa_get(x.sa))) {
+	x.sa = s2s_sa_out_get(t, skb);
+	if (unlikely(!x.sa)) {
 		s2s_drop(t, NULL, skb, S2S_DROP_NO_OUT_SA);
 		return NETDEV_TX_OK;
 	}
-	x.dst = s2s_route(t, &x.saddr);
+	x.p = rcu_dereference_bh(t->params);
+	x.dst = s2s_route(t, x.p, &x.saddr);
 	if (IS_ERR(x.dst)) {
 		s2s_drop(t, x.sa, skb, S2S_DROP_NO_ROUTE);
 		goto out_sa;
@@ -500,7 +509,7 @@ netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev)
 		s2s_drop(t, x.sa, skb, S2S_DROP_LOOP);
 		goto out;
 	}
-	x.mtu = s2s_inner_mtu(t, x.sa, x.dst);
+	x.mtu = s2s_inner_mtu(x.p->cfg.family, x.sa, x.dst);
 
 	if (!skb_is_gso(skb)) {
 		s2s_xmit_fit(&x, skb);
@@ -558,6 +567,7 @@ static int s2s_check_trailer(struct s2s_crypt *c, unsigned int elen,
 static void s2s_input_finish(struct s2s_crypt *c, int err)
 {
 	struct s2s_tunnel *t = netdev_priv(c->dev);
+	const struct s2s_tunnel_config *cfg;
 	struct sk_buff *skb = c->skb;
 	struct s2s_sa *sa = c->sa;
 	unsigned int hlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
@@ -626,9 +636,10 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb->csum_level = ~0;
 	skb_reset_transport_header(skb);
-	if (t->cfg.mark_mask)
-		skb->mark = (skb->mark & ~t->cfg.mark_mask) |
-			    (t->cfg.mark & t->cfg.mark_mask);
+	cfg = &rcu_dereference_bh(t->params)->cfg;
+	if (cfg->mark_mask)
+		skb->mark = (skb->mark & ~cfg->mark_mask) |
+			    (cfg->mark & cfg->mark_mask);
 	s2s_stats_rx(&t->stats, len);
 	s2s_stats_rx(&sa->stats, len);
 	gro_cells_receive(&t->gro_cells, skb);
@@ -649,13 +660,15 @@ static bool s2s_outer_matches(const struct s2s_tunnel *t, u16 family,
 			      const union s2s_addr *saddr,
 			      const union s2s_addr *daddr)
 {
-	if (t->cfg.family != family)
+	const struct s2s_tunnel_config *cfg = &rcu_dereference(t->params)->cfg;
+
+	if (cfg->family != family)
 		return false;
 	if (family == AF_INET)
-		return saddr->ip4 == t->cfg.remote.ip4 &&
-		       daddr->ip4 == t->cfg.local.ip4;
-	return ipv6_addr_equal(&saddr->ip6, &t->cfg.remote.ip6) &&
-	       ipv6_addr_equal(&daddr->ip6, &t->cfg.local.ip6);
+		return saddr->ip4 == cfg->remote.ip4 &&
+		       daddr->ip4 == cfg->local.ip4;
+	return ipv6_addr_equal(&saddr->ip6, &cfg->remote.ip6) &&
+	       ipv6_addr_equal(&daddr->ip6, &cfg->local.ip6);
 }
 
 /* An SPI that is not ours: count it when it came over one of our tunnels. */
@@ -709,7 +722,7 @@ static int s2s_esp_rcv(struct sk_buff *skb, u16 family)
 		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
 	}
 
-	sa = s2s_sa_lookup_in(sn, esph->spi);
+	sa = s2s_sa_lookup_in(sn, esph->spi, family, &daddr);
 	if (!sa || !s2s_sa_get(sa))
 		return s2s_rcv_unknown(skb, family, esph->spi, &saddr, &daddr);
 	t = sa->tunnel;

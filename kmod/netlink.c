@@ -151,11 +151,12 @@ static u8 s2s_nl_oper_state(const struct s2s_tunnel *t)
 
 static int s2s_nl_put_tunnel(struct sk_buff *msg, struct s2s_tunnel *t)
 {
-	const struct s2s_tunnel_config *cfg = &t->cfg;
+	struct s2s_tunnel_config config, *cfg = &config;
 	struct nlattr *nest;
 	struct s2s_sa *sa;
 	int err = -EMSGSIZE;
 
+	s2s_tunnel_get_config(t, cfg);
 	nest = nla_nest_start(msg, S2S_A_TUNNEL);
 	if (!nest)
 		return -EMSGSIZE;
@@ -598,7 +599,7 @@ static int s2s_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(t);
 		goto out;
 	}
-	cfg = t->cfg;
+	s2s_tunnel_get_config(t, &cfg);
 	if (info->attrs[S2S_A_TUNNEL]) {
 		err = s2s_nl_parse_tunnel(&cfg, info->attrs[S2S_A_TUNNEL],
 					  info->extack);

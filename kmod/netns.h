@@ -12,12 +12,14 @@
 #include <net/netns/generic.h>
 
 #define S2S_SA_HASH_BITS 8
+#define S2S_TUNNEL_HASH_BITS 8
 
 /**
  * struct s2s_net - everything s2svpn keeps per network namespace
  * @net: the namespace
- * @tunnels: all s2svpn tunnels of this namespace; written under RTNL,
- *	read under RCU by the receive path
+ * @tunnels: all s2svpn tunnels of this namespace, under RTNL
+ * @tunnel_hash: the tunnels with addresses, hashed by outer address pair;
+ *	written under RTNL, read under RCU by the receive path
  * @segments: named segment marks (struct s2s_segment), under RTNL
  * @sa_in: inbound SAs hashed by SPI; written under RTNL, read under RCU
  * @expire_work: SA lifetime housekeeping (events, hard-expiry removal)
@@ -25,6 +27,7 @@
 struct s2s_net {
 	struct net *net;
 	struct list_head tunnels;
+	DECLARE_HASHTABLE(tunnel_hash, S2S_TUNNEL_HASH_BITS);
 	struct list_head segments;
 	DECLARE_HASHTABLE(sa_in, S2S_SA_HASH_BITS);
 	struct delayed_work expire_work;

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <crypto/authenc.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include "device.h"
 #include "netlink.h"
@@ -274,14 +275,13 @@ static int s2s_sa_check_config(struct s2s_tunnel *t,
 		return -EEXIST;
 	}
 	if (cfg->dir == S2S_DIR_IN) {
-		bool taken;
+		const struct s2s_tunnel_config *tc;
 
-		rcu_read_lock();
-		taken = s2s_sa_lookup_in(sn, htonl(cfg->spi));
-		rcu_read_unlock();
-		if (taken) {
+		tc = &rtnl_dereference(t->params)->cfg;
+		if (tc->family &&
+		    s2s_sa_lookup_in(sn, htonl(cfg->spi), tc->family, &tc->local)) {
 			NL_SET_ERR_MSG_MOD(extack,
-					   "SPI already used by an inbound SA in this namespace");
+					   "SPI already used by an inbound SA for this local address");
 			return -EEXIST;
 		}
 		if (t->n_in_sa >= S2S_MAX_IN_SA) {
@@ -420,23 +420,61 @@ void s2s_sa_flush(struct s2s_tunnel *t)
 		s2s_sa_unlink(sa);
 }
 
+/* The tunnel's local address is the inbound SA's destination address. */
+static bool s2s_sa_daddr_is(const struct s2s_sa *sa, u16 family,
+			    const union s2s_addr *daddr)
+{
+	const struct s2s_tunnel_config *cfg;
+
+	cfg = &rcu_dereference_rtnl(sa->tunnel->params)->cfg;
+	if (cfg->family != family)
+		return false;
+	if (family == AF_INET)
+		return cfg->local.ip4 == daddr->ip4;
+	return ipv6_addr_equal(&cfg->local.ip6, &daddr->ip6);
+}
+
 /**
- * s2s_sa_lookup_in() - find an inbound SA by SPI
+ * s2s_sa_lookup_in() - find an inbound SA by destination address and SPI
  * @sn: the namespace's state
  * @spi: the SPI, network order
+ * @family: AF_INET or AF_INET6, the outer family
+ * @daddr: the outer destination address
  *
+ * Demultiplexes as xfrm does: an inbound SA is identified by its SPI and
+ * its destination address (the tunnel's local address), so an SPI that
+ * s2svpn uses for one address stays free for native xfrm SAs on another.
  * Called under RCU (or RTNL); no reference is taken.
  *
  * Return: the SA or NULL.
  */
-struct s2s_sa *s2s_sa_lookup_in(struct s2s_net *sn, __be32 spi)
+struct s2s_sa *s2s_sa_lookup_in(struct s2s_net *sn, __be32 spi, u16 family,
+				const union s2s_addr *daddr)
 {
 	struct s2s_sa *sa;
 
-	hash_for_each_possible_rcu(sn->sa_in, sa, spi_node, (__force u32)spi)
-		if (sa->spi == spi)
+	hash_for_each_possible_rcu(sn->sa_in, sa, spi_node, (__force u32)spi,
+				   lockdep_rtnl_is_held())
+		if (sa->spi == spi && s2s_sa_daddr_is(sa, family, daddr))
 			return sa;
 	return NULL;
+}
+
+/**
+ * s2s_sa_out_get() - the outbound SA for a packet
+ * @t: the tunnel
+ * @skb: the packet
+ *
+ * The tunnel's active outbound SA, chosen under RTNL whenever its outbound
+ * SAs change.  Called under RCU (BH).
+ *
+ * Return: the SA with a reference held, or NULL.
+ */
+struct s2s_sa *s2s_sa_out_get(struct s2s_tunnel *t, const struct sk_buff *skb)
+{
+	struct s2s_sa *sa = rcu_dereference_bh(t->tx_sa);
+
+	return sa && s2s_sa_get(sa) ? sa : NULL;
 }
 
 /**

@@ -150,7 +150,12 @@ int s2s_sa_add(struct s2s_tunnel *t, const struct s2s_sa_config *cfg,
 int s2s_sa_del(struct s2s_tunnel *t, u8 dir, u32 spi,
 	       struct netlink_ext_ack *extack);
 void s2s_sa_flush(struct s2s_tunnel *t);
-struct s2s_sa *s2s_sa_lookup_in(struct s2s_net *sn, __be32 spi);
+union s2s_addr;
+struct sk_buff;
+
+struct s2s_sa *s2s_sa_lookup_in(struct s2s_net *sn, __be32 spi, u16 family,
+				const union s2s_addr *daddr);
+struct s2s_sa *s2s_sa_out_get(struct s2s_tunnel *t, const struct sk_buff *skb);
 void s2s_sa_put(struct s2s_sa *sa);
 u8 s2s_sa_state(const struct s2s_sa *sa);
 bool s2s_sa_account(struct s2s_sa *sa, unsigned int len);
