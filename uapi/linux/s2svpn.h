@@ -24,6 +24,9 @@
 /* rtnetlink link kind */
 #define S2S_LINK_KIND		"s2svpn"
 
+/* s2svpn tunnels one network namespace may hold */
+#define S2S_TUNNELS_MAX		16384
+
 enum s2s_cmd {
 	S2S_CMD_UNSPEC,
 	S2S_CMD_VERSION_GET,	/* reply: S2S_A_VERSION */
