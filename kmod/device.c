@@ -405,8 +405,10 @@ static void s2s_dev_uninit(struct net_device *dev)
 	struct s2s_tunnel *t = netdev_priv(dev);
 
 	s2s_sa_flush(t);
-	if (!list_empty(&t->net_node))
+	if (!list_empty(&t->net_node)) {
 		list_del(&t->net_node);
+		s2s_net(t->net)->n_tunnels--;
+	}
 	if (!hlist_unhashed(&t->outer_node))
 		hash_del_rcu(&t->outer_node);
 }
@@ -536,6 +538,11 @@ static int s2s_tunnel_register(struct net_device *dev,
 	err = s2s_tunnel_check(dev_net(dev), NULL, cfg, extack);
 	if (err)
 		return err;
+	if (s2s_net(dev_net(dev))->n_tunnels >= S2S_TUNNELS_MAX) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "this namespace has the maximum number of s2svpn tunnels (S2S_TUNNELS_MAX)");
+		return -ENOSPC;
+	}
 	p = s2s_params_new(cfg);
 	if (!p)
 		return -ENOMEM;
@@ -554,6 +561,7 @@ static int s2s_tunnel_register(struct net_device *dev,
 	}
 	/* listed only once registered: no reader sees a failed one */
 	list_add_tail(&t->net_node, &s2s_net(t->net)->tunnels);
+	s2s_net(t->net)->n_tunnels++;
 	s2s_tunnel_hash(t);
 	return 0;
 }
@@ -771,6 +779,32 @@ static struct rtnl_link_ops s2s_link_ops __read_mostly = {
 	.fill_info = s2s_fill_info,
 };
 
+/*
+ * A derived tunnel MTU follows the underlay: when an interface of the
+ * namespace changes its MTU or comes up, the tunnels whose MTU the user
+ * did not set recompute theirs.  Events of s2svpn devices themselves are
+ * left out: a tunnel's own MTU change must not recurse into the others.
+ */
+static int s2s_netdev_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct s2s_tunnel *t;
+
+	if (event != NETDEV_CHANGEMTU && event != NETDEV_UP)
+		return NOTIFY_DONE;
+	if (dev->rtnl_link_ops == &s2s_link_ops)
+		return NOTIFY_DONE;
+	list_for_each_entry(t, &s2s_net(dev_net(dev))->tunnels, net_node)
+		if (!t->user_mtu)
+			s2s_tunnel_update_mtu(t);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block s2s_netdev_notifier = {
+	.notifier_call = s2s_netdev_event,
+};
+
 /**
  * s2s_device_init() - register the "s2svpn" link kind
  *
@@ -778,7 +812,15 @@ static struct rtnl_link_ops s2s_link_ops __read_mostly = {
  */
 int s2s_device_init(void)
 {
-	return rtnl_link_register(&s2s_link_ops);
+	int err;
+
+	err = rtnl_link_register(&s2s_link_ops);
+	if (err)
+		return err;
+	err = register_netdevice_notifier(&s2s_netdev_notifier);
+	if (err)
+		rtnl_link_unregister(&s2s_link_ops);
+	return err;
 }
 
 /**
@@ -788,5 +830,6 @@ int s2s_device_init(void)
  */
 void s2s_device_exit(void)
 {
+	unregister_netdevice_notifier(&s2s_netdev_notifier);
 	rtnl_link_unregister(&s2s_link_ops);
 }

@@ -18,6 +18,7 @@
  * struct s2s_net - everything s2svpn keeps per network namespace
  * @net: the namespace
  * @tunnels: all s2svpn tunnels of this namespace, under RTNL
+ * @n_tunnels: number of entries in @tunnels (RTNL), at most S2S_TUNNELS_MAX
  * @tunnel_hash: the tunnels with addresses, hashed by outer address pair;
  *	written under RTNL, read under RCU by the receive path
  * @segments: named segment marks (struct s2s_segment), under RTNL
@@ -27,6 +28,7 @@
 struct s2s_net {
 	struct net *net;
 	struct list_head tunnels;
+	unsigned int n_tunnels;
 	DECLARE_HASHTABLE(tunnel_hash, S2S_TUNNEL_HASH_BITS);
 	struct list_head segments;
 	DECLARE_HASHTABLE(sa_in, S2S_SA_HASH_BITS);
