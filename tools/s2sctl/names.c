@@ -96,6 +96,8 @@ static const char *const drop_names[] = {
 	[S2S_DROP_POLICY_DISCARD]	= "policy_discard",
 	[S2S_DROP_NO_POLICY]		= "no_policy",
 	[S2S_DROP_DOWN]			= "down",
+	[S2S_DROP_CRYPTO_BUSY]		= "crypto_busy",
+	[S2S_DROP_QUEUE_FULL]		= "queue_full",
 };
 
 /* A reason added to the uapi must get its name here. */

@@ -187,6 +187,8 @@ enum s2s_drop_reason {
 	S2S_DROP_POLICY_DISCARD, /* selector action discard */
 	S2S_DROP_NO_POLICY,	/* policy mode: no selector matched */
 	S2S_DROP_DOWN,		/* tunnel administratively down */
+	S2S_DROP_CRYPTO_BUSY,	/* rx/tx: crypto engine queue full */
+	S2S_DROP_QUEUE_FULL,	/* rx/tx: ordered parallel queue full */
 	__S2S_DROP_MAX,
 };
 #define S2S_DROP_MAX (__S2S_DROP_MAX - 1)
