@@ -2,20 +2,29 @@
 /*
  * RFC 4303 ESP in tunnel mode, on the kernel crypto API.
  *
- * Outbound: the tunnel device's xmit segments GSO packets, makes each inner
- * packet fit the path (ICMP "too big" for DF, inner fragmentation
- * otherwise), appends the ESP trailer, encrypts in place and sends the
- * packet with a fresh outer IPv4 or IPv6 header.
+ * Outbound: s2s_output_skb() encrypts an inner packet with a given SA and
+ * sends it; the tunnel device's xmit is a thin caller that picks the SA.
+ * GSO packets are segmented, each inner packet is made to fit the path:
+ * an IPv4 packet without DF is fragmented into a local list first and each
+ * fragment is then encrypted (no context travels through globals, so a
+ * tunnel may transmit from inside another tunnel's transmit); an IPv6
+ * packet of at most 1280 bytes is encrypted whole and the outer packet is
+ * fragmented (RFC 2473 section 7.1); anything else gets ICMP "too big".
  *
  * Inbound: a handler in the xfrm ESP protocol chain claims packets whose
- * SPI belongs to an s2svpn SA and lets every other packet through to the
- * kernel's own ESP (and to vti / xfrm interfaces).
+ * (destination, SPI) belongs to an s2svpn SA and that came from the SA's
+ * tunnel remote; every other packet goes on down the chain untouched, to
+ * vti, xfrm interfaces and the kernel's own ESP, as xfrm would demux it.
  *
- * Each packet has one allocation: struct s2s_crypt followed by the AEAD
- * request and the scatterlist.  Synchronous and asynchronous completion end
- * in the same function.  The AAD (SPI, [seq_hi,] seq_lo) and a copy of the
- * IV sit in that allocation, so the same layout serves rfc4106(gcm(aes)),
- * authenc() and authencesn(): assoclen = AAD + IV.
+ * Each packet has one allocation: struct s2s_crypt, the AEAD request and
+ * its context, the IV, the AAD with a copy of the IV, and the scatterlist,
+ * each sized for the SA.  s2s_crypt_prepare() sets it up for both
+ * directions; synchronous and asynchronous completion end in the same
+ * function.  The AAD is (SPI, [seq_hi,] seq_lo) followed by the IV, so the
+ * same layout serves rfc4106(gcm(aes)), authenc() and authencesn().
+ * Requests are never backlogged: an engine whose queue is full refuses
+ * the packet, which is dropped as crypto_busy (as esp4 does), so nobody
+ * can queue unbounded work with unauthenticated packets.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -44,7 +53,6 @@
 #define S2S_XFRM_PRIORITY 200
 
 #define S2S_AAD_MAX 12		/* SPI, seq_hi, seq_lo */
-#define S2S_IV_MAX 16
 
 /**
  * struct s2s_crypt - per-packet crypto state, one allocation
@@ -57,12 +65,14 @@
  * @family: outer address family
  * @outer_tos: outbound: outer TOS/traffic class; inbound: outer DS field
  * @df: outbound IPv4: outer DF bit
+ * @frag_outer: outbound: the outer packet may be fragmented (RFC 2473)
  * @saddr: outbound: outer source address
  * @daddr: outbound: outer destination address
- * @aad_iv: AAD followed by the IV: the assoc data the AEAD sees
- * @iv: the IV given to the AEAD (CBC modifies it)
+ * @iv: the IV given to the AEAD (CBC modifies it), in the tail
+ * @aad: the AAD followed by a copy of the IV, in the tail
  * @job: the packet's place in its tunnel's crypto queue
- * @req: the AEAD request; its context and the scatterlist follow
+ * @req: the AEAD request; its context, the IV, the AAD and the
+ *	scatterlist follow, each sized for the SA
  */
 struct s2s_crypt {
 	struct sk_buff *skb;
@@ -74,10 +84,11 @@ struct s2s_crypt {
 	u16 family;
 	u8 outer_tos;
 	__be16 df;
+	bool frag_outer;
 	union s2s_addr saddr;
 	union s2s_addr daddr;
-	u8 aad_iv[S2S_AAD_MAX + S2S_IV_MAX];
-	u8 iv[S2S_IV_MAX];
+	u8 *iv;
+	u8 *aad;
 	struct s2s_job job;
 	struct aead_request req;
 };
@@ -90,6 +101,7 @@ struct s2s_crypt {
  * @dst: the underlay route (the caller's reference)
  * @saddr: outer source address
  * @mtu: largest inner packet that fits the underlay path
+ * @hroom: headroom an inner packet needs for ESP and the outer headers
  */
 struct s2s_xmit_ctx {
 	struct s2s_tunnel *t;
@@ -98,40 +110,36 @@ struct s2s_xmit_ctx {
 	struct dst_entry *dst;
 	union s2s_addr saddr;
 	unsigned int mtu;
+	unsigned int hroom;
 };
 
-/* The xmit context while ip_do_fragment() calls back; BH is disabled. */
-static DEFINE_PER_CPU(struct s2s_xmit_ctx *, s2s_frag_ctx);
-
-static struct s2s_crypt *s2s_crypt_alloc(struct s2s_sa *sa, int nsg,
-					 struct scatterlist **sg)
+/* The closest generic reason, for drop monitors (all exist on 6.1 and 6.12). */
+static enum skb_drop_reason s2s_skb_reason(enum s2s_drop_reason reason)
 {
-	unsigned int len = sizeof(struct s2s_crypt) +
-			   crypto_aead_reqsize(sa->tfm);
-	struct s2s_crypt *c;
-
-	len = ALIGN(len, __alignof__(struct scatterlist));
-	c = kmalloc(len + nsg * sizeof(**sg), GFP_ATOMIC);
-	if (!c)
-		return NULL;
-	*sg = (struct scatterlist *)((u8 *)c + len);
-	aead_request_set_tfm(&c->req, sa->tfm);
-	return c;
-}
-
-/* Writes the AAD for @seq and returns its length. */
-static unsigned int s2s_put_aad(const struct s2s_sa *sa, u8 *aad, u64 seq)
-{
-	__be32 *w = (__be32 *)aad;
-
-	w[0] = sa->spi;
-	if (sa->esn) {
-		w[1] = htonl(upper_32_bits(seq));
-		w[2] = htonl(lower_32_bits(seq));
-		return 12;
+	switch (reason) {
+	case S2S_DROP_NO_MEM:
+		return SKB_DROP_REASON_NOMEM;
+	case S2S_DROP_MALFORMED:
+		return SKB_DROP_REASON_PKT_TOO_SMALL;
+	case S2S_DROP_TOO_BIG:
+		return SKB_DROP_REASON_PKT_TOO_BIG;
+	case S2S_DROP_NO_ROUTE:
+	case S2S_DROP_LOOP:
+		return SKB_DROP_REASON_IP_OUTNOROUTES;
+	case S2S_DROP_BAD_INNER:
+		return SKB_DROP_REASON_IP_INHDR;
+	case S2S_DROP_DOWN:
+		return SKB_DROP_REASON_DEV_READY;
+	case S2S_DROP_CRYPTO_BUSY:
+	case S2S_DROP_QUEUE_FULL:
+		return SKB_DROP_REASON_FULL_RING;
+	case S2S_DROP_NO_OUT_SA:
+	case S2S_DROP_POLICY_DISCARD:
+	case S2S_DROP_NO_POLICY:
+		return SKB_DROP_REASON_XFRM_POLICY;
+	default:
+		return SKB_DROP_REASON_NOT_SPECIFIED;
 	}
-	w[1] = htonl(lower_32_bits(seq));
-	return 8;
 }
 
 static void s2s_drop(struct s2s_tunnel *t, struct s2s_sa *sa,
@@ -140,7 +148,130 @@ static void s2s_drop(struct s2s_tunnel *t, struct s2s_sa *sa,
 	s2s_stats_drop(&t->stats, reason);
 	if (sa)
 		s2s_stats_drop(&sa->stats, reason);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, s2s_skb_reason(reason));
+}
+
+/* The drop reason for a crypto result other than 0. */
+static enum s2s_drop_reason s2s_crypt_reason(int err, bool decrypt)
+{
+	switch (err) {
+	case -EBADMSG:
+		return decrypt ? S2S_DROP_AUTH : S2S_DROP_CRYPTO;
+	case -EBUSY:
+	case -ENOSPC:
+		return S2S_DROP_CRYPTO_BUSY;
+	case -ENOBUFS:		/* from s2s_job_run(): the queue is full */
+		return S2S_DROP_QUEUE_FULL;
+	default:
+		return S2S_DROP_CRYPTO;
+	}
+}
+
+static void s2s_crypt_free(struct s2s_crypt *c)
+{
+	dst_release(c->dst);
+	s2s_sa_put(c->sa);
+	dev_put(c->dev);
+	kfree(c);
+}
+
+static S2S_CRYPTO_DONE(s2s_crypt_done)
+{
+	struct s2s_crypt *c = s2s_crypto_done_data();
+
+	s2s_job_complete(&c->job, err);
+}
+
+static int s2s_encrypt_start(struct s2s_job *job)
+{
+	return crypto_aead_encrypt(&container_of(job, struct s2s_crypt, job)->req);
+}
+
+static int s2s_decrypt_start(struct s2s_job *job)
+{
+	return crypto_aead_decrypt(&container_of(job, struct s2s_crypt, job)->req);
+}
+
+/*
+ * The per-packet crypto request for both directions, in one allocation:
+ * the request and its context, the IV (aligned for the transform), the AAD
+ * followed by a copy of the IV, and the scatterlist over the AAD and the
+ * ESP payload of @skb (@cryptlen bytes after the IV, ICV included).  On
+ * encryption a fresh IV is written into the ESP header; on decryption the
+ * IV is read from it.  Takes no references: the caller fills in @sa,
+ * @dev and @dst.  Returns NULL when out of memory, an ERR_PTR when the
+ * packet does not map.
+ */
+static struct s2s_crypt *s2s_crypt_prepare(struct s2s_sa *sa,
+					   struct sk_buff *skb, int nfrags,
+					   u64 seq, unsigned int cryptlen,
+					   bool encrypt)
+{
+	struct crypto_aead *tfm = sa->tfm;
+	unsigned int hlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
+	unsigned int len, aadlen;
+	struct scatterlist *sg;
+	struct s2s_crypt *c;
+	__be32 *aad;
+	u8 *p;
+	int err;
+
+	len = sizeof(*c) + crypto_aead_reqsize(tfm) +
+	      crypto_aead_alignmask(tfm) + sa->ivlen + S2S_AAD_MAX + sa->ivlen;
+	len = ALIGN(len, __alignof__(struct scatterlist));
+	c = kmalloc(len + (nfrags + 1) * sizeof(*sg), GFP_ATOMIC);
+	if (!c)
+		return NULL;
+	sg = (struct scatterlist *)((u8 *)c + len);
+	p = (u8 *)c->req.__ctx + crypto_aead_reqsize(tfm);
+	c->iv = PTR_ALIGN(p, crypto_aead_alignmask(tfm) + 1);
+	c->aad = c->iv + sa->ivlen;
+
+	aad = (__be32 *)c->aad;
+	aad[0] = sa->spi;
+	if (sa->esn) {
+		aad[1] = htonl(upper_32_bits(seq));
+		aad[2] = htonl(lower_32_bits(seq));
+		aadlen = 12;
+	} else {
+		aad[1] = htonl(lower_32_bits(seq));
+		aadlen = 8;
+	}
+	if (encrypt) {
+		if (sa->ivlen == 8)	/* RFC 4106: the counter is the IV */
+			put_unaligned_be64(seq, c->iv);
+		else			/* CBC: unpredictable */
+			get_random_bytes(c->iv, sa->ivlen);
+		memcpy(skb->data + sizeof(struct ip_esp_hdr),
+		       c->iv, sa->ivlen);
+	} else if (skb_copy_bits(skb, sizeof(struct ip_esp_hdr), c->iv,
+				 sa->ivlen)) {
+		goto err;
+	}
+	memcpy(c->aad + aadlen, c->iv, sa->ivlen);
+
+	sg_init_table(sg, nfrags + 1);
+	sg_set_buf(sg, c->aad, aadlen + sa->ivlen);
+	err = skb_to_sgvec(skb, sg + 1, hlen, cryptlen);
+	if (unlikely(err < 0))
+		goto err;
+
+	c->skb = skb;
+	c->seq = seq;
+	c->dst = NULL;
+	aead_request_set_tfm(&c->req, tfm);
+	/* no CRYPTO_TFM_REQ_MAY_BACKLOG: a full engine refuses (-EBUSY) */
+	aead_request_set_callback(&c->req, 0, s2s_crypt_done, c);
+	aead_request_set_crypt(&c->req, sg, sg,
+			       encrypt ? cryptlen - sa->icvlen : cryptlen,
+			       c->iv);
+	aead_request_set_ad(&c->req, aadlen + sa->ivlen);
+	c->job.start = encrypt ? s2s_encrypt_start : s2s_decrypt_start;
+	return c;
+
+err:
+	kfree(c);
+	return ERR_PTR(-EINVAL);
 }
 
 /* ---- outbound ---- */
@@ -223,6 +354,8 @@ static void s2s_send(struct s2s_crypt *c)
 	c->dst = NULL;
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->encapsulation = 0;
+	/* after the scrub, which clears it: IPv6 outer fragmentation */
+	skb->ignore_df = c->frag_outer;
 
 	if (c->family == AF_INET) {
 		struct iphdr *iph = skb_push(skb, sizeof(*iph));
@@ -233,7 +366,7 @@ static void s2s_send(struct s2s_crypt *c)
 		iph->version = 4;
 		iph->ihl = sizeof(*iph) >> 2;
 		iph->tos = c->outer_tos;
-		iph->frag_off = ip_mtu_locked(dst) ? 0 : c->df;
+		iph->frag_off = ip_mtu_locked(dst) || c->frag_outer ? 0 : c->df;
 		iph->ttl = ip4_dst_hoplimit(dst);
 		iph->protocol = IPPROTO_ESP;
 		iph->saddr = c->saddr.ip4;
@@ -262,51 +395,21 @@ static void s2s_send(struct s2s_crypt *c)
 	}
 }
 
-static void s2s_crypt_free(struct s2s_crypt *c)
-{
-	dst_release(c->dst);
-	s2s_sa_put(c->sa);
-	dev_put(c->dev);
-	kfree(c);
-}
-
+/* Sends or drops an encrypted packet; called with BHs off. */
 static void s2s_output_finish(struct s2s_crypt *c, int err)
 {
 	struct s2s_tunnel *t = netdev_priv(c->dev);
 
-	if (unlikely(err)) {
-		s2s_drop(t, c->sa, c->skb, S2S_DROP_CRYPTO);
-	} else {
-		local_bh_disable();
+	if (unlikely(err))
+		s2s_drop(t, c->sa, c->skb, s2s_crypt_reason(err, false));
+	else
 		s2s_send(c);
-		local_bh_enable();
-	}
 	s2s_crypt_free(c);
 }
 
 static void s2s_output_job_finish(struct s2s_job *job, int err)
 {
 	s2s_output_finish(container_of(job, struct s2s_crypt, job), err);
-}
-
-static S2S_CRYPTO_DONE(s2s_crypt_done)
-{
-	struct s2s_crypt *c = s2s_crypto_done_data();
-
-	/* a backlogged request reports -EINPROGRESS when it starts */
-	if (err == -EINPROGRESS)
-		return;
-	s2s_job_complete(&c->job, err);
-}
-
-static int s2s_encrypt_start(struct s2s_job *job)
-{
-	return crypto_aead_encrypt(&container_of(job, struct s2s_crypt, job)->req);
-}
-
-static int s2s_decrypt_start(struct s2s_job *job)
-{
-	return crypto_aead_decrypt(&container_of(job, struct s2s_crypt, job)->req);
 }
 
 /* Outer TOS: DSCP copied from the inner packet, ECN per RFC 6040. */
@@ -318,19 +421,22 @@ static u8 s2s_outer_tos(const struct sk_buff *skb)
 	return INET_ECN_encapsulate(inner, inner);
 }
 
-/* Encrypts one inner packet that fits the path and sends it; consumes @skb. */
-static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb)
+/*
+ * Encrypts one inner packet that fits the path, or whose outer packet may
+ * be fragmented (@frag_outer), and sends it; consumes @skb.
+ */
+static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb,
+			   bool frag_outer)
 {
 	struct s2s_sa *sa = x->sa;
 	struct s2s_tunnel *t = x->t;
-	unsigned int inner_len, clen, padlen, tailen, hroom, aadlen;
+	unsigned int inner_len, clen, padlen, tailen;
 	struct sk_buff *trailer;
 	struct ip_esp_hdr *esph;
-	struct scatterlist *sg;
 	struct s2s_crypt *c;
 	u8 proto, tos, *tail;
-	__be16 df = 0;
-	int nfrags, i, err;
+	__be16 df;
+	int nfrags, i;
 	u64 seq;
 
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
@@ -361,10 +467,8 @@ static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb)
 	clen = ALIGN(inner_len + 2, sa->blocksize);
 	padlen = clen - inner_len - 2;
 	tailen = padlen + 2 + sa->icvlen;
-	hroom = LL_RESERVED_SPACE(x->dst->dev) + sizeof(struct ipv6hdr) +
-		sizeof(*esph) + sa->ivlen;
 
-	if (skb_cow_head(skb, hroom))
+	if (skb_cow_head(skb, x->hroom))
 		goto drop_nomem;
 	nfrags = skb_cow_data(skb, tailen, &trailer);
 	if (nfrags < 0)
@@ -381,46 +485,23 @@ static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb)
 	esph->spi = sa->spi;
 	esph->seq_no = htonl(lower_32_bits(seq));
 
-	c = s2s_crypt_alloc(sa, nfrags + 1, &sg);
-	if (!c)
-		goto drop_nomem;
-	aadlen = s2s_put_aad(sa, c->aad_iv, seq);
-	if (sa->ivlen == 8)
-		put_unaligned_be64(seq, c->iv);	/* RFC 4106: counter IV */
-	else
-		get_random_bytes(c->iv, sa->ivlen);	/* CBC: unpredictable */
-	memcpy(esph->enc_data, c->iv, sa->ivlen);
-	memcpy(c->aad_iv + aadlen, c->iv, sa->ivlen);
-
-	sg_init_table(sg, nfrags + 1);
-	sg_set_buf(sg, c->aad_iv, aadlen + sa->ivlen);
-	err = skb_to_sgvec(skb, sg + 1, sizeof(*esph) + sa->ivlen,
-			   clen + sa->icvlen);
-	if (unlikely(err < 0)) {
-		kfree(c);
-		s2s_drop(t, sa, skb, S2S_DROP_MALFORMED);
+	c = s2s_crypt_prepare(sa, skb, nfrags, seq, clen + sa->icvlen, true);
+	if (IS_ERR_OR_NULL(c)) {
+		s2s_drop(t, sa, skb, c ? S2S_DROP_MALFORMED : S2S_DROP_NO_MEM);
 		return;
 	}
-
-	c->skb = skb;
 	c->sa = sa;
 	c->dev = t->dev;
 	c->dst = dst_clone(x->dst);
-	c->seq = seq;
 	c->inner_len = inner_len;
 	c->family = x->p->cfg.family;
 	c->outer_tos = tos;
-	c->df = df;
+	c->df = frag_outer ? 0 : df;
+	c->frag_outer = frag_outer;
 	c->saddr = x->saddr;
 	c->daddr = x->p->cfg.remote;
-	refcount_inc(&sa->refcnt);	/* s2s_esp_xmit() holds one already */
+	refcount_inc(&sa->refcnt);	/* the caller holds one already */
 	dev_hold(c->dev);
-
-	aead_request_set_callback(&c->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  s2s_crypt_done, c);
-	aead_request_set_crypt(&c->req, sg, sg, clen, c->iv);
-	aead_request_set_ad(&c->req, aadlen + sa->ivlen);
-	c->job.start = s2s_encrypt_start;
 	c->job.finish = s2s_output_job_finish;
 	s2s_job_run(&t->txq, &c->job);
 	return;
@@ -429,37 +510,102 @@ drop_nomem:
 	s2s_drop(t, sa, skb, S2S_DROP_NO_MEM);
 }
 
-static int s2s_frag_output(struct net *net, struct sock *sk,
-			   struct sk_buff *skb)
+/*
+ * An inner IPv4 header about to be fragmented must be sane (as
+ * br_validate_ipv4() checks): a whole header, a total length within the
+ * packet and covering the header; bytes past the total length go.
+ */
+static bool s2s_inner4_valid(struct sk_buff *skb)
 {
-	s2s_esp_output(this_cpu_read(s2s_frag_ctx), skb);
-	return 0;
+	const struct iphdr *iph;
+	unsigned int len;
+
+	if (!pskb_network_may_pull(skb, sizeof(*iph)))
+		return false;
+	iph = ip_hdr(skb);
+	if (iph->ihl < 5 || iph->version != 4)
+		return false;
+	if (!pskb_network_may_pull(skb, iph->ihl * 4))
+		return false;
+	iph = ip_hdr(skb);
+	len = ntohs(iph->tot_len);
+	if (len < iph->ihl * 4 || skb->len < skb_network_offset(skb) + len)
+		return false;
+	return !pskb_trim_rcsum(skb, skb_network_offset(skb) + len);
+}
+
+/*
+ * Fragments an inner IPv4 packet into a local list, then encrypts each
+ * fragment: nothing of this packet is left in flight when the first
+ * fragment is sent, so a nested transmit (an underlay routed through
+ * another tunnel) cannot disturb it.  Consumes @skb.
+ */
+static void s2s_xmit_frag4(struct s2s_xmit_ctx *x, struct sk_buff *skb)
+{
+	struct sk_buff_head frags;
+	struct ip_frag_state st;
+	struct sk_buff *frag;
+	unsigned int hlen;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		s2s_drop(x->t, x->sa, skb, S2S_DROP_NO_MEM);
+		return;
+	}
+	/* whatever the stack left in the control block is not ours */
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	hlen = ip_hdrlen(skb);
+	__skb_queue_head_init(&frags);
+	ip_frag_init(skb, hlen, x->hroom, x->mtu - hlen, false, &st);
+	while (st.left > 0) {
+		frag = ip_frag_next(skb, &st);
+		if (IS_ERR(frag)) {
+			__skb_queue_purge(&frags);
+			s2s_drop(x->t, x->sa, skb, S2S_DROP_NO_MEM);
+			return;
+		}
+		__skb_queue_tail(&frags, frag);
+	}
+	consume_skb(skb);
+	while ((frag = __skb_dequeue(&frags)))
+		s2s_esp_output(x, frag, false);
 }
 
 /* Makes one inner packet fit the path, then encrypts it; consumes @skb. */
 static void s2s_xmit_fit(struct s2s_xmit_ctx *x, struct sk_buff *skb)
 {
-	bool v4 = skb->protocol == htons(ETH_P_IP);
-
-	if (likely(skb->len <= x->mtu)) {
-		s2s_esp_output(x, skb);
-		return;
-	}
-	if (v4 && !(ip_hdr(skb)->frag_off & htons(IP_DF)) && x->mtu >= 68 &&
-	    skb_dst(skb)) {
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (unlikely(!s2s_inner4_valid(skb))) {
+			s2s_drop(x->t, x->sa, skb, S2S_DROP_BAD_INNER);
+			return;
+		}
+		if (likely(skb->len <= x->mtu)) {
+			s2s_esp_output(x, skb, false);
+			return;
+		}
 		/* peers do not reassemble ESP: fragment the inner packet */
-		IPCB(skb)->frag_max_size = x->mtu;
-		this_cpu_write(s2s_frag_ctx, x);
-		ip_do_fragment(x->t->net, NULL, skb, s2s_frag_output);
-		this_cpu_write(s2s_frag_ctx, NULL);
-		return;
-	}
-	if (v4)
+		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) && x->mtu >= 68) {
+			s2s_xmit_frag4(x, skb);
+			return;
+		}
 		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 			      htonl(x->mtu));
-	else
+	} else {
+		if (likely(skb->len <= x->mtu)) {
+			s2s_esp_output(x, skb, false);
+			return;
+		}
+		/*
+		 * RFC 2473 section 7.1: IPv6 guarantees 1280 bytes end to
+		 * end, so a packet up to that size is sent anyway and the
+		 * outer packet is fragmented.
+		 */
+		if (skb->len <= IPV6_MIN_MTU) {
+			s2s_esp_output(x, skb, true);
+			return;
+		}
 		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0,
 				max_t(u32, x->mtu, IPV6_MIN_MTU));
+	}
 	s2s_drop(x->t, x->sa, skb, S2S_DROP_TOO_BIG);
 }
 
@@ -478,38 +624,40 @@ static bool s2s_inner_valid(struct sk_buff *skb)
 }
 
 /**
- * s2s_esp_xmit() - the tunnel device's ndo_start_xmit
- * @skb: an inner IPv4 or IPv6 packet, possibly GSO
- * @dev: the tunnel device
+ * s2s_output_skb() - encrypt an inner packet with an SA and send it
+ * @t: the tunnel the packet leaves by
+ * @sa: the outbound SA to use; the caller holds a reference and keeps it
+ * @skb: an inner IPv4 or IPv6 packet (skb->protocol set, network header
+ *	at skb->data), possibly GSO
  *
- * Return: NETDEV_TX_OK; every packet is either sent or dropped and counted.
+ * Reads the tunnel's configuration once, routes to the remote gateway,
+ * segments GSO packets, makes each packet fit the path and encrypts it.
+ * Called with BHs off (ndo_start_xmit, or a hook in softirq).  Consumes
+ * @skb: every packet is either sent or dropped and counted.
  */
-netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev)
+void s2s_output_skb(struct s2s_tunnel *t, struct s2s_sa *sa,
+		    struct sk_buff *skb)
 {
-	struct s2s_tunnel *t = netdev_priv(dev);
-	struct s2s_xmit_ctx x = { .t = t };
+	struct s2s_xmit_ctx x = { .t = t, .sa = sa };
 	struct sk_buff *segs, *next;
 
 	if (unlikely(!s2s_inner_valid(skb))) {
-		s2s_drop(t, NULL, skb, S2S_DROP_BAD_INNER);
-		return NETDEV_TX_OK;
-	}
-	x.sa = s2s_sa_out_get(t, skb);
-	if (unlikely(!x.sa)) {
-		s2s_drop(t, NULL, skb, S2S_DROP_NO_OUT_SA);
-		return NETDEV_TX_OK;
+		s2s_drop(t, sa, skb, S2S_DROP_BAD_INNER);
+		return;
 	}
 	x.p = rcu_dereference_bh(t->params);
 	x.dst = s2s_route(t, x.p, &x.saddr);
 	if (IS_ERR(x.dst)) {
-		s2s_drop(t, x.sa, skb, S2S_DROP_NO_ROUTE);
-		goto out_sa;
+		s2s_drop(t, sa, skb, S2S_DROP_NO_ROUTE);
+		return;
 	}
-	if (unlikely(x.dst->dev == dev)) {
-		s2s_drop(t, x.sa, skb, S2S_DROP_LOOP);
+	if (unlikely(x.dst->dev == t->dev)) {
+		s2s_drop(t, sa, skb, S2S_DROP_LOOP);
 		goto out;
 	}
-	x.mtu = s2s_inner_mtu(x.p->cfg.family, x.sa, x.dst);
+	x.mtu = s2s_inner_mtu(x.p->cfg.family, sa, x.dst);
+	x.hroom = LL_RESERVED_SPACE(x.dst->dev) + sizeof(struct ipv6hdr) +
+		  sizeof(struct ip_esp_hdr) + sa->ivlen;
 
 	if (!skb_is_gso(skb)) {
 		s2s_xmit_fit(&x, skb);
@@ -517,7 +665,7 @@ netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
-		s2s_drop(t, x.sa, skb, S2S_DROP_NO_MEM);
+		s2s_drop(t, sa, skb, S2S_DROP_NO_MEM);
 		goto out;
 	}
 	consume_skb(skb);
@@ -527,8 +675,29 @@ netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 out:
 	dst_release(x.dst);
-out_sa:
-	s2s_sa_put(x.sa);
+}
+
+/**
+ * s2s_esp_xmit() - the tunnel device's ndo_start_xmit
+ * @skb: an inner IPv4 or IPv6 packet, possibly GSO
+ * @dev: the tunnel device
+ *
+ * Picks the outbound SA and hands the packet to s2s_output_skb().
+ *
+ * Return: NETDEV_TX_OK; every packet is either sent or dropped and counted.
+ */
+netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct s2s_tunnel *t = netdev_priv(dev);
+	struct s2s_sa *sa;
+
+	sa = s2s_sa_out_get(t, skb);
+	if (unlikely(!sa)) {
+		s2s_drop(t, NULL, skb, S2S_DROP_NO_OUT_SA);
+		return NETDEV_TX_OK;
+	}
+	s2s_output_skb(t, sa, skb);
+	s2s_sa_put(sa);
 	return NETDEV_TX_OK;
 }
 
@@ -539,22 +708,26 @@ static int s2s_check_trailer(struct s2s_crypt *c, unsigned int elen,
 			     u8 *nexthdr, unsigned int *padlen)
 {
 	struct sk_buff *skb = c->skb;
-	unsigned int icvlen = c->sa->icvlen;
-	u8 tr[2], pad[255];
-	int i;
+	unsigned int icvlen = c->sa->icvlen, off, done, n, i;
+	u8 buf[16];
+	const u8 *p;
 
-	if (skb_copy_bits(skb, skb->len - icvlen - 2, tr, 2))
+	p = skb_header_pointer(skb, skb->len - icvlen - 2, 2, buf);
+	if (!p)
 		return S2S_DROP_MALFORMED;
-	*padlen = tr[0];
-	*nexthdr = tr[1];
+	*padlen = p[0];
+	*nexthdr = p[1];
 	if (*padlen + 2 > elen)
 		return S2S_DROP_BAD_TRAILER;
-	if (*padlen) {
-		if (skb_copy_bits(skb, skb->len - icvlen - 2 - *padlen, pad,
-				  *padlen))
+	/* padding 1, 2, 3, ... in small steps: no big buffer in softirq */
+	off = skb->len - icvlen - 2 - *padlen;
+	for (done = 0; done < *padlen; done += n) {
+		n = min_t(unsigned int, *padlen - done, sizeof(buf));
+		p = skb_header_pointer(skb, off + done, n, buf);
+		if (!p)
 			return S2S_DROP_MALFORMED;
-		for (i = 0; i < *padlen; i++)
-			if (pad[i] != i + 1)
+		for (i = 0; i < n; i++)
+			if (p[i] != (u8)(done + i + 1))
 				return S2S_DROP_BAD_TRAILER;
 	}
 	if (*nexthdr == IPPROTO_NONE)
@@ -576,7 +749,7 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	u8 nexthdr;
 
 	if (unlikely(err)) {
-		reason = err == -EBADMSG ? S2S_DROP_AUTH : S2S_DROP_CRYPTO;
+		reason = s2s_crypt_reason(err, true);
 		goto drop;
 	}
 	/* authenticated: now the window may move */
@@ -629,12 +802,14 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	skb->dev = t->dev;
 	skb->pkt_type = PACKET_HOST;
 	/*
-	 * The ICV covered the inner packet exactly as the peer sent it, after
-	 * the peer resolved its checksums: verifying them again would only
-	 * cost a pass over the data (WireGuard reasons the same way).
+	 * The ICV proves who sent the packet, not that its checksums are
+	 * right: a gateway forwards LAN traffic nobody has verified.  Leave
+	 * CHECKSUM_NONE as xfrm tunnel mode does.  A fresh hash and MAC
+	 * header, so that RPS and fq see the inner flow, not one ESP flow.
 	 */
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	skb->csum_level = ~0;
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_clear_hash(skb);
+	skb_reset_mac_header(skb);
 	skb_reset_transport_header(skb);
 	cfg = &rcu_dereference_bh(t->params)->cfg;
 	if (cfg->mark_mask)
@@ -671,41 +846,17 @@ static bool s2s_outer_matches(const struct s2s_tunnel *t, u16 family,
 	       ipv6_addr_equal(&daddr->ip6, &cfg->local.ip6);
 }
 
-/* An SPI that is not ours: count it when it came over one of our tunnels. */
-static int s2s_rcv_unknown(struct sk_buff *skb, u16 family, __be32 spi,
-			   const union s2s_addr *saddr,
-			   const union s2s_addr *daddr)
-{
-	struct net *net = dev_net(skb->dev);
-	struct s2s_tunnel *t;
-	struct xfrm_state *x;
-
-	t = s2s_tunnel_lookup_outer(net, family, saddr, daddr);
-	if (!t)
-		return -EINVAL;
-	x = xfrm_state_lookup(net, skb->mark, (const xfrm_address_t *)daddr,
-			      spi, IPPROTO_ESP, family);
-	if (x) {
-		/* the kernel's own xfrm owns it */
-		xfrm_state_put(x);
-		return -EINVAL;
-	}
-	s2s_drop(t, NULL, skb, S2S_DROP_NO_SA);
-	return 0;
-}
-
 static int s2s_esp_rcv(struct sk_buff *skb, u16 family)
 {
 	struct s2s_net *sn = s2s_net(dev_net(skb->dev));
 	union s2s_addr saddr = {}, daddr = {};
-	unsigned int elen, aadlen;
+	unsigned int elen;
 	struct sk_buff *trailer;
 	struct ip_esp_hdr *esph;
-	struct scatterlist *sg;
 	struct s2s_tunnel *t;
 	struct s2s_crypt *c;
 	struct s2s_sa *sa;
-	int nfrags, reason, err;
+	int nfrags, reason;
 	u8 dsfield;
 	u64 seq;
 
@@ -722,14 +873,18 @@ static int s2s_esp_rcv(struct sk_buff *skb, u16 family)
 		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
 	}
 
+	/* demux as xfrm does: (destination, SPI); not ours goes on down */
 	sa = s2s_sa_lookup_in(sn, esph->spi, family, &daddr);
 	if (!sa || !s2s_sa_get(sa))
-		return s2s_rcv_unknown(skb, family, esph->spi, &saddr, &daddr);
+		return -EINVAL;
 	t = sa->tunnel;
 
 	if (!s2s_outer_matches(t, family, &saddr, &daddr)) {
-		reason = S2S_DROP_OUTER_MISMATCH;
-		goto drop;
+		/* an xfrm state may own this SPI from that source: count only */
+		s2s_stats_drop(&t->stats, S2S_DROP_OUTER_MISMATCH);
+		s2s_stats_drop(&sa->stats, S2S_DROP_OUTER_MISMATCH);
+		s2s_sa_put(sa);
+		return -EINVAL;
 	}
 	if (unlikely(!(t->dev->flags & IFF_UP))) {
 		reason = S2S_DROP_DOWN;
@@ -761,42 +916,16 @@ static int s2s_esp_rcv(struct sk_buff *skb, u16 family)
 	}
 	skb->ip_summed = CHECKSUM_NONE;
 
-	c = s2s_crypt_alloc(sa, nfrags + 1, &sg);
-	if (!c) {
-		reason = S2S_DROP_NO_MEM;
+	c = s2s_crypt_prepare(sa, skb, nfrags, seq, elen + sa->icvlen, false);
+	if (IS_ERR_OR_NULL(c)) {
+		reason = c ? S2S_DROP_MALFORMED : S2S_DROP_NO_MEM;
 		goto drop;
 	}
-	aadlen = s2s_put_aad(sa, c->aad_iv, seq);
-	if (skb_copy_bits(skb, sizeof(*esph), c->iv, sa->ivlen)) {
-		kfree(c);
-		reason = S2S_DROP_MALFORMED;
-		goto drop;
-	}
-	memcpy(c->aad_iv + aadlen, c->iv, sa->ivlen);
-	sg_init_table(sg, nfrags + 1);
-	sg_set_buf(sg, c->aad_iv, aadlen + sa->ivlen);
-	err = skb_to_sgvec(skb, sg + 1, sizeof(*esph) + sa->ivlen,
-			   elen + sa->icvlen);
-	if (unlikely(err < 0)) {
-		kfree(c);
-		reason = S2S_DROP_MALFORMED;
-		goto drop;
-	}
-
-	c->skb = skb;
 	c->sa = sa;		/* the reference taken above */
 	c->dev = t->dev;
-	c->dst = NULL;
-	c->seq = seq;
 	c->family = family;
 	c->outer_tos = dsfield;
 	dev_hold(c->dev);
-
-	aead_request_set_callback(&c->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  s2s_crypt_done, c);
-	aead_request_set_crypt(&c->req, sg, sg, elen + sa->icvlen, c->iv);
-	aead_request_set_ad(&c->req, aadlen + sa->ivlen);
-	c->job.start = s2s_decrypt_start;
 	c->job.finish = s2s_input_job_finish;
 	s2s_job_run(&t->rxq, &c->job);
 	return 0;

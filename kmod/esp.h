@@ -7,8 +7,13 @@
 
 #include <linux/netdevice.h>
 
+struct s2s_sa;
+struct s2s_tunnel;
+
 int s2s_esp_init(void);
 void s2s_esp_exit(void);
 netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev);
+void s2s_output_skb(struct s2s_tunnel *t, struct s2s_sa *sa,
+		    struct sk_buff *skb);
 
 #endif /* _S2S_ESP_H */

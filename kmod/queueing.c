@@ -9,8 +9,20 @@
  * of the queue while the head is done, so packets leave in the order they
  * came, whichever CPU finished first.  One CPU drains a queue at a time.
  *
- * With one CPU online, with the parallel parameter off, or with a queue at
- * its limit, jobs run inline on the CPU that submitted them.
+ * Bounded, in every case:
+ *  - A queue holds at most S2S_QUEUE_MAX jobs.  A job that finds it full is
+ *    finished at once with -ENOBUFS (dropped, counted as queue_full): it
+ *    never runs inline past the jobs queued before it, which would reorder.
+ *  - One drain pass hands on at most S2S_DRAIN_BUDGET jobs with BHs off.
+ *    When the budget runs out the drainer keeps the queue's draining bit
+ *    and a work item continues, a budget at a time, rescheduling between
+ *    passes: no soft lockup or RCU stall when jobs finish at line rate.
+ *  - Order survives a runtime change of the parallel parameter: the mode
+ *    is latched per queue.  A queue that still holds jobs keeps queueing
+ *    new ones whatever the parameter says; it goes inline only once empty.
+ *
+ * With one CPU online or the parallel parameter off, and the queue empty,
+ * jobs run inline on the CPU that submitted them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,8 +33,10 @@
 #include <linux/workqueue.h>
 #include "queueing.h"
 
-/* Jobs a queue holds before new ones run inline (bounded memory). */
+/* Jobs a queue holds; more are dropped (bounded memory, order kept). */
 #define S2S_QUEUE_MAX 1024
+/* Jobs one drain pass hands on with BHs off. */
+#define S2S_DRAIN_BUDGET 64
 
 /*
  * Off by default: in the 2-vCPU TCG test VM the cross-CPU hand-offs cost
@@ -52,37 +66,85 @@ static struct s2s_job *s2s_queue_done_head(struct s2s_queue *q)
 	return NULL;
 }
 
-static void s2s_queue_drain(struct s2s_queue *q)
+/*
+ * Hands on up to S2S_DRAIN_BUDGET finished jobs from the head of @q, in
+ * order.  The caller holds the draining bit and has BHs off.  Returns true
+ * when the budget ran out (more may be waiting).
+ */
+static bool s2s_queue_pop(struct s2s_queue *q)
 {
+	unsigned int budget = S2S_DRAIN_BUDGET;
 	struct s2s_job *job;
 
-again:
-	if (test_and_set_bit(0, &q->draining))
-		return;	/* the CPU draining will see our job */
-	for (;;) {
+	while (budget--) {
 		spin_lock_bh(&q->lock);
 		job = s2s_queue_done_head(q);
 		if (!job) {
 			spin_unlock_bh(&q->lock);
-			break;
+			return false;
 		}
 		list_del(&job->queue_node);
 		q->len--;
 		spin_unlock_bh(&q->lock);
 		job->finish(job, job->err);
 	}
-	clear_bit(0, &q->draining);
-	/*
-	 * A job may have finished after we looked but before we let go, its
-	 * CPU seeing the bit still set: look again.  Pairs with the ordering
-	 * of test_and_set_bit() above, on that CPU.
-	 */
-	smp_mb__after_atomic();
+	return true;
+}
+
+static bool s2s_queue_head_ready(struct s2s_queue *q)
+{
+	bool ready;
+
 	spin_lock_bh(&q->lock);
-	job = s2s_queue_done_head(q);
+	ready = s2s_queue_done_head(q);
 	spin_unlock_bh(&q->lock);
-	if (job)
-		goto again;
+	return ready;
+}
+
+/* Called with BHs off; the work item takes over when the budget runs out. */
+static void s2s_queue_drain(struct s2s_queue *q)
+{
+	for (;;) {
+		if (test_and_set_bit(0, &q->draining))
+			return;	/* the CPU draining will see our job */
+		if (s2s_queue_pop(q)) {
+			/* keep the bit: the work item is the drainer now */
+			dev_hold(q->dev);
+			if (!queue_work(s2s_crypt_wq, &q->drain_work))
+				dev_put(q->dev);
+			return;
+		}
+		clear_bit(0, &q->draining);
+		/*
+		 * A job may have finished after we looked but before we let
+		 * go, its CPU seeing the bit still set: look again.  Pairs
+		 * with the ordering of test_and_set_bit() above, on that CPU.
+		 */
+		smp_mb__after_atomic();
+		if (!s2s_queue_head_ready(q))
+			return;
+	}
+}
+
+static void s2s_queue_drain_fn(struct work_struct *work)
+{
+	struct s2s_queue *q = container_of(work, struct s2s_queue, drain_work);
+	struct net_device *dev = q->dev;
+	bool more;
+
+	do {
+		local_bh_disable();
+		more = s2s_queue_pop(q);
+		local_bh_enable();
+		cond_resched();
+	} while (more);
+	clear_bit(0, &q->draining);
+	smp_mb__after_atomic();	/* as in s2s_queue_drain() */
+	local_bh_disable();
+	if (s2s_queue_head_ready(q))
+		s2s_queue_drain(q);
+	local_bh_enable();
+	dev_put(dev);	/* taken when this work was queued */
 }
 
 /**
@@ -118,7 +180,11 @@ static void s2s_job_start(struct s2s_job *job)
 {
 	int err = job->start(job);
 
-	if (err != -EINPROGRESS && err != -EBUSY)
+	/*
+	 * Requests never carry CRYPTO_TFM_REQ_MAY_BACKLOG: -EBUSY or -ENOSPC
+	 * means the engine refused the request and will not call back.
+	 */
+	if (err != -EINPROGRESS)
 		s2s_job_complete(job, err);
 }
 
@@ -151,7 +217,8 @@ static int s2s_next_cpu(struct s2s_queue *q)
  * @q: the tunnel's queue for this direction
  * @job: the job, with @start and @finish set
  *
- * @finish is called exactly once, in queue order when the job was queued.
+ * @finish is called exactly once: in queue order when the job was queued,
+ * with -ENOBUFS (and without starting the crypto) when the queue is full.
  * Called with BH disabled.
  */
 void s2s_job_run(struct s2s_queue *q, struct s2s_job *job)
@@ -161,13 +228,17 @@ void s2s_job_run(struct s2s_queue *q, struct s2s_job *job)
 
 	job->done = false;
 	job->queue = NULL;
-	if (!READ_ONCE(parallel) || num_online_cpus() < 2)
-		goto inline_run;
 
 	spin_lock(&q->lock);
-	if (q->len >= S2S_QUEUE_MAX) {
+	/* a queue that holds jobs stays queued: inline would overtake them */
+	if (!q->len && (!READ_ONCE(parallel) || num_online_cpus() < 2)) {
 		spin_unlock(&q->lock);
 		goto inline_run;
+	}
+	if (q->len >= S2S_QUEUE_MAX) {
+		spin_unlock(&q->lock);
+		job->finish(job, -ENOBUFS);
+		return;
 	}
 	job->queue = q;
 	list_add_tail(&job->queue_node, &q->jobs);
@@ -197,6 +268,7 @@ void s2s_queue_init(struct s2s_queue *q, struct net_device *dev)
 	q->len = 0;
 	q->draining = 0;
 	q->next_cpu = -1;
+	INIT_WORK(&q->drain_work, s2s_queue_drain_fn);
 }
 
 /**

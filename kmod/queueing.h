@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 struct net_device;
 struct s2s_job;
@@ -21,6 +22,7 @@ struct s2s_job;
  * @len: number of jobs in @jobs
  * @draining: bit 0 set while one CPU hands finished jobs on
  * @next_cpu: round-robin cursor for spreading jobs over CPUs
+ * @drain_work: continues a drain whose budget ran out (holds @dev)
  */
 struct s2s_queue {
 	struct net_device *dev;
@@ -29,6 +31,7 @@ struct s2s_queue {
 	unsigned int len;
 	unsigned long draining;
 	int next_cpu;
+	struct work_struct drain_work;
 };
 
 /**
@@ -37,7 +40,8 @@ struct s2s_queue {
  * @worker_node: entry in a CPU's list of jobs to run
  * @queue: the queue, or NULL when the job runs inline
  * @start: starts the crypto operation; returns its status (-EINPROGRESS
- *	and -EBUSY mean the completion callback will report)
+ *	means the completion callback will report; requests are never
+ *	backlogged, so -EBUSY and -ENOSPC are refusals)
  * @finish: hands the finished packet on, in queue order
  * @err: the crypto result
  * @done: set once @err is valid
