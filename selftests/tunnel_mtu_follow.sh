@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# A tunnel's derived MTU follows its underlay: the underlay interface's MTU
+# changes (down and back up) and the tunnel's MTU moves with it, by exactly
+# the outer header and the outbound SA's worst-case ESP overhead; a tunnel
+# whose MTU the user set keeps it.  Also checks that the test VM runs the
+# CPU's AES-GCM driver (as udev would load it on a real gateway).
+
+# shellcheck disable=SC2086,SC2154
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/esp_lib.sh"
+
+s2s_require_cmd jq ping
+s2s_require_s2sctl
+s2s_require_module
+esp_dmesg_mark
+
+link_mtu() { ip -n "$1" -j link show "$2" | jq '.[0].mtu'; }
+
+esp_do "two sites, outer IPv4 tunnels, AES-GCM-128" \
+	eval 'esp_two_sites && esp_s2s_tunnels 4 && esp_s2s_sas gcm128-128' || s2s_exit
+s2sctl -n "$a" tunnel add fixed0 local $ESP_OUT4_A remote 192.0.2.77 mtu 1300
+s2s_check "the tunnel carries traffic" esp_ping "$a" $ESP_LAN4_B 2
+
+# rfc4106: SPI+seq 8, IV 8, padding up to 3, pad length + next header 2,
+# ICV 16; outer IPv4 header 20
+overhead=$((8 + 8 + 3 + 2 + 16 + 20))
+s2s_check_eq "derived MTU from a 1500-byte underlay" "$(link_mtu "$a" vpn0)" $((1500 - overhead))
+for m in 1400 1280 9000 1500; do
+	ip -n "$a" link set ul mtu $m
+	s2s_check_eq "underlay MTU $m: tunnel MTU follows" "$(link_mtu "$a" vpn0)" $((m - overhead))
+done
+ip -n "$a" link set ul mtu 1400
+s2s_check_eq "a user-set MTU stays" "$(link_mtu "$a" fixed0)" 1300
+ip -n "$a" link set ul mtu 1500
+s2s_check "traffic after the changes" esp_ping "$a" $ESP_LAN4_B 2
+
+driver=$(awk '/^name/ { n = $3 } /^driver/ && n == "rfc4106(gcm(aes))" { print $3; exit }' /proc/crypto)
+s2s_log "rfc4106(gcm(aes)) driver: ${driver:-none}"
+if grep -qw aes /proc/cpuinfo; then
+	case $driver in
+	*aesni*) s2s_result 0 "the CPU's AES-GCM driver serves rfc4106(gcm(aes))" ;;
+	*) s2s_result 1 "the CPU's AES-GCM driver serves rfc4106(gcm(aes))" "driver: ${driver:-none}" ;;
+	esac
+fi
+
+esp_check_dmesg "no kernel warning"
+s2s_exit
