@@ -354,7 +354,7 @@ static int check_segment_name(struct parser *p, const char *word, char *name)
 {
 	size_t len = strlen(word);
 
-	if (!len || len > S2S_SEGMENT_NAME_MAX)
+	if (!len || len >= S2S_SEGMENT_NAME_SIZE)
 		goto invalid;
 	for (const char *c = word; *c; c++)
 		if (!isgraph((unsigned char)*c))
@@ -363,7 +363,7 @@ static int check_segment_name(struct parser *p, const char *word, char *name)
 	return 0;
 invalid:
 	return fail(p, "invalid segment name \"%s\" (1 to %d printable characters, no blanks)",
-		    word, S2S_SEGMENT_NAME_MAX);
+		    word, S2S_SEGMENT_NAME_SIZE - 1);
 }
 
 static int take_segment_name(struct parser *p, const char *cmd, char *name)
@@ -439,11 +439,12 @@ static int parse_tunnel(struct parser *p, struct s2s_tunnel *t, bool add)
 			t->set |= S2S_TUNNEL_HAS_MARK;
 			break;
 		case TK_MTU:
-			if (take_number(p, word, "MTU", UINT16_MAX, &v))
+			if (take_number(p, word, "MTU", S2S_MTU_MAX, &v))
 				return -1;
-			if (v && v < 68)
-				return fail(p, "invalid MTU \"%s\": 0 (automatic) or 68 to 65535",
-					    p->argv[p->i - 1]);
+			if (v && v < S2S_MTU_MIN)
+				return fail(p, "invalid MTU \"%s\": 0 (automatic) or %d to %d",
+					    p->argv[p->i - 1], S2S_MTU_MIN,
+					    S2S_MTU_MAX);
 			t->mtu = v;
 			t->set |= S2S_TUNNEL_HAS_MTU;
 			break;
@@ -536,42 +537,55 @@ struct alg_desc {
 	const char *name;		/* kernel crypto API name */
 	const char *alias;		/* ip xfrm's short name, or NULL */
 	unsigned int keylens[3];	/* bytes; none listed: any length */
-	unsigned int icv_bits[3];	/* AEAD */
-	unsigned int digest_bits;	/* HMAC */
-	unsigned int trunc_bits;	/* HMAC: RFC 2404 / RFC 4868 length */
+	unsigned int icv_set;		/* S2S_ICV_SET() of the ICV lengths */
+	unsigned int icv_default;	/* bits */
 };
 
+/* The uapi's algorithm rules, which the module applies too. */
 static const struct alg_desc aead_algs[] = {
 	/* key || 4-byte salt (RFC 4106 section 8.1) */
-	{ "rfc4106(gcm(aes))", NULL, { 20, 28, 36 }, { 64, 96, 128 }, 0, 0 },
+	{ S2S_ALG_GCM_AES, NULL, { 20, 28, 36 }, S2S_GCM_ICV_BITS,
+	  S2S_GCM_ICV_DEFAULT },
 	{ .name = NULL },
 };
 
 static const struct alg_desc enc_algs[] = {
-	{ "cbc(aes)", "aes", { 16, 24, 32 }, { 0 }, 0, 0 },
+	{ S2S_ALG_CBC_AES, "aes", { 16, 24, 32 }, 0, 0 },
 	{ .name = NULL },
 };
 
 static const struct alg_desc auth_algs[] = {
-	{ "hmac(sha1)", "sha1", { 0 }, { 0 }, 160, 96 },
-	{ "hmac(sha256)", "sha256", { 0 }, { 0 }, 256, 128 },
-	{ "hmac(sha384)", "sha384", { 0 }, { 0 }, 384, 192 },
-	{ "hmac(sha512)", "sha512", { 0 }, { 0 }, 512, 256 },
+	{ S2S_ALG_HMAC_SHA1, "sha1", { 0 }, S2S_SHA1_ICV_BITS,
+	  S2S_SHA1_ICV_DEFAULT },
+	{ S2S_ALG_HMAC_SHA256, "sha256", { 0 }, S2S_SHA256_ICV_BITS,
+	  S2S_SHA256_ICV_DEFAULT },
+	{ S2S_ALG_HMAC_SHA384, "sha384", { 0 }, S2S_SHA384_ICV_BITS,
+	  S2S_SHA384_ICV_DEFAULT },
+	{ S2S_ALG_HMAC_SHA512, "sha512", { 0 }, S2S_SHA512_ICV_BITS,
+	  S2S_SHA512_ICV_DEFAULT },
 	{ .name = NULL },
 };
 
 /* "16, 24 or 32" */
-static const char *list_values(const unsigned int *values, char *buf, size_t len)
+static const char *list_values(const unsigned int *values, size_t n,
+			       char *buf, size_t len)
 {
-	size_t n = 0, used = 0;
+	size_t used = 0;
 
-	while (n < 3 && values[n])
-		n++;
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && used < len; i++)
 		used += snprintf(buf + used, len - used, "%s%u",
 				 !i ? "" : i == n - 1 ? " or " : ", ", values[i]);
 	return buf;
+}
+
+static size_t count_values(const unsigned int *values)
+{
+	size_t n = 0;
+
+	while (n < 3 && values[n])
+		n++;
+	return n;
 }
 
 static bool listed(const unsigned int *values, unsigned int v)
@@ -580,6 +594,18 @@ static bool listed(const unsigned int *values, unsigned int v)
 		if (values[i] == v)
 			return true;
 	return false;
+}
+
+/* "96 or 128": the ICV lengths of an S2S_ICV_SET() set */
+static const char *list_icv_bits(unsigned int set, char *buf, size_t len)
+{
+	unsigned int bits[8];
+	size_t n = 0;
+
+	for (unsigned int b = 32; b <= 256 && n < 8; b += 32)
+		if (S2S_ICV_ALLOWED(set, b))
+			bits[n++] = b;
+	return list_values(bits, n, buf, len);
 }
 
 static const struct alg_desc *find_alg(const struct alg_desc *algs,
@@ -631,8 +657,9 @@ static int take_key(struct parser *p, const char *keyword,
 	if (alg->keylens[0] && !listed(alg->keylens, key->len))
 		return fail(p, "invalid %s key for \"%s\": %u byte%s, expected %s%s",
 			    keyword, alg->name, key->len, key->len == 1 ? "" : "s",
-			    list_values(alg->keylens, lens, sizeof(lens)),
-			    alg->icv_bits[0] ? " (key plus 4-byte salt)" : "");
+			    list_values(alg->keylens, count_values(alg->keylens),
+					lens, sizeof(lens)),
+			    alg == aead_algs ? " (key plus 4-byte salt)" : "");
 	return 0;
 }
 
@@ -647,9 +674,9 @@ static int take_spi(struct parser *p, const char *keyword, uint32_t *spi)
 
 	if (take_number(p, keyword, "SPI", UINT32_MAX, &v))
 		return -1;
-	if (v < 256)
-		return fail(p, "invalid SPI \"%s\": 0 to 255 are reserved (RFC 4303)",
-			    p->argv[p->i - 1]);
+	if (v < S2S_SPI_MIN)
+		return fail(p, "invalid SPI \"%s\": 0 to %d are reserved (RFC 4303)",
+			    p->argv[p->i - 1], S2S_SPI_MIN - 1);
 	*spi = v;
 	return 0;
 }
@@ -678,10 +705,10 @@ static int take_aead(struct parser *p, const char *keyword, struct s2s_sa *sa)
 	    take_key(p, keyword, alg, &sa->aead_key) ||
 	    take_bits(p, keyword, "ICV length", &sa->icv_bits))
 		return -1;
-	if (!listed(alg->icv_bits, sa->icv_bits))
+	if (!S2S_ICV_ALLOWED(alg->icv_set, sa->icv_bits))
 		return fail(p, "invalid ICV length \"%s\" for \"%s\": expected %s bits",
 			    p->argv[p->i - 1], alg->name,
-			    list_values(alg->icv_bits, bits, sizeof(bits)));
+			    list_icv_bits(alg->icv_set, bits, sizeof(bits)));
 	strcpy(sa->aead_alg, alg->name);
 	sa->set |= S2S_SA_HAS_AEAD;
 	return 0;
@@ -711,15 +738,17 @@ static int take_auth(struct parser *p, const char *keyword, bool trunc,
 	if (take_alg(p, keyword, auth_algs, &alg) ||
 	    take_key(p, keyword, alg, &sa->auth_key))
 		return -1;
-	sa->trunc_bits = alg->trunc_bits;
+	sa->trunc_bits = alg->icv_default;
 	if (trunc) {
+		char bits[32];
+
 		if (take_bits(p, keyword, "truncation length", &sa->trunc_bits))
 			return -1;
-		if (sa->trunc_bits % 8 || sa->trunc_bits < 64 ||
-		    sa->trunc_bits > alg->digest_bits)
-			return fail(p, "invalid truncation length \"%s\" for \"%s\": a multiple of 8 from 64 to %u bits",
+		if (!S2S_ICV_ALLOWED(alg->icv_set, sa->trunc_bits))
+			return fail(p, "invalid truncation length \"%s\" for \"%s\": expected %s bits",
 				    p->argv[p->i - 1], alg->name,
-				    alg->digest_bits);
+				    list_icv_bits(alg->icv_set, bits,
+						  sizeof(bits)));
 	}
 	strcpy(sa->auth_alg, alg->name);
 	sa->set |= S2S_SA_HAS_AUTH;
@@ -761,9 +790,10 @@ static int parse_sa_word(struct parser *p, const char *word, unsigned int *seen,
 	case SK_REPLAY_WINDOW:
 		if (take_number(p, word, "replay window", UINT32_MAX, &v))
 			return -1;
-		if (v && (v < 32 || v > 4096))
-			return fail(p, "invalid replay window \"%s\": 0 (off) or 32 to 4096 packets",
-				    p->argv[p->i - 1]);
+		if (v && (v < S2S_REPLAY_WINDOW_MIN || v > S2S_REPLAY_WINDOW_MAX))
+			return fail(p, "invalid replay window \"%s\": 0 (off) or %d to %d packets",
+				    p->argv[p->i - 1], S2S_REPLAY_WINDOW_MIN,
+				    S2S_REPLAY_WINDOW_MAX);
 		sa->replay_window = v;
 		sa->set |= S2S_SA_HAS_REPLAY;
 		return 0;
@@ -1223,7 +1253,8 @@ static const char usage_sa[] =
 "      rfc4106 it ends with the 4-byte salt (20, 28 or 36 bytes).\n"
 "      ICV_BITS: 64, 96 or 128.  cbc(aes) keys: 16, 24 or 32 bytes.\n"
 "      auth truncates per RFC 2404/4868 (sha1 96, sha256 128, sha384 192,\n"
-"      sha512 256).  replay-window: 0 (off) or 32..4096, default 1024.\n"
+"      sha512 256); auth-trunc takes those or, for sha256, 96 (legacy\n"
+"      ip xfrm peers).  replay-window: 0 (off) or 32..4096, default 1024.\n"
 "      Lifetime limits of 0 mean none.\n";
 
 static const char usage_segment[] =

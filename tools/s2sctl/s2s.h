@@ -11,10 +11,8 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/s2svpn.h>	/* the limits: S2S_KEY_MAX, S2S_*_SIZE ... */
 
-#define S2S_ALG_NAME_MAX	64	/* as the module's S2S_ALG_NAME_MAX */
-#define S2S_KEY_MAX		128	/* as the module's S2S_KEY_MAX */
-#define S2S_SEGMENT_NAME_MAX	31	/* uapi: "max 31 characters" */
 #define S2S_DROPS_CAP		64	/* reasons the tool can hold, known or not */
 #define S2S_DEFAULT_UDP_PORT	4500	/* RFC 3948 */
 
@@ -112,9 +110,9 @@ struct s2s_sa {
 	unsigned int set;
 	uint8_t dir;		/* enum s2s_dir */
 	uint32_t spi;
-	char aead_alg[S2S_ALG_NAME_MAX];
-	char enc_alg[S2S_ALG_NAME_MAX];
-	char auth_alg[S2S_ALG_NAME_MAX];
+	char aead_alg[S2S_ALG_NAME_SIZE];
+	char enc_alg[S2S_ALG_NAME_SIZE];
+	char auth_alg[S2S_ALG_NAME_SIZE];
 	struct s2s_key aead_key;
 	struct s2s_key enc_key;
 	struct s2s_key auth_key;
@@ -130,7 +128,7 @@ struct s2s_sa {
 };
 
 struct s2s_segment {
-	char name[S2S_SEGMENT_NAME_MAX + 1];
+	char name[S2S_SEGMENT_NAME_SIZE];
 	uint32_t mark;
 	uint32_t mask;
 };
@@ -160,7 +158,7 @@ struct s2s_selector {
 	uint8_t proto;		/* 0 = any */
 	uint16_t sport_min, sport_max;
 	uint16_t dport_min, dport_max;
-	char segment[S2S_SEGMENT_NAME_MAX + 1];
+	char segment[S2S_SEGMENT_NAME_SIZE];
 	uint8_t action;		/* enum s2s_sel_action */
 	uint32_t priority;
 	uint64_t matches;

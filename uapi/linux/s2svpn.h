@@ -27,6 +27,54 @@
 /* s2svpn tunnels one network namespace may hold */
 #define S2S_TUNNELS_MAX		16384
 
+/*
+ * Limits.  The module enforces them and s2sctl checks them before asking;
+ * Documentation/netlink/s2svpn.yaml states the same values.
+ */
+#define S2S_SAS_MAX		65536	/* SAs per namespace (all tunnels) */
+#define S2S_SEGMENTS_MAX	1024	/* segments per namespace */
+#define S2S_TUNNEL_IN_SAS_MAX	8	/* inbound SAs per tunnel */
+#define S2S_SEGMENT_NAME_SIZE	32	/* bytes with the NUL: 1..31 characters */
+#define S2S_ALG_NAME_SIZE	64	/* bytes with the NUL */
+#define S2S_KEY_MAX		128	/* bytes of one key */
+#define S2S_SPI_MIN		256	/* RFC 4303: 1..255 reserved, 0 local */
+#define S2S_REPLAY_WINDOW_MIN	32	/* packets; 0 turns the window off */
+#define S2S_REPLAY_WINDOW_MAX	4096
+#define S2S_REPLAY_WINDOW_DEFAULT 1024
+#define S2S_MTU_MIN		68	/* RFC 791 */
+#define S2S_MTU_MAX		65422	/* 65535 - IPv6 header - worst ESP overhead */
+
+/*
+ * Algorithms, by their crypto API names (as "ip xfrm" writes them), and
+ * the ICV lengths each may use: those real peers use, no others.
+ * S2S_ICV_SET(bits) is the bit of a length in an S2S_*_ICV_BITS set, and
+ * S2S_ICV_ALLOWED(set, bits) says whether @bits is in @set.
+ */
+#define S2S_ALG_GCM_AES		"rfc4106(gcm(aes))"	/* key || 4-byte salt */
+#define S2S_ALG_CBC_AES		"cbc(aes)"
+#define S2S_ALG_HMAC_SHA1	"hmac(sha1)"
+#define S2S_ALG_HMAC_SHA256	"hmac(sha256)"
+#define S2S_ALG_HMAC_SHA384	"hmac(sha384)"
+#define S2S_ALG_HMAC_SHA512	"hmac(sha512)"
+
+#define S2S_ICV_SET(bits)	(1U << ((bits) / 32))
+#define S2S_ICV_ALLOWED(set, bits) \
+	((bits) % 32 == 0 && (bits) <= 256 && ((set) & S2S_ICV_SET(bits)))
+
+/* rfc4106(gcm(aes)): 64, 96 or 128 bits (RFC 4106), default 128 */
+#define S2S_GCM_ICV_BITS \
+	(S2S_ICV_SET(64) | S2S_ICV_SET(96) | S2S_ICV_SET(128))
+#define S2S_GCM_ICV_DEFAULT	128
+/* HMAC: the RFC 2404/4868 length (the default), and SHA-256's legacy 96 */
+#define S2S_SHA1_ICV_BITS	S2S_ICV_SET(96)
+#define S2S_SHA1_ICV_DEFAULT	96
+#define S2S_SHA256_ICV_BITS	(S2S_ICV_SET(96) | S2S_ICV_SET(128))
+#define S2S_SHA256_ICV_DEFAULT	128
+#define S2S_SHA384_ICV_BITS	S2S_ICV_SET(192)
+#define S2S_SHA384_ICV_DEFAULT	192
+#define S2S_SHA512_ICV_BITS	S2S_ICV_SET(256)
+#define S2S_SHA512_ICV_DEFAULT	256
+
 enum s2s_cmd {
 	S2S_CMD_UNSPEC,
 	S2S_CMD_VERSION_GET,	/* reply: S2S_A_VERSION */
@@ -115,13 +163,13 @@ enum s2s_sa_attr {
 	S2S_SA_A_SPI,			/* u32 */
 	S2S_SA_A_AEAD_ALG,		/* string, e.g. "rfc4106(gcm(aes))" */
 	S2S_SA_A_AEAD_KEY,		/* binary: key || 4-byte salt */
-	S2S_SA_A_ICV_BITS,		/* u32: 64, 96 or 128 (AEAD) */
+	S2S_SA_A_ICV_BITS,		/* u32: S2S_GCM_ICV_BITS (AEAD) */
 	S2S_SA_A_ENC_ALG,		/* string, "cbc(aes)" */
 	S2S_SA_A_ENC_KEY,		/* binary */
 	S2S_SA_A_AUTH_ALG,		/* string, "hmac(sha256)" ... */
 	S2S_SA_A_AUTH_KEY,		/* binary */
-	S2S_SA_A_AUTH_TRUNC_BITS,	/* u32: default per RFC 2404/4868 */
-	S2S_SA_A_REPLAY_WINDOW,		/* u32: 0 (off) or 32..4096 */
+	S2S_SA_A_AUTH_TRUNC_BITS,	/* u32: S2S_SHA*_ICV_BITS */
+	S2S_SA_A_REPLAY_WINDOW,		/* u32: 0 (off) or S2S_REPLAY_WINDOW_MIN..MAX */
 	S2S_SA_A_ESN,			/* flag */
 	S2S_SA_A_SOFT_BYTES,		/* u64, 0 = none */
 	S2S_SA_A_HARD_BYTES,		/* u64 */
@@ -195,7 +243,7 @@ enum s2s_drop_reason {
 
 enum s2s_segment_attr {
 	S2S_SEGMENT_A_UNSPEC,
-	S2S_SEGMENT_A_NAME,		/* string, max 31 characters */
+	S2S_SEGMENT_A_NAME,		/* string, < S2S_SEGMENT_NAME_SIZE */
 	S2S_SEGMENT_A_MARK,		/* u32 */
 	S2S_SEGMENT_A_MASK,		/* u32, default 0xffffffff */
 	__S2S_SEGMENT_A_MAX,

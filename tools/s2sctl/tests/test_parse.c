@@ -523,6 +523,76 @@ static void test_commands(void)
 	       strstr(s2s_usage("sa"), "auth-trunc"), "usage text");
 }
 
+/*
+ * The limits and algorithm rules of uapi/linux/s2svpn.h, which the module
+ * applies too: the tool must take exactly what the kernel takes.
+ */
+static void test_uapi_rules(void)
+{
+	static const struct {
+		const char *alg;
+		unsigned int bits;
+		bool ok;
+	} icv[] = {
+		{ "'hmac(sha1)' " KEY16, 96, true },
+		{ "'hmac(sha1)' " KEY16, 64, false },
+		{ "'hmac(sha1)' " KEY16, 128, false },
+		{ "'hmac(sha256)' " KEY32, 128, true },
+		{ "'hmac(sha256)' " KEY32, 96, true },
+		{ "'hmac(sha256)' " KEY32, 64, false },
+		{ "'hmac(sha256)' " KEY32, 160, false },
+		{ "'hmac(sha256)' " KEY32, 256, false },
+		{ "'hmac(sha384)' " KEY32, 192, true },
+		{ "'hmac(sha384)' " KEY32, 128, false },
+		{ "'hmac(sha512)' " KEY32, 256, true },
+		{ "'hmac(sha512)' " KEY32, 192, false },
+	};
+	char line[256], what[128], word[16];
+
+	for (size_t i = 0; i < sizeof(icv) / sizeof(icv[0]); i++) {
+		snprintf(line, sizeof(line),
+			 SA_OUT " enc 'cbc(aes)' " KEY16 " auth-trunc %s %u",
+			 icv[i].alg, icv[i].bits);
+		snprintf(what, sizeof(what), "auth-trunc %.16s %u %s",
+			 icv[i].alg, icv[i].bits, icv[i].ok ? "taken" : "refused");
+		snprintf(word, sizeof(word), "\"%u\"", icv[i].bits);
+		tap_ok(parse(line) == icv[i].ok &&
+		       (icv[i].ok || strstr(err, word)), "%s", what);
+	}
+	good(SA_OUT " aead " GCM " " KEY20 " 64");
+	good(SA_OUT " aead " GCM " " KEY20 " 96");
+	bad(SA_OUT " aead " GCM " " KEY20 " 32",
+	    "invalid ICV length \"32\" for \"rfc4106(gcm(aes))\": expected 64, 96 or 128 bits");
+	bad(SA_OUT " aead " GCM " " KEY20 " 192", "invalid ICV length \"192\"");
+	bad(SA_OUT " enc 'cbc(aes)' " KEY16 " auth-trunc 'hmac(sha256)' " KEY32 " 64",
+	    "invalid truncation length \"64\" for \"hmac(sha256)\": expected 96 or 128 bits");
+	if (good(SA_OUT " enc 'cbc(aes)' " KEY16 " auth 'hmac(sha256)' " KEY32))
+		tap_ok(req.sa.trunc_bits == S2S_SHA256_ICV_DEFAULT,
+		       "auth hmac(sha256): RFC 4868's 128 bits");
+
+	/* MTU: S2S_MTU_MIN..S2S_MTU_MAX, or 0 */
+	good(TUN " mtu 65422");
+	good(TUN " mtu 68");
+	bad(TUN " mtu 65423", "invalid MTU \"65423\"");
+	bad(TUN " mtu 67", "invalid MTU \"67\": 0 (automatic) or 68 to 65422");
+
+	/* segment names: S2S_SEGMENT_NAME_SIZE - 1 characters at most */
+	tap_ok(S2S_SEGMENT_NAME_SIZE == 32, "segment names: 31 characters and the NUL");
+	good("segment add abcdefghijklmnopqrstuvwxyz01234 mark 1");
+	bad("segment add abcdefghijklmnopqrstuvwxyz012345 mark 1",
+	    "(1 to 31 printable characters");
+
+	/* replay window and SPI bounds */
+	good(SA_OUT " aead " GCM " " KEY20 " 128 replay-window 4096");
+	good(SA_OUT " aead " GCM " " KEY20 " 128 replay-window 32");
+	good(SA_OUT " aead " GCM " " KEY20 " 128 replay-window 0");
+	bad(SA_OUT " aead " GCM " " KEY20 " 128 replay-window 31",
+	    "invalid replay window \"31\": 0 (off) or 32 to 4096 packets");
+	bad("sa add vpn0 dir out spi 255 aead " GCM " " KEY20 " 128",
+	    "invalid SPI \"255\": 0 to 255 are reserved");
+	good("sa add vpn0 dir out spi 256 aead " GCM " " KEY20 " 128");
+}
+
 void test_parse(void)
 {
 	test_numbers();
@@ -535,4 +605,5 @@ void test_parse(void)
 	test_segment();
 	test_selector();
 	test_commands();
+	test_uapi_rules();
 }
