@@ -55,4 +55,8 @@ define_if S2S_HAVE_GENL_SPLIT_OPS 'struct genl_split_ops \{' \
 define_if S2S_HAVE_GENL_DUMPIT_INFO_INFO \
 	'struct genl_info[[:space:]]+info;' include/net/genetlink.h
 
+# 6.7, backported to 6.1.68: multicast groups that need CAP_NET_ADMIN
+define_if S2S_HAVE_GENL_MCAST_CAP 'GENL_MCAST_CAP_NET_ADMIN' \
+	include/net/genetlink.h
+
 echo "#endif"

@@ -49,6 +49,24 @@ static inline void s2s_dev_set_lltx(struct net_device *dev)
 #endif
 }
 
+/*
+ * A family's pre_doit/post_doit get the operation: a genl_split_ops since
+ * 6.2, the genl_ops before.  Both carry the op's internal_flags.
+ */
+#ifdef S2S_HAVE_GENL_SPLIT_OPS
+#define s2s_genl_doit_ops genl_split_ops
+#else
+#define s2s_genl_doit_ops genl_ops
+#endif
+
+/*
+ * Events name SAs by SPI: only CAP_NET_ADMIN over the namespace may listen.
+ * Kernels without the group flag have no hook to check it either.
+ */
+#ifndef S2S_HAVE_GENL_MCAST_CAP
+#error "s2svpn needs GENL_MCAST_CAP_NET_ADMIN in <net/genetlink.h>"
+#endif
+
 /* The request attributes of a generic netlink dump, parsed by its policy. */
 static inline struct nlattr **s2s_genl_dump_attrs(struct netlink_callback *cb)
 {

@@ -31,7 +31,8 @@
 #include "compat.h"
 #include "device.h"
 #include "esp.h"
-#include "netlink.h"
+#include "events.h"
+#include "extack.h"
 #include "netns.h"
 #include "sa.h"
 
@@ -429,13 +430,13 @@ static void s2s_dev_free(struct net_device *dev)
 
 static int s2s_dev_open(struct net_device *dev)
 {
-	s2s_nl_notify_tunnel_state(netdev_priv(dev));
+	s2s_event_tunnel_state(dev, netif_running(dev) && netif_carrier_ok(dev));
 	return 0;
 }
 
 static int s2s_dev_stop(struct net_device *dev)
 {
-	s2s_nl_notify_tunnel_state(netdev_priv(dev));
+	s2s_event_tunnel_state(dev, netif_running(dev) && netif_carrier_ok(dev));
 	return 0;
 }
 

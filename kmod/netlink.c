@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The generic netlink family "s2svpn": configuration of tunnels, SAs and
- * segments, and the "events" multicast group.
+ * segments.  The "events" multicast group is events.c's.
  *
  * Documentation/netlink/s2svpn.yaml specifies the API; the policies below
- * follow it.  Every configuration handler runs under RTNL (the data path
- * uses RCU), and every refusal carries an extended-ack message.
+ * follow it (tools/check-spec.py proves it), one top-level policy per
+ * command so that each command takes exactly its attributes.  Handlers turn
+ * attributes into plain configuration for device.c, sa.c and segment.c.
+ * The family's pre_doit takes RTNL and resolves the tunnel a request names
+ * for the commands that ask for it; every refusal carries an extended-ack
+ * message.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,29 +20,26 @@
 #include <net/netlink.h>
 #include "compat.h"
 #include "device.h"
+#include "events.h"
+#include "extack.h"
 #include "netlink.h"
 #include "netns.h"
 #include "sa.h"
 #include "segment.h"
 
-enum {
-	S2S_MCGRP_EVENTS,
-};
-
-static const struct genl_multicast_group s2s_mcgrps[] = {
-	[S2S_MCGRP_EVENTS] = { .name = S2S_GENL_MCGRP_EVENTS },
-};
+/* genl_ops.internal_flags: what pre_doit prepares for the handler */
+#define S2S_NL_RTNL	BIT(0)			/* hold RTNL */
+#define S2S_NL_TUNNEL	(BIT(1) | S2S_NL_RTNL)	/* user_ptr[0]: the tunnel */
 
 static struct genl_family s2s_genl_family;
-
-/* Set while the family is registered; events are dropped otherwise. */
-static bool s2s_nl_registered;
 
 /* An outer or selector address: 4 (IPv4) or 16 (IPv6) bytes. */
 #define S2S_POLICY_ADDR NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr), \
 					 sizeof(struct in6_addr))
 #define S2S_POLICY_STRING(size) { .type = NLA_NUL_STRING, .len = (size) - 1 }
 #define S2S_POLICY_KEY NLA_POLICY_RANGE(NLA_BINARY, 1, S2S_KEY_MAX)
+#define S2S_POLICY_IFINDEX NLA_POLICY_MIN(NLA_U32, 1)
+#define S2S_POLICY_IFNAME S2S_POLICY_STRING(IFNAMSIZ)
 
 /* Read-only attributes have no policy entry: strict validation refuses them. */
 static const struct nla_policy s2s_tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
@@ -57,15 +58,15 @@ static const struct nla_policy s2s_tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 static const struct nla_policy s2s_sa_policy[S2S_SA_A_MAX + 1] = {
 	[S2S_SA_A_DIR] = NLA_POLICY_RANGE(NLA_U8, S2S_DIR_IN, S2S_DIR_OUT),
 	[S2S_SA_A_SPI] = { .type = NLA_U32 },
-	[S2S_SA_A_AEAD_ALG] = S2S_POLICY_STRING(S2S_ALG_NAME_MAX),
+	[S2S_SA_A_AEAD_ALG] = S2S_POLICY_STRING(S2S_ALG_NAME_SIZE),
 	[S2S_SA_A_AEAD_KEY] = S2S_POLICY_KEY,
 	[S2S_SA_A_ICV_BITS] = { .type = NLA_U32 },
-	[S2S_SA_A_ENC_ALG] = S2S_POLICY_STRING(S2S_ALG_NAME_MAX),
+	[S2S_SA_A_ENC_ALG] = S2S_POLICY_STRING(S2S_ALG_NAME_SIZE),
 	[S2S_SA_A_ENC_KEY] = S2S_POLICY_KEY,
-	[S2S_SA_A_AUTH_ALG] = S2S_POLICY_STRING(S2S_ALG_NAME_MAX),
+	[S2S_SA_A_AUTH_ALG] = S2S_POLICY_STRING(S2S_ALG_NAME_SIZE),
 	[S2S_SA_A_AUTH_KEY] = S2S_POLICY_KEY,
 	[S2S_SA_A_AUTH_TRUNC_BITS] = { .type = NLA_U32 },
-	[S2S_SA_A_REPLAY_WINDOW] = NLA_POLICY_MAX(NLA_U32, S2S_REPLAY_MAX),
+	[S2S_SA_A_REPLAY_WINDOW] = NLA_POLICY_MAX(NLA_U32, S2S_REPLAY_WINDOW_MAX),
 	[S2S_SA_A_ESN] = { .type = NLA_FLAG },
 	[S2S_SA_A_SOFT_BYTES] = { .type = NLA_U64 },
 	[S2S_SA_A_HARD_BYTES] = { .type = NLA_U64 },
@@ -77,7 +78,7 @@ static const struct nla_policy s2s_sa_policy[S2S_SA_A_MAX + 1] = {
 };
 
 static const struct nla_policy s2s_segment_policy[S2S_SEGMENT_A_MAX + 1] = {
-	[S2S_SEGMENT_A_NAME] = S2S_POLICY_STRING(S2S_SEGMENT_NAME_MAX),
+	[S2S_SEGMENT_A_NAME] = S2S_POLICY_STRING(S2S_SEGMENT_NAME_SIZE),
 	[S2S_SEGMENT_A_MARK] = { .type = NLA_U32 },
 	[S2S_SEGMENT_A_MASK] = { .type = NLA_U32 },
 };
@@ -94,18 +95,43 @@ static const struct nla_policy s2s_selector_policy[S2S_SEL_A_MAX + 1] = {
 	[S2S_SEL_A_SPORT_MAX] = { .type = NLA_U16 },
 	[S2S_SEL_A_DPORT_MIN] = { .type = NLA_U16 },
 	[S2S_SEL_A_DPORT_MAX] = { .type = NLA_U16 },
-	[S2S_SEL_A_SEGMENT] = S2S_POLICY_STRING(S2S_SEGMENT_NAME_MAX),
+	[S2S_SEL_A_SEGMENT] = S2S_POLICY_STRING(S2S_SEGMENT_NAME_SIZE),
 	[S2S_SEL_A_ACTION] = NLA_POLICY_RANGE(NLA_U8, S2S_SEL_PROTECT,
 					      S2S_SEL_DISCARD),
 	[S2S_SEL_A_PRIORITY] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy s2s_policy[S2S_A_MAX + 1] = {
-	[S2S_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[S2S_A_IFNAME] = S2S_POLICY_STRING(IFNAMSIZ),
+/* The top-level attributes each command takes (none: version, segment-get). */
+static const struct nla_policy s2s_tunnel_new_policy[S2S_A_MAX + 1] = {
+	[S2S_A_IFNAME] = S2S_POLICY_IFNAME,
 	[S2S_A_TUNNEL] = NLA_POLICY_NESTED(s2s_tunnel_policy),
+};
+
+static const struct nla_policy s2s_tunnel_set_policy[S2S_A_MAX + 1] = {
+	[S2S_A_IFINDEX] = S2S_POLICY_IFINDEX,
+	[S2S_A_IFNAME] = S2S_POLICY_IFNAME,
+	[S2S_A_TUNNEL] = NLA_POLICY_NESTED(s2s_tunnel_policy),
+};
+
+/* tunnel-del, tunnel-get, and the filter of sa-get and selector-get */
+static const struct nla_policy s2s_tunnel_ref_policy[S2S_A_MAX + 1] = {
+	[S2S_A_IFINDEX] = S2S_POLICY_IFINDEX,
+	[S2S_A_IFNAME] = S2S_POLICY_IFNAME,
+};
+
+static const struct nla_policy s2s_sa_req_policy[S2S_A_MAX + 1] = {
+	[S2S_A_IFINDEX] = S2S_POLICY_IFINDEX,
+	[S2S_A_IFNAME] = S2S_POLICY_IFNAME,
 	[S2S_A_SA] = NLA_POLICY_NESTED(s2s_sa_policy),
+};
+
+static const struct nla_policy s2s_segment_req_policy[S2S_A_MAX + 1] = {
 	[S2S_A_SEGMENT] = NLA_POLICY_NESTED(s2s_segment_policy),
+};
+
+static const struct nla_policy s2s_selector_req_policy[S2S_A_MAX + 1] = {
+	[S2S_A_IFINDEX] = S2S_POLICY_IFINDEX,
+	[S2S_A_IFNAME] = S2S_POLICY_IFNAME,
 	[S2S_A_SELECTOR] = NLA_POLICY_NESTED(s2s_selector_policy),
 };
 
@@ -125,15 +151,6 @@ static const struct nla_policy s2s_policy[S2S_A_MAX + 1] = {
 })
 
 /* ---- message building ---- */
-
-static int s2s_nl_put_dev(struct sk_buff *msg, int ifindex_type,
-			  int ifname_type, const struct net_device *dev)
-{
-	if (nla_put_u32(msg, ifindex_type, dev->ifindex) ||
-	    nla_put_string(msg, ifname_type, dev->name))
-		return -EMSGSIZE;
-	return 0;
-}
 
 static int s2s_nl_put_addr(struct sk_buff *msg, int type, u16 family,
 			   const union s2s_addr *addr)
@@ -216,20 +233,6 @@ static int s2s_nl_fill_tunnel(struct sk_buff *msg, struct s2s_tunnel *t,
 	return 0;
 }
 
-/* What names an SA and its state: direction, SPI, sequence number, state. */
-static int s2s_nl_put_sa_id(struct sk_buff *msg, const struct s2s_sa *sa)
-{
-	u64 seq = sa->dir == S2S_DIR_OUT ? atomic64_read(&sa->seq_out) :
-					   READ_ONCE(sa->replay.st.top);
-
-	if (nla_put_u8(msg, S2S_SA_A_DIR, sa->dir) ||
-	    nla_put_u32(msg, S2S_SA_A_SPI, ntohl(sa->spi)) ||
-	    nla_put_u64_64bit(msg, S2S_SA_A_SEQ, seq, S2S_SA_A_PAD) ||
-	    nla_put_u8(msg, S2S_SA_A_STATE, s2s_sa_state(sa)))
-		return -EMSGSIZE;
-	return 0;
-}
-
 static int s2s_nl_put_sa_algs(struct sk_buff *msg, const struct s2s_sa *sa)
 {
 	u32 icv_bits = sa->icvlen * 8;
@@ -270,7 +273,7 @@ static int s2s_nl_put_sa_limits(struct sk_buff *msg, const struct s2s_sa *sa)
 static int s2s_nl_fill_sa(struct sk_buff *msg, struct s2s_sa *sa, u32 portid,
 			  u32 seq, int flags)
 {
-	struct net_device *dev = sa->tunnel->dev;
+	struct s2s_sa_id id;
 	struct nlattr *nest;
 	void *hdr;
 
@@ -278,12 +281,13 @@ static int s2s_nl_fill_sa(struct sk_buff *msg, struct s2s_sa *sa, u32 portid,
 			  S2S_CMD_SA_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (s2s_nl_put_dev(msg, S2S_A_IFINDEX, S2S_A_IFNAME, dev))
+	if (s2s_nl_put_dev(msg, S2S_A_IFINDEX, S2S_A_IFNAME, sa->tunnel->dev))
 		goto cancel;
 	nest = nla_nest_start(msg, S2S_A_SA);
 	if (!nest)
 		goto cancel;
-	if (s2s_nl_put_sa_id(msg, sa) || s2s_nl_put_sa_algs(msg, sa) ||
+	s2s_sa_get_id(sa, &id);
+	if (s2s_nl_put_sa_id(msg, &id) || s2s_nl_put_sa_algs(msg, sa) ||
 	    (sa->dir == S2S_DIR_IN &&
 	     nla_put_u32(msg, S2S_SA_A_REPLAY_WINDOW, sa->replay_window)) ||
 	    (sa->esn && nla_put_flag(msg, S2S_SA_A_ESN)) ||
@@ -291,7 +295,6 @@ static int s2s_nl_fill_sa(struct sk_buff *msg, struct s2s_sa *sa, u32 portid,
 	    nla_put_u64_64bit(msg, S2S_SA_A_AGE,
 			      ktime_get_seconds() - sa->add_time,
 			      S2S_SA_A_PAD) ||
-	    s2s_nl_put_dev(msg, S2S_SA_A_IFINDEX, S2S_SA_A_IFNAME, dev) ||
 	    s2s_stats_fill(msg, S2S_SA_A_STATS, &sa->stats))
 		goto cancel;
 	nla_nest_end(msg, nest);
@@ -446,7 +449,8 @@ static int s2s_nl_parse_sa_aead(struct s2s_sa_config *cfg,
 	cfg->aead_keylen = nla_memcpy(cfg->aead_key, tb[S2S_SA_A_AEAD_KEY],
 				      sizeof(cfg->aead_key));
 	cfg->icv_bits = tb[S2S_SA_A_ICV_BITS] ?
-			nla_get_u32(tb[S2S_SA_A_ICV_BITS]) : 128;
+			nla_get_u32(tb[S2S_SA_A_ICV_BITS]) :
+			S2S_GCM_ICV_DEFAULT;
 	return 0;
 }
 
@@ -487,7 +491,7 @@ static void s2s_nl_get_u64(u64 *val, const struct nlattr *attr)
 
 /*
  * Fills a zeroed @cfg from an SA nest.  Its structure is checked here; the
- * algorithms, key lengths and limits are checked by s2s_sa_add().
+ * algorithms, key lengths and limits are checked by s2s_sa_create().
  */
 static int s2s_nl_parse_sa(struct s2s_sa_config *cfg, struct nlattr *nest,
 			   struct netlink_ext_ack *extack)
@@ -520,7 +524,7 @@ static int s2s_nl_parse_sa(struct s2s_sa_config *cfg, struct nlattr *nest,
 
 	cfg->replay_window = tb[S2S_SA_A_REPLAY_WINDOW] ?
 			     nla_get_u32(tb[S2S_SA_A_REPLAY_WINDOW]) :
-			     S2S_REPLAY_DEFAULT;
+			     S2S_REPLAY_WINDOW_DEFAULT;
 	cfg->esn = nla_get_flag(tb[S2S_SA_A_ESN]);
 	s2s_nl_get_u64(&cfg->soft_bytes, tb[S2S_SA_A_SOFT_BYTES]);
 	s2s_nl_get_u64(&cfg->hard_bytes, tb[S2S_SA_A_HARD_BYTES]);
@@ -530,6 +534,35 @@ static int s2s_nl_parse_sa(struct s2s_sa_config *cfg, struct nlattr *nest,
 	s2s_nl_get_u64(&cfg->hard_seconds, tb[S2S_SA_A_HARD_SECONDS]);
 	s2s_nl_get_u64(&cfg->seq, tb[S2S_SA_A_SEQ]);
 	return 0;
+}
+
+/* ---- pre_doit / post_doit ---- */
+
+static int s2s_nl_pre_doit(const struct s2s_genl_doit_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info)
+{
+	struct s2s_tunnel *t;
+
+	if (!(ops->internal_flags & S2S_NL_RTNL))
+		return 0;
+	rtnl_lock();
+	if ((ops->internal_flags & S2S_NL_TUNNEL) == S2S_NL_TUNNEL) {
+		t = s2s_nl_tunnel_lookup(genl_info_net(info), info->attrs,
+					 info->extack);
+		if (IS_ERR(t)) {
+			rtnl_unlock();
+			return PTR_ERR(t);
+		}
+		info->user_ptr[0] = t;
+	}
+	return 0;
+}
+
+static void s2s_nl_post_doit(const struct s2s_genl_doit_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info)
+{
+	if (ops->internal_flags & S2S_NL_RTNL)
+		rtnl_unlock();
 }
 
 /* ---- commands ---- */
@@ -552,6 +585,7 @@ static int s2s_nl_version_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* Under RTNL (S2S_NL_RTNL). */
 static int s2s_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct s2s_tunnel_config cfg = { .mode = S2S_MODE_ROUTE };
@@ -564,11 +598,6 @@ static int s2s_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	    S2S_NL_MISSING(info->extack, NULL, attrs, S2S_A_TUNNEL,
 			   "the tunnel parameters (TUNNEL) are missing"))
 		return -EINVAL;
-	if (attrs[S2S_A_IFINDEX]) {
-		S2S_NL_ERR_ATTR(info->extack, attrs[S2S_A_IFINDEX],
-				"the kernel assigns the interface index");
-		return -EINVAL;
-	}
 	err = s2s_nl_parse_tunnel(&cfg, nest, info->extack);
 	if (err)
 		return err;
@@ -577,75 +606,44 @@ static int s2s_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 				"local and remote addresses (LOCAL, REMOTE) are required");
 		return -EINVAL;
 	}
-
-	rtnl_lock();
-	err = s2s_tunnel_create(genl_info_net(info),
-				nla_data(attrs[S2S_A_IFNAME]), &cfg,
-				info->extack);
-	rtnl_unlock();
-	return err;
+	return s2s_tunnel_create(genl_info_net(info),
+				 nla_data(attrs[S2S_A_IFNAME]), &cfg,
+				 info->extack);
 }
 
+/* The handlers below run with the tunnel resolved (S2S_NL_TUNNEL). */
 static int s2s_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct s2s_tunnel *t = info->user_ptr[0];
 	struct s2s_tunnel_config cfg;
-	struct s2s_tunnel *t;
 	int err;
 
-	rtnl_lock();
-	t = s2s_nl_tunnel_lookup(genl_info_net(info), info->attrs,
-				 info->extack);
-	if (IS_ERR(t)) {
-		err = PTR_ERR(t);
-		goto out;
-	}
 	s2s_tunnel_get_config(t, &cfg);
 	if (info->attrs[S2S_A_TUNNEL]) {
 		err = s2s_nl_parse_tunnel(&cfg, info->attrs[S2S_A_TUNNEL],
 					  info->extack);
 		if (err)
-			goto out;
+			return err;
 	}
-	err = s2s_tunnel_change(t, &cfg, info->extack);
-out:
-	rtnl_unlock();
-	return err;
+	return s2s_tunnel_change(t, &cfg, info->extack);
 }
 
 static int s2s_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct s2s_tunnel *t;
-	int err = 0;
-
-	rtnl_lock();
-	t = s2s_nl_tunnel_lookup(genl_info_net(info), info->attrs,
-				 info->extack);
-	if (IS_ERR(t))
-		err = PTR_ERR(t);
-	else
-		s2s_tunnel_delete(t);
-	rtnl_unlock();
-	return err;
+	s2s_tunnel_delete(info->user_ptr[0]);
+	return 0;
 }
 
 static int s2s_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct s2s_tunnel *t;
 	struct sk_buff *msg;
 	int err;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	rtnl_lock();
-	t = s2s_nl_tunnel_lookup(genl_info_net(info), info->attrs,
-				 info->extack);
-	if (IS_ERR(t))
-		err = PTR_ERR(t);
-	else
-		err = s2s_nl_fill_tunnel(msg, t, info->snd_portid,
-					 info->snd_seq, 0);
-	rtnl_unlock();
+	err = s2s_nl_fill_tunnel(msg, info->user_ptr[0], info->snd_portid,
+				 info->snd_seq, 0);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -653,69 +651,10 @@ static int s2s_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/*
- * Dumps resume by position: cb->args[0] counts the tunnels done,
- * cb->args[1] the objects done within the current tunnel.
- */
-static int s2s_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct s2s_net *sn = s2s_net(sock_net(skb->sk));
-	long idx = 0, start = cb->args[0];
-	struct s2s_tunnel *t;
-	int err = 0;
-
-	rtnl_lock();
-	list_for_each_entry(t, &sn->tunnels, net_node) {
-		if (idx >= start) {
-			err = s2s_nl_fill_tunnel(skb, t,
-						 NETLINK_CB(cb->skb).portid,
-						 cb->nlh->nlmsg_seq,
-						 NLM_F_MULTI);
-			if (err)
-				break;
-		}
-		idx++;
-	}
-	rtnl_unlock();
-	cb->args[0] = idx;
-	return err && !skb->len ? err : skb->len;
-}
-
-static int s2s_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
-{
-	struct s2s_sa_config *cfg;
-	struct s2s_tunnel *t;
-	int err;
-
-	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SA,
-			   "the SA parameters (SA) are missing"))
-		return -EINVAL;
-	/* holds keys: wiped when freed */
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
-		return -ENOMEM;
-	err = s2s_nl_parse_sa(cfg, info->attrs[S2S_A_SA], info->extack);
-	if (err)
-		goto out;
-
-	rtnl_lock();
-	t = s2s_nl_tunnel_lookup(genl_info_net(info), info->attrs,
-				 info->extack);
-	if (IS_ERR(t))
-		err = PTR_ERR(t);
-	else
-		err = s2s_sa_add(t, cfg, info->extack);
-	rtnl_unlock();
-out:
-	kfree_sensitive(cfg);
-	return err;
-}
-
 static int s2s_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[S2S_SA_A_MAX + 1];
 	struct nlattr *nest = info->attrs[S2S_A_SA];
-	struct s2s_tunnel *t;
 	int err;
 
 	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SA,
@@ -730,105 +669,52 @@ static int s2s_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 	    S2S_NL_MISSING(info->extack, nest, tb, S2S_SA_A_SPI,
 			   "the SPI (SPI) is missing"))
 		return -EINVAL;
+	return s2s_sa_del(info->user_ptr[0], nla_get_u8(tb[S2S_SA_A_DIR]),
+			  nla_get_u32(tb[S2S_SA_A_SPI]), info->extack);
+}
+
+/*
+ * Without RTNL from pre_doit: the SA's transform is allocated and keyed
+ * first (which may load crypto modules), then linked under RTNL.
+ */
+static int s2s_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct s2s_sa_config *cfg;
+	struct s2s_tunnel *t;
+	struct s2s_sa *sa;
+	int err;
+
+	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SA,
+			   "the SA parameters (SA) are missing"))
+		return -EINVAL;
+	/* holds keys: wiped when freed */
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	err = s2s_nl_parse_sa(cfg, info->attrs[S2S_A_SA], info->extack);
+	sa = err ? ERR_PTR(err) : s2s_sa_create(cfg, info->extack);
+	kfree_sensitive(cfg);
+	if (IS_ERR(sa))
+		return PTR_ERR(sa);
 
 	rtnl_lock();
 	t = s2s_nl_tunnel_lookup(genl_info_net(info), info->attrs,
 				 info->extack);
-	if (IS_ERR(t))
-		err = PTR_ERR(t);
-	else
-		err = s2s_sa_del(t, nla_get_u8(tb[S2S_SA_A_DIR]),
-				 nla_get_u32(tb[S2S_SA_A_SPI]), info->extack);
+	err = IS_ERR(t) ? PTR_ERR(t) : s2s_sa_link(t, sa, info->extack);
 	rtnl_unlock();
-	return err;
-}
-
-static int s2s_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct net *net = sock_net(skb->sk);
-	struct nlattr **attrs = s2s_genl_dump_attrs(cb);
-	long idx = 0, sidx = 0;
-	struct s2s_tunnel *t, *only = NULL;
-	struct s2s_sa *sa;
-	int err = 0;
-
-	rtnl_lock();
-	if (attrs[S2S_A_IFINDEX] || attrs[S2S_A_IFNAME]) {
-		only = s2s_nl_tunnel_lookup(net, attrs, cb->extack);
-		if (IS_ERR(only)) {
-			err = PTR_ERR(only);
-			goto out;
-		}
-	}
-	list_for_each_entry(t, &s2s_net(net)->tunnels, net_node) {
-		if (only && t != only)
-			continue;
-		if (idx < cb->args[0]) {
-			idx++;
-			continue;
-		}
-		sidx = 0;
-		list_for_each_entry(sa, &t->sa_list, tunnel_node) {
-			if (sidx >= cb->args[1]) {
-				err = s2s_nl_fill_sa(skb, sa,
-						     NETLINK_CB(cb->skb).portid,
-						     cb->nlh->nlmsg_seq,
-						     NLM_F_MULTI);
-				if (err)
-					goto out;
-			}
-			sidx++;
-		}
-		cb->args[1] = 0;
-		sidx = 0;
-		idx++;
-	}
-out:
-	rtnl_unlock();
-	cb->args[0] = idx;
-	cb->args[1] = sidx;
-	return err && !skb->len ? err : skb->len;
-}
-
-static int s2s_nl_segment_new(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *tb[S2S_SEGMENT_A_MAX + 1];
-	struct nlattr *nest = info->attrs[S2S_A_SEGMENT];
-	u32 mask = U32_MAX;
-	int err;
-
-	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SEGMENT,
-			   "the segment parameters (SEGMENT) are missing"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, S2S_SEGMENT_A_MAX, nest, s2s_segment_policy,
-			       info->extack);
 	if (err)
-		return err;
-	if (S2S_NL_MISSING(info->extack, nest, tb, S2S_SEGMENT_A_NAME,
-			   "the segment name (NAME) is missing") ||
-	    S2S_NL_MISSING(info->extack, nest, tb, S2S_SEGMENT_A_MARK,
-			   "the segment mark (MARK) is missing"))
-		return -EINVAL;
-	if (tb[S2S_SEGMENT_A_MASK])
-		mask = nla_get_u32(tb[S2S_SEGMENT_A_MASK]);
-
-	rtnl_lock();
-	err = s2s_segment_add(s2s_net(genl_info_net(info)),
-			      nla_data(tb[S2S_SEGMENT_A_NAME]),
-			      nla_get_u32(tb[S2S_SEGMENT_A_MARK]), mask,
-			      info->extack);
-	rtnl_unlock();
+		s2s_sa_put(sa);
 	return err;
 }
 
-static int s2s_nl_segment_del(struct sk_buff *skb, struct genl_info *info)
+/* The segment commands run under RTNL (S2S_NL_RTNL). */
+static int s2s_nl_parse_segment(struct nlattr **tb, struct genl_info *info)
 {
-	struct nlattr *tb[S2S_SEGMENT_A_MAX + 1];
 	struct nlattr *nest = info->attrs[S2S_A_SEGMENT];
 	int err;
 
 	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SEGMENT,
-			   "the segment to delete (SEGMENT with NAME) is missing"))
+			   "the segment (SEGMENT with NAME) is missing"))
 		return -EINVAL;
 	err = nla_parse_nested(tb, S2S_SEGMENT_A_MAX, nest, s2s_segment_policy,
 			       info->extack);
@@ -837,37 +723,40 @@ static int s2s_nl_segment_del(struct sk_buff *skb, struct genl_info *info)
 	if (S2S_NL_MISSING(info->extack, nest, tb, S2S_SEGMENT_A_NAME,
 			   "the segment name (NAME) is missing"))
 		return -EINVAL;
-
-	rtnl_lock();
-	err = s2s_segment_del(s2s_net(genl_info_net(info)),
-			      nla_data(tb[S2S_SEGMENT_A_NAME]), info->extack);
-	rtnl_unlock();
-	return err;
+	return 0;
 }
 
-static int s2s_nl_segment_dump(struct sk_buff *skb,
-			       struct netlink_callback *cb)
+static int s2s_nl_segment_new(struct sk_buff *skb, struct genl_info *info)
 {
-	struct s2s_net *sn = s2s_net(sock_net(skb->sk));
-	long idx = 0, start = cb->args[0];
-	struct s2s_segment *seg;
-	int err = 0;
+	struct nlattr *tb[S2S_SEGMENT_A_MAX + 1];
+	u32 mask = U32_MAX;
+	int err;
 
-	rtnl_lock();
-	list_for_each_entry(seg, &sn->segments, node) {
-		if (idx >= start) {
-			err = s2s_nl_fill_segment(skb, seg,
-						  NETLINK_CB(cb->skb).portid,
-						  cb->nlh->nlmsg_seq,
-						  NLM_F_MULTI);
-			if (err)
-				break;
-		}
-		idx++;
-	}
-	rtnl_unlock();
-	cb->args[0] = idx;
-	return err && !skb->len ? err : skb->len;
+	err = s2s_nl_parse_segment(tb, info);
+	if (err)
+		return err;
+	if (S2S_NL_MISSING(info->extack, info->attrs[S2S_A_SEGMENT], tb,
+			   S2S_SEGMENT_A_MARK,
+			   "the segment mark (MARK) is missing"))
+		return -EINVAL;
+	if (tb[S2S_SEGMENT_A_MASK])
+		mask = nla_get_u32(tb[S2S_SEGMENT_A_MASK]);
+	return s2s_segment_add(s2s_net(genl_info_net(info)),
+			       nla_data(tb[S2S_SEGMENT_A_NAME]),
+			       nla_get_u32(tb[S2S_SEGMENT_A_MARK]), mask,
+			       info->extack);
+}
+
+static int s2s_nl_segment_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[S2S_SEGMENT_A_MAX + 1];
+	int err;
+
+	err = s2s_nl_parse_segment(tb, info);
+	if (err)
+		return err;
+	return s2s_segment_del(s2s_net(genl_info_net(info)),
+			       nla_data(tb[S2S_SEGMENT_A_NAME]), info->extack);
 }
 
 #define S2S_NO_SELECTORS \
@@ -879,6 +768,135 @@ static int s2s_nl_selector_doit(struct sk_buff *skb, struct genl_info *info)
 	return -EOPNOTSUPP;
 }
 
+/* ---- dumps ---- */
+
+/*
+ * Dumps walk lists under RTNL and resume by position: @pos counts the
+ * entries of @head already sent.  @fill puts one entry; an error (the
+ * message is full) stops the walk at that entry.
+ */
+static int s2s_nl_dump_list(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct list_head *head, long *pos,
+			    int (*fill)(struct sk_buff *skb,
+					struct netlink_callback *cb,
+					struct list_head *node))
+{
+	struct list_head *node;
+	long idx = 0;
+	int err = 0;
+
+	list_for_each(node, head) {
+		if (idx >= *pos) {
+			err = fill(skb, cb, node);
+			if (err)
+				break;
+		}
+		idx++;
+	}
+	*pos = idx;
+	return err;
+}
+
+/* What a dumpit returns: the bytes filled, or the error of an empty skb. */
+static int s2s_nl_dump_result(struct sk_buff *skb, int err)
+{
+	return err && !skb->len ? err : skb->len;
+}
+
+static int s2s_nl_dump_tunnel(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct list_head *node)
+{
+	return s2s_nl_fill_tunnel(skb, list_entry(node, struct s2s_tunnel,
+						  net_node),
+				  NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI);
+}
+
+static int s2s_nl_dump_segment(struct sk_buff *skb,
+			       struct netlink_callback *cb,
+			       struct list_head *node)
+{
+	return s2s_nl_fill_segment(skb, list_entry(node, struct s2s_segment,
+						   node),
+				   NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+}
+
+static int s2s_nl_dump_sa(struct sk_buff *skb, struct netlink_callback *cb,
+			  struct list_head *node)
+{
+	return s2s_nl_fill_sa(skb, list_entry(node, struct s2s_sa, tunnel_node),
+			      NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			      NLM_F_MULTI);
+}
+
+/*
+ * The SAs of one tunnel: cb->args[1] counts those sent, cb->args[2] is the
+ * ifindex the dump is restricted to (0: every tunnel).
+ */
+static int s2s_nl_dump_tunnel_sas(struct sk_buff *skb,
+				  struct netlink_callback *cb,
+				  struct list_head *node)
+{
+	struct s2s_tunnel *t = list_entry(node, struct s2s_tunnel, net_node);
+	int err;
+
+	if (cb->args[2] && cb->args[2] != t->dev->ifindex)
+		return 0;
+	err = s2s_nl_dump_list(skb, cb, &t->sa_list, &cb->args[1],
+			       s2s_nl_dump_sa);
+	if (!err)
+		cb->args[1] = 0;
+	return err;
+}
+
+/* Every dump walks the namespace's list of one kind; cb->args[0] resumes it. */
+static int s2s_nl_dump_net(struct sk_buff *skb, struct netlink_callback *cb,
+			   bool segments,
+			   int (*fill)(struct sk_buff *skb,
+				       struct netlink_callback *cb,
+				       struct list_head *node))
+{
+	struct s2s_net *sn = s2s_net(sock_net(skb->sk));
+	int err;
+
+	rtnl_lock();
+	err = s2s_nl_dump_list(skb, cb, segments ? &sn->segments : &sn->tunnels,
+			       &cb->args[0], fill);
+	rtnl_unlock();
+	return s2s_nl_dump_result(skb, err);
+}
+
+static int s2s_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return s2s_nl_dump_net(skb, cb, false, s2s_nl_dump_tunnel);
+}
+
+static int s2s_nl_segment_dump(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	return s2s_nl_dump_net(skb, cb, true, s2s_nl_dump_segment);
+}
+
+static int s2s_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = s2s_genl_dump_attrs(cb);
+	struct s2s_tunnel *only;
+
+	cb->args[2] = 0;
+	if (attrs[S2S_A_IFINDEX] || attrs[S2S_A_IFNAME]) {
+		rtnl_lock();
+		only = s2s_nl_tunnel_lookup(sock_net(skb->sk), attrs,
+					    cb->extack);
+		if (!IS_ERR(only))
+			cb->args[2] = only->dev->ifindex;
+		rtnl_unlock();
+		if (IS_ERR(only))
+			return PTR_ERR(only);
+	}
+	return s2s_nl_dump_net(skb, cb, false, s2s_nl_dump_tunnel_sas);
+}
+
 static int s2s_nl_selector_dump(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
@@ -886,225 +904,95 @@ static int s2s_nl_selector_dump(struct sk_buff *skb,
 	return -EOPNOTSUPP;
 }
 
-static const struct genl_small_ops s2s_genl_ops[] = {
+#define S2S_NL_OP(_cmd, _policy, _flags)				\
+	.cmd = (_cmd), .policy = (_policy), .maxattr = S2S_A_MAX,	\
+	.internal_flags = (_flags), .flags = GENL_UNS_ADMIN_PERM
+
+static const struct genl_ops s2s_genl_ops[] = {
 	{
 		.cmd = S2S_CMD_VERSION_GET,
 		.doit = s2s_nl_version_get,
 	},
 	{
-		.cmd = S2S_CMD_TUNNEL_NEW,
+		S2S_NL_OP(S2S_CMD_TUNNEL_NEW, s2s_tunnel_new_policy,
+			  S2S_NL_RTNL),
 		.doit = s2s_nl_tunnel_new,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_TUNNEL_SET,
+		S2S_NL_OP(S2S_CMD_TUNNEL_SET, s2s_tunnel_set_policy,
+			  S2S_NL_TUNNEL),
 		.doit = s2s_nl_tunnel_set,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_TUNNEL_DEL,
+		S2S_NL_OP(S2S_CMD_TUNNEL_DEL, s2s_tunnel_ref_policy,
+			  S2S_NL_TUNNEL),
 		.doit = s2s_nl_tunnel_del,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_TUNNEL_GET,
+		S2S_NL_OP(S2S_CMD_TUNNEL_GET, s2s_tunnel_ref_policy,
+			  S2S_NL_TUNNEL),
 		.doit = s2s_nl_tunnel_get,
 		.dumpit = s2s_nl_tunnel_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_SA_NEW,
+		S2S_NL_OP(S2S_CMD_SA_NEW, s2s_sa_req_policy, 0),
 		.doit = s2s_nl_sa_new,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_SA_DEL,
+		S2S_NL_OP(S2S_CMD_SA_DEL, s2s_sa_req_policy, S2S_NL_TUNNEL),
 		.doit = s2s_nl_sa_del,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_SA_GET,
+		S2S_NL_OP(S2S_CMD_SA_GET, s2s_tunnel_ref_policy, 0),
 		.dumpit = s2s_nl_sa_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_SEGMENT_NEW,
+		S2S_NL_OP(S2S_CMD_SEGMENT_NEW, s2s_segment_req_policy,
+			  S2S_NL_RTNL),
 		.doit = s2s_nl_segment_new,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_SEGMENT_DEL,
+		S2S_NL_OP(S2S_CMD_SEGMENT_DEL, s2s_segment_req_policy,
+			  S2S_NL_RTNL),
 		.doit = s2s_nl_segment_del,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = S2S_CMD_SEGMENT_GET,
+		.flags = GENL_UNS_ADMIN_PERM,
 		.dumpit = s2s_nl_segment_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_SELECTOR_NEW,
+		S2S_NL_OP(S2S_CMD_SELECTOR_NEW, s2s_selector_req_policy, 0),
 		.doit = s2s_nl_selector_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_SELECTOR_DEL,
+		S2S_NL_OP(S2S_CMD_SELECTOR_DEL, s2s_selector_req_policy, 0),
 		.doit = s2s_nl_selector_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		.cmd = S2S_CMD_SELECTOR_GET,
+		S2S_NL_OP(S2S_CMD_SELECTOR_GET, s2s_tunnel_ref_policy, 0),
 		.dumpit = s2s_nl_selector_dump,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
+/*
+ * resv_start_op 0: the header's reserved field and the netlink flags are
+ * checked, and attributes strictly validated, for every command.
+ */
 static struct genl_family s2s_genl_family __ro_after_init = {
 	.name = S2S_GENL_NAME,
 	.version = S2S_GENL_VERSION,
 	.maxattr = S2S_A_MAX,
-	.policy = s2s_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.small_ops = s2s_genl_ops,
-	.n_small_ops = ARRAY_SIZE(s2s_genl_ops),
-	.resv_start_op = S2S_CMD_SELECTOR_GET + 1,
-	.mcgrps = s2s_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(s2s_mcgrps),
+	.pre_doit = s2s_nl_pre_doit,
+	.post_doit = s2s_nl_post_doit,
+	.ops = s2s_genl_ops,
+	.n_ops = ARRAY_SIZE(s2s_genl_ops),
+	.resv_start_op = 0,
+	.mcgrps = s2s_events_mcgrps,
+	.n_mcgrps = S2S_EVENTS_N_MCGRPS,
 };
-
-/* ---- events ---- */
-
-/*
- * Starts an event about tunnel @t, or returns NULL when nobody listens.
- * Called under rcu_read_lock(), which s2s_netlink_exit() waits for.
- */
-static struct sk_buff *s2s_nl_event_start(struct s2s_tunnel *t, u8 cmd,
-					  void **hdr)
-{
-	struct sk_buff *msg;
-
-	if (!READ_ONCE(s2s_nl_registered) ||
-	    !genl_has_listeners(&s2s_genl_family, t->net, S2S_MCGRP_EVENTS))
-		return NULL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &s2s_genl_family, 0, cmd);
-	if (!*hdr ||
-	    s2s_nl_put_dev(msg, S2S_A_IFINDEX, S2S_A_IFNAME, t->dev)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-static void s2s_nl_event_send(struct s2s_tunnel *t, struct sk_buff *msg,
-			      void *hdr)
-{
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&s2s_genl_family, t->net, msg, 0,
-				S2S_MCGRP_EVENTS, GFP_ATOMIC);
-}
-
-/* Starts an SA event: the tunnel, then an SA nest naming the SA. */
-static struct sk_buff *s2s_nl_sa_event_start(struct s2s_sa *sa, u8 cmd,
-					     void **hdr)
-{
-	struct sk_buff *msg;
-	struct nlattr *nest;
-
-	msg = s2s_nl_event_start(sa->tunnel, cmd, hdr);
-	if (!msg)
-		return NULL;
-	nest = nla_nest_start(msg, S2S_A_SA);
-	if (!nest || s2s_nl_put_sa_id(msg, sa) ||
-	    s2s_nl_put_dev(msg, S2S_SA_A_IFINDEX, S2S_SA_A_IFNAME,
-			   sa->tunnel->dev)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	nla_nest_end(msg, nest);
-	return msg;
-}
-
-/**
- * s2s_nl_notify_sa_expire() - multicast an SA expiry event
- * @sa: the SA
- * @kind: enum s2s_expire_kind
- * @limit: enum s2s_expire_limit, the limit that was reached
- *
- * May be called from any context.
- */
-void s2s_nl_notify_sa_expire(struct s2s_sa *sa, u8 kind, u8 limit)
-{
-	struct sk_buff *msg;
-	struct nlattr *nest;
-	void *hdr;
-
-	rcu_read_lock();
-	msg = s2s_nl_sa_event_start(sa, S2S_CMD_EVENT_SA_EXPIRE, &hdr);
-	if (!msg)
-		goto out;
-	nest = nla_nest_start(msg, S2S_A_EXPIRE);
-	if (!nest || nla_put_u8(msg, S2S_EXPIRE_A_KIND, kind) ||
-	    nla_put_u8(msg, S2S_EXPIRE_A_LIMIT, limit)) {
-		nlmsg_free(msg);
-		goto out;
-	}
-	nla_nest_end(msg, nest);
-	s2s_nl_event_send(sa->tunnel, msg, hdr);
-out:
-	rcu_read_unlock();
-}
-
-/**
- * s2s_nl_notify_seq_wrap() - multicast an outbound sequence exhaustion event
- * @sa: the outbound SA, which stopped rather than wrap
- *
- * May be called from any context.
- */
-void s2s_nl_notify_seq_wrap(struct s2s_sa *sa)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	rcu_read_lock();
-	msg = s2s_nl_sa_event_start(sa, S2S_CMD_EVENT_SEQ_WRAP, &hdr);
-	if (msg)
-		s2s_nl_event_send(sa->tunnel, msg, hdr);
-	rcu_read_unlock();
-}
-
-/**
- * s2s_nl_notify_tunnel_state() - multicast a tunnel up/down event
- * @t: the tunnel
- *
- * May be called from any context.
- */
-void s2s_nl_notify_tunnel_state(struct s2s_tunnel *t)
-{
-	struct sk_buff *msg;
-	struct nlattr *nest;
-	void *hdr;
-
-	rcu_read_lock();
-	msg = s2s_nl_event_start(t, S2S_CMD_EVENT_TUNNEL_STATE, &hdr);
-	if (!msg)
-		goto out;
-	nest = nla_nest_start(msg, S2S_A_TUNNEL);
-	if (!nest ||
-	    nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE, s2s_nl_oper_state(t)) ||
-	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME,
-			   t->dev)) {
-		nlmsg_free(msg);
-		goto out;
-	}
-	nla_nest_end(msg, nest);
-	s2s_nl_event_send(t, msg, hdr);
-out:
-	rcu_read_unlock();
-}
 
 /**
  * s2s_netlink_init() - register the generic netlink family
@@ -1118,7 +1006,7 @@ int s2s_netlink_init(void)
 	err = genl_register_family(&s2s_genl_family);
 	if (err)
 		return err;
-	WRITE_ONCE(s2s_nl_registered, true);
+	s2s_events_attach(&s2s_genl_family);
 	return 0;
 }
 
@@ -1129,7 +1017,6 @@ int s2s_netlink_init(void)
  */
 void s2s_netlink_exit(void)
 {
-	WRITE_ONCE(s2s_nl_registered, false);
-	synchronize_rcu();
+	s2s_events_detach();
 	genl_unregister_family(&s2s_genl_family);
 }

@@ -22,7 +22,9 @@
  * @tunnel_hash: the tunnels with addresses, hashed by outer address pair;
  *	written under RTNL, read under RCU by the receive path
  * @segments: named segment marks (struct s2s_segment), under RTNL
+ * @n_segments: number of entries in @segments (RTNL)
  * @sa_in: inbound SAs hashed by SPI; written under RTNL, read under RCU
+ * @n_sas: SAs linked to the tunnels of this namespace (RTNL)
  * @expire_work: SA lifetime housekeeping (events, hard-expiry removal)
  */
 struct s2s_net {
@@ -31,7 +33,9 @@ struct s2s_net {
 	unsigned int n_tunnels;
 	DECLARE_HASHTABLE(tunnel_hash, S2S_TUNNEL_HASH_BITS);
 	struct list_head segments;
+	unsigned int n_segments;
 	DECLARE_HASHTABLE(sa_in, S2S_SA_HASH_BITS);
+	unsigned int n_sas;
 	struct delayed_work expire_work;
 };
 

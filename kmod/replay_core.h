@@ -8,10 +8,12 @@
 #ifndef _S2S_REPLAY_CORE_H
 #define _S2S_REPLAY_CORE_H
 
+#include "../uapi/linux/s2svpn.h"
+
 #define S2S_REPLAY_WORD_BITS 64
-#define S2S_REPLAY_MIN 32
-#define S2S_REPLAY_MAX 4096
-#define S2S_REPLAY_DEFAULT 1024
+#define S2S_REPLAY_MIN S2S_REPLAY_WINDOW_MIN
+#define S2S_REPLAY_MAX S2S_REPLAY_WINDOW_MAX
+#define S2S_REPLAY_DEFAULT S2S_REPLAY_WINDOW_DEFAULT
 
 /**
  * struct s2s_replay_state - the window

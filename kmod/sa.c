@@ -3,12 +3,16 @@
  * Security associations: building the AEAD transform from ip-xfrm style
  * keys, the SPI hash for the receive path, lifetimes and expiry events.
  *
- * Configuration runs under RTNL; the data path finds SAs under RCU and
- * holds a reference for as long as a crypto request is in flight.
+ * An SA is built and keyed without RTNL (allocating a transform may load
+ * crypto modules), then linked to its tunnel under RTNL.  The data path
+ * finds SAs under RCU and holds a reference for as long as a crypto
+ * request is in flight.  Everything an SA allocates is charged to the
+ * memory cgroup of the process that adds it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ip.h>
+#include <linux/moduleparam.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -16,28 +20,28 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 #include "device.h"
-#include "netlink.h"
+#include "events.h"
 #include "netns.h"
 #include "sa.h"
 
-/* RFC 4303: SPIs 1..255 are reserved by IANA, 0 for local use. */
-#define S2S_SPI_MIN 256
-/* Inbound SAs per tunnel: make-before-break rekeys overlap a few. */
-#define S2S_MAX_IN_SA 8
+static unsigned int s2s_sa_max = S2S_SAS_MAX;
+module_param_named(sa_max, s2s_sa_max, uint, 0644);
+MODULE_PARM_DESC(sa_max, "SAs one network namespace may hold (default "
+		 __stringify(S2S_SAS_MAX) ")");
 
 static struct workqueue_struct *s2s_sa_wq;
 
 struct s2s_auth_alg {
 	const char *name;
-	unsigned int trunc_bits;	/* RFC 2404 / RFC 4868 */
-	unsigned int digest_bits;
+	unsigned int icv_bits;		/* S2S_ICV_SET() of the lengths allowed */
+	unsigned int icv_default;	/* RFC 2404 / RFC 4868 */
 };
 
 static const struct s2s_auth_alg s2s_auth_algs[] = {
-	{ "hmac(sha1)", 96, 160 },
-	{ "hmac(sha256)", 128, 256 },
-	{ "hmac(sha384)", 192, 384 },
-	{ "hmac(sha512)", 256, 512 },
+	{ S2S_ALG_HMAC_SHA1, S2S_SHA1_ICV_BITS, S2S_SHA1_ICV_DEFAULT },
+	{ S2S_ALG_HMAC_SHA256, S2S_SHA256_ICV_BITS, S2S_SHA256_ICV_DEFAULT },
+	{ S2S_ALG_HMAC_SHA384, S2S_SHA384_ICV_BITS, S2S_SHA384_ICV_DEFAULT },
+	{ S2S_ALG_HMAC_SHA512, S2S_SHA512_ICV_BITS, S2S_SHA512_ICV_DEFAULT },
 };
 
 static const struct s2s_auth_alg *s2s_auth_alg_find(const char *name)
@@ -87,7 +91,7 @@ static int s2s_sa_setup_aead(struct s2s_sa *sa, const struct s2s_sa_config *cfg,
 	unsigned int keylen = cfg->aead_keylen;
 	int err;
 
-	if (strcmp(cfg->aead_alg, "rfc4106(gcm(aes))")) {
+	if (strcmp(cfg->aead_alg, S2S_ALG_GCM_AES)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "unsupported AEAD algorithm (supported: rfc4106(gcm(aes)))");
 		return -EOPNOTSUPP;
@@ -97,7 +101,7 @@ static int s2s_sa_setup_aead(struct s2s_sa *sa, const struct s2s_sa_config *cfg,
 				   "rfc4106(gcm(aes)) key must be 20, 28 or 36 bytes (AES key + 4-byte salt)");
 		return -EINVAL;
 	}
-	if (cfg->icv_bits != 64 && cfg->icv_bits != 96 && cfg->icv_bits != 128) {
+	if (!S2S_ICV_ALLOWED(S2S_GCM_ICV_BITS, cfg->icv_bits)) {
 		NL_SET_ERR_MSG_MOD(extack, "AES-GCM ICV must be 64, 96 or 128 bits");
 		return -EINVAL;
 	}
@@ -133,7 +137,7 @@ static int s2s_sa_setup_authenc(struct s2s_sa *sa,
 	u8 *blob;
 	int err;
 
-	if (strcmp(cfg->enc_alg, "cbc(aes)")) {
+	if (strcmp(cfg->enc_alg, S2S_ALG_CBC_AES)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "unsupported cipher (supported: cbc(aes), or aead rfc4106(gcm(aes)))");
 		return -EOPNOTSUPP;
@@ -151,10 +155,10 @@ static int s2s_sa_setup_authenc(struct s2s_sa *sa,
 		NL_SET_ERR_MSG_MOD(extack, "integrity key missing");
 		return -EINVAL;
 	}
-	trunc = cfg->auth_trunc_bits ? cfg->auth_trunc_bits : auth->trunc_bits;
-	if (trunc < 96 || trunc > auth->digest_bits || trunc % 32) {
+	trunc = cfg->auth_trunc_bits ? cfg->auth_trunc_bits : auth->icv_default;
+	if (!S2S_ICV_ALLOWED(auth->icv_bits, trunc)) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "ICV truncation must be a multiple of 32 bits between 96 and the digest size");
+				   "ICV length not used by peers of this algorithm: hmac(sha1) 96, hmac(sha256) 128 or 96, hmac(sha384) 192, hmac(sha512) 256 bits");
 		return -EINVAL;
 	}
 
@@ -170,7 +174,7 @@ static int s2s_sa_setup_authenc(struct s2s_sa *sa,
 
 	/* The authenc key blob: parameter rtattr, HMAC key, cipher key. */
 	bloblen = RTA_SPACE(sizeof(*param)) + cfg->auth_keylen + cfg->enc_keylen;
-	blob = kmalloc(bloblen, GFP_KERNEL);
+	blob = kmalloc(bloblen, GFP_KERNEL_ACCOUNT);
 	if (!blob)
 		return -ENOMEM;
 	rta = (struct rtattr *)blob;
@@ -228,15 +232,14 @@ static void s2s_sa_unlink(struct s2s_sa *sa)
 	} else if (rcu_access_pointer(t->tx_sa) == sa) {
 		RCU_INIT_POINTER(t->tx_sa, NULL);
 	}
+	s2s_net(t->net)->n_sas--;
 	s2s_sa_put(sa);
 }
 
-static int s2s_sa_check_config(struct s2s_tunnel *t,
-			       const struct s2s_sa_config *cfg,
+/* The rules that need no tunnel: checked before anything is allocated. */
+static int s2s_sa_check_config(const struct s2s_sa_config *cfg,
 			       struct netlink_ext_ack *extack)
 {
-	struct s2s_net *sn = s2s_net(t->net);
-
 	if (cfg->dir != S2S_DIR_IN && cfg->dir != S2S_DIR_OUT) {
 		NL_SET_ERR_MSG_MOD(extack, "SA direction must be in or out");
 		return -EINVAL;
@@ -246,8 +249,8 @@ static int s2s_sa_check_config(struct s2s_tunnel *t,
 		return -EINVAL;
 	}
 	if (cfg->replay_window &&
-	    (cfg->replay_window < S2S_REPLAY_MIN ||
-	     cfg->replay_window > S2S_REPLAY_MAX)) {
+	    (cfg->replay_window < S2S_REPLAY_WINDOW_MIN ||
+	     cfg->replay_window > S2S_REPLAY_WINDOW_MAX)) {
 		NL_SET_ERR_MSG_MOD(extack, "replay window must be 0 (off) or 32..4096");
 		return -EINVAL;
 	}
@@ -270,63 +273,39 @@ static int s2s_sa_check_config(struct s2s_tunnel *t,
 				   "give either an AEAD algorithm or a cipher with an integrity algorithm");
 		return -EINVAL;
 	}
-	if (s2s_sa_find(t, cfg->dir, htonl(cfg->spi))) {
-		NL_SET_ERR_MSG_MOD(extack, "the tunnel already has an SA with this SPI and direction");
-		return -EEXIST;
-	}
-	if (cfg->dir == S2S_DIR_IN) {
-		const struct s2s_tunnel_config *tc;
-
-		tc = &rtnl_dereference(t->params)->cfg;
-		if (tc->family &&
-		    s2s_sa_lookup_in(sn, htonl(cfg->spi), tc->family, &tc->local)) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "SPI already used by an inbound SA for this local address");
-			return -EEXIST;
-		}
-		if (t->n_in_sa >= S2S_MAX_IN_SA) {
-			NL_SET_ERR_MSG_MOD(extack, "the tunnel already has 8 inbound SAs");
-			return -ENOSPC;
-		}
-	}
 	return 0;
 }
 
 /**
- * s2s_sa_add() - add an SA to a tunnel
- * @t: the tunnel
+ * s2s_sa_create() - build an SA and key its transform
  * @cfg: the SA's parameters, keys included
  * @extack: receives the reason of a refusal
  *
- * An inbound SA joins the tunnel's set of inbound SAs; an outbound SA
- * replaces the tunnel's active outbound SA atomically (make-before-break).
- * Called under RTNL.
+ * Runs without RTNL: allocating the transform may load crypto modules.
+ * The SA belongs to no tunnel until s2s_sa_link() adds it to one; drop it
+ * with s2s_sa_put() otherwise.
  *
- * Return: 0 or a negative errno.
+ * Return: the SA, holding one reference, or an ERR_PTR().
  */
-int s2s_sa_add(struct s2s_tunnel *t, const struct s2s_sa_config *cfg,
-	       struct netlink_ext_ack *extack)
+struct s2s_sa *s2s_sa_create(const struct s2s_sa_config *cfg,
+			     struct netlink_ext_ack *extack)
 {
-	struct s2s_net *sn = s2s_net(t->net);
-	struct s2s_sa *sa, *old;
+	struct s2s_sa *sa;
 	int err;
 
-	ASSERT_RTNL();
-	err = s2s_sa_check_config(t, cfg, extack);
+	err = s2s_sa_check_config(cfg, extack);
 	if (err)
-		return err;
+		return ERR_PTR(err);
 
-	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL_ACCOUNT);
 	if (!sa)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	INIT_WORK(&sa->free_work, s2s_sa_free_work);
 	refcount_set(&sa->refcnt, 1);
-	sa->tunnel = t;
 	sa->spi = htonl(cfg->spi);
 	sa->dir = cfg->dir;
 	sa->esn = cfg->esn;
 	sa->replay_window = cfg->dir == S2S_DIR_IN ? cfg->replay_window : 0;
-	sa->add_time = ktime_get_seconds();
 	atomic64_set(&sa->seq_out, cfg->dir == S2S_DIR_OUT ? cfg->seq : 0);
 	sa->cfg_limits.soft_bytes = cfg->soft_bytes;
 	sa->cfg_limits.hard_bytes = cfg->hard_bytes;
@@ -346,13 +325,84 @@ int s2s_sa_add(struct s2s_tunnel *t, const struct s2s_sa_config *cfg,
 	if (sa->blocksize < 4)
 		sa->blocksize = 4;
 
-	err = s2s_replay_init(&sa->replay, sa->replay_window, GFP_KERNEL);
+	err = s2s_replay_init(&sa->replay, sa->replay_window,
+			      GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto err_free;
-	err = s2s_stats_init(&sa->stats, GFP_KERNEL);
+	err = s2s_stats_init(&sa->stats, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto err_free;
+	return sa;
 
+err_free:
+	if (sa->tfm)
+		crypto_free_aead(sa->tfm);
+	s2s_replay_free(&sa->replay);
+	s2s_stats_free(&sa->stats);
+	kfree_sensitive(sa);
+	return ERR_PTR(err);
+}
+
+/* The rules that involve the tunnel and the namespace, under RTNL. */
+static int s2s_sa_check_link(struct s2s_tunnel *t, const struct s2s_sa *sa,
+			     struct netlink_ext_ack *extack)
+{
+	struct s2s_net *sn = s2s_net(t->net);
+
+	if (s2s_sa_find(t, sa->dir, sa->spi)) {
+		NL_SET_ERR_MSG_MOD(extack, "the tunnel already has an SA with this SPI and direction");
+		return -EEXIST;
+	}
+	if (sn->n_sas >= READ_ONCE(s2s_sa_max)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "this namespace has the maximum number of SAs (module parameter sa_max)");
+		return -ENOSPC;
+	}
+	if (sa->dir == S2S_DIR_IN) {
+		const struct s2s_tunnel_config *tc;
+
+		tc = &rtnl_dereference(t->params)->cfg;
+		if (tc->family &&
+		    s2s_sa_lookup_in(sn, sa->spi, tc->family, &tc->local)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "SPI already used by an inbound SA for this local address");
+			return -EEXIST;
+		}
+		if (t->n_in_sa >= S2S_TUNNEL_IN_SAS_MAX) {
+			NL_SET_ERR_MSG_MOD(extack, "the tunnel already has 8 inbound SAs");
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+/**
+ * s2s_sa_link() - add an SA made by s2s_sa_create() to a tunnel
+ * @t: the tunnel
+ * @sa: the SA; on success the tunnel owns its reference
+ * @extack: receives the reason of a refusal
+ *
+ * An inbound SA joins the tunnel's set of inbound SAs; an outbound SA
+ * replaces the tunnel's active outbound SA atomically (make-before-break).
+ * Called under RTNL.
+ *
+ * Return: 0, or a negative errno and the caller still owns @sa.
+ */
+int s2s_sa_link(struct s2s_tunnel *t, struct s2s_sa *sa,
+		struct netlink_ext_ack *extack)
+{
+	struct s2s_net *sn = s2s_net(t->net);
+	struct s2s_sa *old;
+	int err;
+
+	ASSERT_RTNL();
+	err = s2s_sa_check_link(t, sa, extack);
+	if (err)
+		return err;
+
+	sa->tunnel = t;
+	sa->add_time = ktime_get_seconds();
+	sn->n_sas++;
 	list_add_tail(&sa->tunnel_node, &t->sa_list);
 	if (sa->dir == S2S_DIR_IN) {
 		hash_add_rcu(sn->sa_in, &sa->spi_node, (__force u32)sa->spi);
@@ -367,14 +417,6 @@ int s2s_sa_add(struct s2s_tunnel *t, const struct s2s_sa_config *cfg,
 	if (s2s_sa_has_time_limit(sa))
 		s2s_sa_kick(sn, HZ);
 	return 0;
-
-err_free:
-	if (sa->tfm)
-		crypto_free_aead(sa->tfm);
-	s2s_replay_free(&sa->replay);
-	s2s_stats_free(&sa->stats);
-	kfree_sensitive(sa);
-	return err;
 }
 
 /**
@@ -493,6 +535,21 @@ u8 s2s_sa_state(const struct s2s_sa *sa)
 	return S2S_SA_STATE_VALID;
 }
 
+/**
+ * s2s_sa_get_id() - what names an SA in a netlink message
+ * @sa: a linked SA
+ * @id: filled with the SA's tunnel, direction, SPI, sequence number, state
+ */
+void s2s_sa_get_id(const struct s2s_sa *sa, struct s2s_sa_id *id)
+{
+	id->dev = sa->tunnel->dev;
+	id->dir = sa->dir;
+	id->spi = ntohl(sa->spi);
+	id->seq = sa->dir == S2S_DIR_OUT ? atomic64_read(&sa->seq_out) :
+					   READ_ONCE(sa->replay.st.top);
+	id->state = s2s_sa_state(sa);
+}
+
 static bool s2s_sa_over(u64 limit, u64 value)
 {
 	return limit && value >= limit;
@@ -570,14 +627,17 @@ static bool s2s_sa_check_time(struct s2s_sa *sa, time64_t now)
 /* Sends pending events; returns true when the SA must be removed. */
 static bool s2s_sa_report(struct s2s_sa *sa)
 {
+	struct s2s_sa_id id;
+
+	s2s_sa_get_id(sa, &id);
 	if (test_bit(S2S_SA_SOFT_FIRED, &sa->flags) &&
 	    !test_and_set_bit(S2S_SA_SOFT_SENT, &sa->flags))
-		s2s_nl_notify_sa_expire(sa, S2S_EXPIRE_SOFT, sa->soft_limit);
+		s2s_event_sa_expire(&id, S2S_EXPIRE_SOFT, sa->soft_limit);
 	if (test_bit(S2S_SA_WRAP_FIRED, &sa->flags) &&
 	    !test_and_set_bit(S2S_SA_WRAP_SENT, &sa->flags))
-		s2s_nl_notify_seq_wrap(sa);
+		s2s_event_seq_wrap(&id);
 	if (test_bit(S2S_SA_HARD_FIRED, &sa->flags)) {
-		s2s_nl_notify_sa_expire(sa, S2S_EXPIRE_HARD, sa->hard_limit);
+		s2s_event_sa_expire(&id, S2S_EXPIRE_HARD, sa->hard_limit);
 		return true;
 	}
 	return false;
@@ -600,11 +660,11 @@ void s2s_sa_expire_work(struct work_struct *work)
 	struct s2s_tunnel *t;
 	bool again = false;
 
-	/* netns teardown cancels this work under RTNL: never block on it */
-	if (!rtnl_trylock()) {
-		s2s_sa_kick(sn, HZ / 50);
-		return;
-	}
+	/*
+	 * Namespace teardown cancels this work after it has dropped RTNL
+	 * (s2s_net_exit_batch()), so waiting for RTNL here cannot deadlock.
+	 */
+	rtnl_lock();
 	list_for_each_entry(t, &sn->tunnels, net_node) {
 		bool out_removed = false;
 

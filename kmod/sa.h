@@ -9,14 +9,13 @@
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 #include <crypto/aead.h>
+#include "../uapi/linux/s2svpn.h"
 #include "replay.h"
 #include "stats.h"
 
 struct s2s_tunnel;
 struct s2s_net;
-
-#define S2S_ALG_NAME_MAX 64
-#define S2S_KEY_MAX 128
+struct s2s_sa_id;
 
 /**
  * struct s2s_sa_config - SA parameters, as netlink supplies them
@@ -32,7 +31,7 @@ struct s2s_net;
  * @auth_alg: HMAC name, or ""
  * @auth_key: HMAC key
  * @auth_keylen: bytes in @auth_key
- * @auth_trunc_bits: ICV truncation, 0 for the RFC 2404/4868 length
+ * @auth_trunc_bits: ICV length, 0 for the RFC 2404/4868 length
  * @replay_window: anti-replay window (inbound), 0 = off
  * @esn: extended sequence numbers
  * @soft_bytes: soft lifetime in bytes, 0 = none (likewise below)
@@ -47,14 +46,14 @@ struct s2s_net;
 struct s2s_sa_config {
 	u8 dir;
 	u32 spi;
-	char aead_alg[S2S_ALG_NAME_MAX];
+	char aead_alg[S2S_ALG_NAME_SIZE];
 	u8 aead_key[S2S_KEY_MAX];
 	u32 aead_keylen;
 	u32 icv_bits;
-	char enc_alg[S2S_ALG_NAME_MAX];
+	char enc_alg[S2S_ALG_NAME_SIZE];
 	u8 enc_key[S2S_KEY_MAX];
 	u32 enc_keylen;
-	char auth_alg[S2S_ALG_NAME_MAX];
+	char auth_alg[S2S_ALG_NAME_SIZE];
 	u8 auth_key[S2S_KEY_MAX];
 	u32 auth_keylen;
 	u32 auth_trunc_bits;
@@ -82,7 +81,8 @@ enum {
  * struct s2s_sa - one security association
  * @spi_node: entry in s2s_net.sa_in (inbound SAs only; RCU)
  * @tunnel_node: entry in s2s_tunnel.sa_list (RTNL)
- * @tunnel: owning tunnel; the SA never outlives the device's registration
+ * @tunnel: owning tunnel, set when the SA is linked; the SA never outlives
+ *	the device's registration
  * @rcu: deferred free
  * @free_work: frees the crypto transform in process context
  * @refcnt: references from the tunnel and from in-flight crypto requests
@@ -135,9 +135,9 @@ struct s2s_sa {
 		u64 soft_packets, hard_packets;
 		u64 soft_seconds, hard_seconds;
 	} cfg_limits;
-	char aead_alg[S2S_ALG_NAME_MAX];
-	char enc_alg[S2S_ALG_NAME_MAX];
-	char auth_alg[S2S_ALG_NAME_MAX];
+	char aead_alg[S2S_ALG_NAME_SIZE];
+	char enc_alg[S2S_ALG_NAME_SIZE];
+	char auth_alg[S2S_ALG_NAME_SIZE];
 	u32 replay_window;
 	struct s2s_stats stats;
 };
@@ -145,8 +145,10 @@ struct s2s_sa {
 int s2s_sa_init(void);
 void s2s_sa_exit(void);
 
-int s2s_sa_add(struct s2s_tunnel *t, const struct s2s_sa_config *cfg,
-	       struct netlink_ext_ack *extack);
+struct s2s_sa *s2s_sa_create(const struct s2s_sa_config *cfg,
+			     struct netlink_ext_ack *extack);
+int s2s_sa_link(struct s2s_tunnel *t, struct s2s_sa *sa,
+		struct netlink_ext_ack *extack);
 int s2s_sa_del(struct s2s_tunnel *t, u8 dir, u32 spi,
 	       struct netlink_ext_ack *extack);
 void s2s_sa_flush(struct s2s_tunnel *t);
@@ -158,6 +160,7 @@ struct s2s_sa *s2s_sa_lookup_in(struct s2s_net *sn, __be32 spi, u16 family,
 struct s2s_sa *s2s_sa_out_get(struct s2s_tunnel *t, const struct sk_buff *skb);
 void s2s_sa_put(struct s2s_sa *sa);
 u8 s2s_sa_state(const struct s2s_sa *sa);
+void s2s_sa_get_id(const struct s2s_sa *sa, struct s2s_sa_id *id);
 bool s2s_sa_account(struct s2s_sa *sa, unsigned int len);
 void s2s_sa_seq_exhausted(struct s2s_sa *sa);
 void s2s_sa_expire_work(struct work_struct *work);

@@ -3,17 +3,23 @@
  * Named segment marks: "dev", "test", "prod" ... each a skb mark under a
  * mask.  Traffic selectors name a segment; decrypted traffic is tagged with
  * its segment's mark so that policy routing and firewalls on the gateway
- * keep the segments apart.  The list is per namespace and changes only
- * under RTNL.
+ * keep the segments apart.  The list is per namespace, changes only under
+ * RTNL and is charged to the memory cgroup of the process that adds to it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/moduleparam.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "netns.h"
 #include "segment.h"
+
+static unsigned int s2s_segment_max = S2S_SEGMENTS_MAX;
+module_param_named(segment_max, s2s_segment_max, uint, 0644);
+MODULE_PARM_DESC(segment_max, "segments one network namespace may hold (default "
+		 __stringify(S2S_SEGMENTS_MAX) ")");
 
 static struct s2s_segment *s2s_segment_find_mark(struct s2s_net *sn, u32 mark,
 						 u32 mask)
@@ -49,7 +55,7 @@ struct s2s_segment *s2s_segment_find(struct s2s_net *sn, const char *name)
 /**
  * s2s_segment_add() - create a named segment mark
  * @sn: the namespace's state
- * @name: 1 to S2S_SEGMENT_NAME_MAX - 1 characters
+ * @name: 1 to S2S_SEGMENT_NAME_SIZE - 1 characters
  * @mark: the mark value; no bit outside @mask
  * @mask: the bits of skb->mark the segment owns, not 0
  * @extack: receives the reason of a refusal
@@ -66,7 +72,7 @@ int s2s_segment_add(struct s2s_net *sn, const char *name, u32 mark,
 	size_t len = strlen(name);
 
 	ASSERT_RTNL();
-	if (!len || len >= S2S_SEGMENT_NAME_MAX) {
+	if (!len || len >= S2S_SEGMENT_NAME_SIZE) {
 		NL_SET_ERR_MSG_MOD(extack, "segment name must be 1 to 31 characters");
 		return -EINVAL;
 	}
@@ -87,13 +93,20 @@ int s2s_segment_add(struct s2s_net *sn, const char *name, u32 mark,
 		return -EEXIST;
 	}
 
-	seg = kzalloc(sizeof(*seg), GFP_KERNEL);
+	if (sn->n_segments >= READ_ONCE(s2s_segment_max)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "this namespace has the maximum number of segments (module parameter segment_max)");
+		return -ENOSPC;
+	}
+
+	seg = kzalloc(sizeof(*seg), GFP_KERNEL_ACCOUNT);
 	if (!seg)
 		return -ENOMEM;
 	strscpy(seg->name, name, sizeof(seg->name));
 	seg->mark = mark;
 	seg->mask = mask;
 	list_add_tail(&seg->node, &sn->segments);
+	sn->n_segments++;
 	return 0;
 }
 
@@ -117,6 +130,7 @@ int s2s_segment_del(struct s2s_net *sn, const char *name,
 		return -ENOENT;
 	}
 	list_del(&seg->node);
+	sn->n_segments--;
 	kfree(seg);
 	return 0;
 }
@@ -136,4 +150,5 @@ void s2s_segment_flush(struct s2s_net *sn)
 		list_del(&seg->node);
 		kfree(seg);
 	}
+	sn->n_segments = 0;
 }

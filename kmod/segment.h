@@ -7,11 +7,10 @@
 
 #include <linux/list.h>
 #include <linux/types.h>
+#include "../uapi/linux/s2svpn.h"
 
 struct s2s_net;
 struct netlink_ext_ack;
-
-#define S2S_SEGMENT_NAME_MAX 32
 
 /**
  * struct s2s_segment - a named skb mark/mask
@@ -22,7 +21,7 @@ struct netlink_ext_ack;
  */
 struct s2s_segment {
 	struct list_head node;
-	char name[S2S_SEGMENT_NAME_MAX];
+	char name[S2S_SEGMENT_NAME_SIZE];
 	u32 mark;
 	u32 mask;
 };

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The "events" multicast group of the generic netlink family: SA soft and
+ * hard expiry, sequence-number exhaustion and tunnel state changes, for an
+ * IKE daemon or "s2sctl monitor".
+ *
+ * Only a process with CAP_NET_ADMIN over the namespace may listen: events
+ * name SAs by SPI.  Events may be sent from any context; they are dropped
+ * while nobody listens or while the family is not registered.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include "../uapi/linux/s2svpn.h"
+#include "compat.h"
+#include "events.h"
+
+const struct genl_multicast_group s2s_events_mcgrps[S2S_EVENTS_N_MCGRPS] = {
+	[S2S_EVENTS_MCGRP] = {
+		.name = S2S_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+/* The registered family, or NULL: set by the netlink code. */
+static const struct genl_family __rcu *s2s_events_family;
+
+/**
+ * s2s_events_attach() - start sending events for a registered family
+ * @family: the family, whose multicast groups are s2s_events_mcgrps
+ */
+void s2s_events_attach(const struct genl_family *family)
+{
+	rcu_assign_pointer(s2s_events_family, family);
+}
+
+/**
+ * s2s_events_detach() - stop sending events
+ *
+ * Returns once no sender uses the family any more, so that it can be
+ * unregistered.
+ */
+void s2s_events_detach(void)
+{
+	RCU_INIT_POINTER(s2s_events_family, NULL);
+	synchronize_rcu();
+}
+
+/**
+ * s2s_nl_put_dev() - put a device's index and name
+ * @msg: the message
+ * @ifindex_type: attribute type of the index
+ * @ifname_type: attribute type of the name
+ * @dev: the device
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int s2s_nl_put_dev(struct sk_buff *msg, int ifindex_type, int ifname_type,
+		   const struct net_device *dev)
+{
+	if (nla_put_u32(msg, ifindex_type, dev->ifindex) ||
+	    nla_put_string(msg, ifname_type, dev->name))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * s2s_nl_put_sa_id() - put what names an SA, inside an SA nest
+ * @msg: the message
+ * @id: the SA's direction, SPI, sequence number, state and tunnel
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int s2s_nl_put_sa_id(struct sk_buff *msg, const struct s2s_sa_id *id)
+{
+	if (nla_put_u8(msg, S2S_SA_A_DIR, id->dir) ||
+	    nla_put_u32(msg, S2S_SA_A_SPI, id->spi) ||
+	    nla_put_u64_64bit(msg, S2S_SA_A_SEQ, id->seq, S2S_SA_A_PAD) ||
+	    nla_put_u8(msg, S2S_SA_A_STATE, id->state) ||
+	    s2s_nl_put_dev(msg, S2S_SA_A_IFINDEX, S2S_SA_A_IFNAME, id->dev))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * An event about @dev, or NULL when nobody listens.  Called under
+ * rcu_read_lock(), which s2s_events_detach() waits for.
+ */
+static struct sk_buff *s2s_event_start(const struct genl_family *family,
+				       const struct net_device *dev, u8 cmd,
+				       void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (!family ||
+	    !genl_has_listeners(family, dev_net(dev), S2S_EVENTS_MCGRP))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, family, 0, cmd);
+	if (!*hdr || s2s_nl_put_dev(msg, S2S_A_IFINDEX, S2S_A_IFNAME, dev)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void s2s_event_send(const struct genl_family *family,
+			   const struct net_device *dev, struct sk_buff *msg,
+			   void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(family, dev_net(dev), msg, 0, S2S_EVENTS_MCGRP,
+				GFP_ATOMIC);
+}
+
+/* An SA event: the tunnel, the SA nest and, for expiry, the EXPIRE nest. */
+static void s2s_event_sa(const struct s2s_sa_id *id, u8 cmd, u8 kind, u8 limit)
+{
+	const struct genl_family *family;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	rcu_read_lock();
+	family = rcu_dereference(s2s_events_family);
+	msg = s2s_event_start(family, id->dev, cmd, &hdr);
+	if (!msg)
+		goto out;
+	nest = nla_nest_start(msg, S2S_A_SA);
+	if (!nest || s2s_nl_put_sa_id(msg, id))
+		goto cancel;
+	nla_nest_end(msg, nest);
+	if (kind) {
+		nest = nla_nest_start(msg, S2S_A_EXPIRE);
+		if (!nest || nla_put_u8(msg, S2S_EXPIRE_A_KIND, kind) ||
+		    nla_put_u8(msg, S2S_EXPIRE_A_LIMIT, limit))
+			goto cancel;
+		nla_nest_end(msg, nest);
+	}
+	s2s_event_send(family, id->dev, msg, hdr);
+	goto out;
+cancel:
+	nlmsg_free(msg);
+out:
+	rcu_read_unlock();
+}
+
+/**
+ * s2s_event_sa_expire() - multicast an SA expiry event
+ * @id: the SA
+ * @kind: enum s2s_expire_kind
+ * @limit: enum s2s_expire_limit, the limit that was reached
+ *
+ * May be called from any context.
+ */
+void s2s_event_sa_expire(const struct s2s_sa_id *id, u8 kind, u8 limit)
+{
+	s2s_event_sa(id, S2S_CMD_EVENT_SA_EXPIRE, kind, limit);
+}
+
+/**
+ * s2s_event_seq_wrap() - multicast an outbound sequence exhaustion event
+ * @id: the outbound SA, which stopped rather than wrap
+ *
+ * May be called from any context.
+ */
+void s2s_event_seq_wrap(const struct s2s_sa_id *id)
+{
+	s2s_event_sa(id, S2S_CMD_EVENT_SEQ_WRAP, 0, 0);
+}
+
+/**
+ * s2s_event_tunnel_state() - multicast a tunnel up/down event
+ * @dev: the tunnel's device
+ * @up: whether the tunnel is up (running with carrier)
+ *
+ * May be called from any context.
+ */
+void s2s_event_tunnel_state(const struct net_device *dev, bool up)
+{
+	const struct genl_family *family;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	rcu_read_lock();
+	family = rcu_dereference(s2s_events_family);
+	msg = s2s_event_start(family, dev, S2S_CMD_EVENT_TUNNEL_STATE, &hdr);
+	if (!msg)
+		goto out;
+	nest = nla_nest_start(msg, S2S_A_TUNNEL);
+	if (!nest ||
+	    nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE,
+		       up ? S2S_STATE_UP : S2S_STATE_DOWN) ||
+	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME, dev)) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	nla_nest_end(msg, nest);
+	s2s_event_send(family, dev, msg, hdr);
+out:
+	rcu_read_unlock();
+}
