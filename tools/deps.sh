@@ -19,6 +19,8 @@ packages=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	# building the module and s2sctl
 	build-essential pkg-config libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
+	# tools/check-spec.py: the netlink spec against uapi and policies
+	python3 python3-yaml
 	# the VM test harness
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd procps
 	# what the tests run inside the VM
