@@ -9,9 +9,11 @@
  *       IFACE sends, and writes the whole frame to FILE.  Prints one
  *       line "captured ..." describing it.  Exit 2 when none was seen.
  *
- *   espmangle send IFACE FILE MODE [ARG] [-n COUNT]
+ *   espmangle send IFACE FILE MODE [ARG] [-n COUNT] [-i]
  *       Reads a frame written by capture, applies MODE and sends it
- *       COUNT times (default 1) out of IFACE.  Modes:
+ *       COUNT times (default 1) out of IFACE.  -i: each copy carries the
+ *       next sequence number (a flood of packets the replay window lets
+ *       through to decryption).  Modes:
  *         replay          unchanged
  *         flip-icv        flip the lowest bit of the last byte (the ICV)
  *         truncate N      keep only N bytes of ESP (SPI onward), fixing
@@ -76,7 +78,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: %s capture IFACE FILE [-t MS] [-s SPI] [-4|-6]\n"
-		"       %s send IFACE FILE MODE [ARG] [-n COUNT]\n"
+		"       %s send IFACE FILE MODE [ARG] [-n COUNT] [-i]\n"
 		"       %s show FILE\n"
 		"MODE: replay | flip-icv | truncate N | src ADDR | spi SPI | seq SEQ\n",
 		prog, prog, prog);
@@ -374,7 +376,8 @@ static int do_send(int argc, char **argv)
 	struct sockaddr_ll sll;
 	const char *ifname, *path, *mode, *arg = NULL;
 	unsigned long count = 1, i;
-	int ifindex, fd, opt, argi;
+	int ifindex, fd, opt, argi, incr = 0;
+	uint32_t seq0;
 
 	if (argc < 4)
 		usage();
@@ -393,10 +396,14 @@ static int do_send(int argc, char **argv)
 		usage();
 	}
 	optind = argi;
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:i")) != -1) {
+		if (opt == 'i') {
+			incr = 1;
+			continue;
+		}
 		if (opt != 'n')
 			usage();
-		count = (unsigned long)parse_num(optarg, 100000, "count");
+		count = (unsigned long)parse_num(optarg, 1000000, "count");
 	}
 	if (optind != argc)
 		usage();
@@ -431,10 +438,20 @@ static int do_send(int argc, char **argv)
 	sll.sll_ifindex = ifindex;
 	sll.sll_halen = ETH_ALEN;
 	memcpy(sll.sll_addr, f.buf, ETH_ALEN);
+	seq0 = get32(f.buf + f.esp + 4);
 	for (i = 0; i < count; i++) {
-		ssize_t n = sendto(fd, f.buf, f.len, 0,
-				   (struct sockaddr *)&sll, sizeof(sll));
+		ssize_t n;
 
+		if (incr)
+			put32(f.buf + f.esp + 4, seq0 + (uint32_t)i);
+		n = sendto(fd, f.buf, f.len, 0, (struct sockaddr *)&sll,
+			   sizeof(sll));
+		if (n < 0 && errno == ENOBUFS) {
+			/* the qdisc is full: a flood waits, it does not stop */
+			usleep(200);
+			i--;
+			continue;
+		}
 		if (n < 0)
 			die("sendto %s: %s", ifname, strerror(errno));
 		if ((size_t)n != f.len)
