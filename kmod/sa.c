@@ -353,7 +353,9 @@ static int s2s_sa_check_link(struct s2s_tunnel *t, const struct s2s_sa *sa,
 		NL_SET_ERR_MSG_MOD(extack, "the tunnel already has an SA with this SPI and direction");
 		return -EEXIST;
 	}
-	if (sn->n_sas >= READ_ONCE(s2s_sa_max)) {
+	/* an outbound SA that replaces the active one adds nothing */
+	if (!(sa->dir == S2S_DIR_OUT && rcu_access_pointer(t->tx_sa)) &&
+	    sn->n_sas >= READ_ONCE(s2s_sa_max)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "this namespace has the maximum number of SAs (module parameter sa_max)");
 		return -ENOSPC;

@@ -951,9 +951,13 @@ int s2s_nl_monitor(struct s2s_nl *nl, s2s_event_fn fn, void *arg)
 	}
 	err = nl_socket_add_membership(nl->sk, group);
 	if (err < 0) {
+		/* events name SAs: the kernel lets only CAP_NET_ADMIN listen */
 		snprintf(nl->extack, sizeof(nl->extack),
 			 "cannot join the multicast group \"%s\": %s",
-			 S2S_GENL_MCGRP_EVENTS, nl_geterror(err));
+			 S2S_GENL_MCGRP_EVENTS,
+			 err == -NLE_PERM ?
+			 "listening needs CAP_NET_ADMIN in the namespace" :
+			 nl_geterror(err));
 		return -EIO;
 	}
 	nl_socket_set_buffer_size(nl->sk, S2S_RCVBUF, 0);
