@@ -159,6 +159,7 @@ static enum s2s_drop_reason s2s_crypt_reason(int err, bool decrypt)
 		return decrypt ? S2S_DROP_AUTH : S2S_DROP_CRYPTO;
 	case -EBUSY:
 	case -ENOSPC:
+	case -EAGAIN:		/* pcrypt: too many requests in flight */
 		return S2S_DROP_CRYPTO_BUSY;
 	case -ENOBUFS:		/* from s2s_job_run(): the queue is full */
 		return S2S_DROP_QUEUE_FULL;
