@@ -4,7 +4,9 @@
 # The parallel crypto path (module parameter "parallel"): packets of a tunnel
 # are encrypted and decrypted on every CPU, yet leave in order.  A ping
 # flood from one process must put its ESP packets on the wire with strictly
-# increasing sequence numbers; TCP both ways must flow without a replay or
+# increasing sequence numbers, also while the parameter is switched off and
+# on under the flood (the mode is latched per queue: a queue holding jobs
+# keeps queueing); TCP both ways must flow without a replay or
 # crypto drop; deleting the tunnel and unloading the module while traffic is
 # queued must leave nothing behind and no warning.
 
@@ -25,25 +27,42 @@ esp_do "two sites over a veth" esp_two_sites || s2s_exit
 s2s_check "s2svpn tunnels over IPv4" esp_s2s_tunnels 4 || s2s_exit
 s2s_check "AES-GCM-128 SAs" esp_s2s_sas gcm128-128 || s2s_exit
 
-# order: sequence numbers on the wire, in capture order
-cap=$(mktemp /tmp/esp-par.XXXXXX)
-s2s_defer rm -f "$cap"
-timeout 30 ip netns exec "$a" tcpdump -l -n -i ul "esp and src $ESP_OUT4_A" >"$cap" 2>/dev/null &
-tcpd=$!
-sleep 1
-ip netns exec "$a" ping -q -n -f -c 300 -s 1000 -I $ESP_LAN4_A $ESP_LAN4_B >/dev/null 2>&1
-sleep 1
-kill "$tcpd" 2>/dev/null
-wait "$tcpd" 2>/dev/null
-seqs=$(sed -n 's/.*ESP(spi=0x[0-9a-f]*,seq=\(0x[0-9a-f]*\)).*/\1/p' "$cap")
-n=$(wc -w <<<"$seqs")
-esp_check_ge "the flood's ESP packets were captured" "$n" 250
-inorder=1 prev=0
-for s in $seqs; do
-	[ $((s)) -gt "$prev" ] || { inorder=0; break; }
-	prev=$((s))
-done
-s2s_check_eq "they left in sequence-number order" "$inorder" 1
+# in_order TAG [TOGGLE]: a ping flood's ESP packets, captured on A's
+# underlay, carry strictly increasing sequence numbers; TOGGLE=1 switches
+# the parallel parameter off and on during the flood.
+in_order() {
+	local tag=$1 toggle=${2:-0} cap tcpd seqs n inorder=1 prev=0 s i pf
+	cap=$(mktemp /tmp/esp-par.XXXXXX)
+	timeout 40 ip netns exec "$a" tcpdump -l -n -i ul "esp and src $ESP_OUT4_A" >"$cap" 2>/dev/null &
+	tcpd=$!
+	sleep 1
+	ip netns exec "$a" ping -q -n -f -c 600 -s 1000 -I $ESP_LAN4_A $ESP_LAN4_B >/dev/null 2>&1 &
+	pf=$!
+	if [ "$toggle" = 1 ]; then
+		for ((i = 0; i < 20; i++)); do
+			echo 0 >$param
+			sleep 0.05
+			echo 1 >$param
+			sleep 0.05
+		done
+	fi
+	wait $pf
+	echo 1 >$param
+	sleep 1
+	kill "$tcpd" 2>/dev/null
+	wait "$tcpd" 2>/dev/null
+	seqs=$(sed -n 's/.*ESP(spi=0x[0-9a-f]*,seq=\(0x[0-9a-f]*\)).*/\1/p' "$cap")
+	rm -f "$cap"
+	n=$(wc -w <<<"$seqs")
+	esp_check_ge "$tag: the flood's ESP packets were captured" "$n" 500
+	for s in $seqs; do
+		[ $((s)) -gt "$prev" ] || { inorder=0; break; }
+		prev=$((s))
+	done
+	s2s_check_eq "$tag: they left in sequence-number order" "$inorder" 1
+}
+in_order "parallel"
+in_order "parallel switched off and on under the flood" 1
 
 s2s_check "iperf3 server in site B" esp_iperf_server "$b" $ESP_LAN4_B
 esp_check_iperf "TCP A -> B" "$a" $ESP_LAN4_B -t 3
