@@ -430,13 +430,13 @@ static void s2s_dev_free(struct net_device *dev)
 
 static int s2s_dev_open(struct net_device *dev)
 {
-	s2s_event_tunnel_state(dev, netif_running(dev) && netif_carrier_ok(dev));
+	s2s_event_tunnel_state(dev);
 	return 0;
 }
 
 static int s2s_dev_stop(struct net_device *dev)
 {
-	s2s_event_tunnel_state(dev, netif_running(dev) && netif_carrier_ok(dev));
+	s2s_event_tunnel_state(dev);
 	return 0;
 }
 

@@ -85,68 +85,80 @@ int s2s_nl_put_sa_id(struct sk_buff *msg, const struct s2s_sa_id *id)
 }
 
 /*
- * An event about @dev, or NULL when nobody listens.  Called under
- * rcu_read_lock(), which s2s_events_detach() waits for.
+ * Multicasts event @cmd about @dev: the device's index and name, then what
+ * @fill puts from @arg.  Nothing is built while nobody listens.
  */
-static struct sk_buff *s2s_event_start(const struct genl_family *family,
-				       const struct net_device *dev, u8 cmd,
-				       void **hdr)
-{
-	struct sk_buff *msg;
-
-	if (!family ||
-	    !genl_has_listeners(family, dev_net(dev), S2S_EVENTS_MCGRP))
-		return NULL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, family, 0, cmd);
-	if (!*hdr || s2s_nl_put_dev(msg, S2S_A_IFINDEX, S2S_A_IFNAME, dev)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-static void s2s_event_send(const struct genl_family *family,
-			   const struct net_device *dev, struct sk_buff *msg,
-			   void *hdr)
-{
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(family, dev_net(dev), msg, 0, S2S_EVENTS_MCGRP,
-				GFP_ATOMIC);
-}
-
-/* An SA event: the tunnel, the SA nest and, for expiry, the EXPIRE nest. */
-static void s2s_event_sa(const struct s2s_sa_id *id, u8 cmd, u8 kind, u8 limit)
+static void s2s_event(const struct net_device *dev, u8 cmd,
+		      int (*fill)(struct sk_buff *msg, const void *arg),
+		      const void *arg)
 {
 	const struct genl_family *family;
-	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
 
+	/* s2s_events_detach() waits for this section */
 	rcu_read_lock();
 	family = rcu_dereference(s2s_events_family);
-	msg = s2s_event_start(family, id->dev, cmd, &hdr);
+	if (!family ||
+	    !genl_has_listeners(family, dev_net(dev), S2S_EVENTS_MCGRP))
+		goto out;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!msg)
 		goto out;
-	nest = nla_nest_start(msg, S2S_A_SA);
-	if (!nest || s2s_nl_put_sa_id(msg, id))
-		goto cancel;
-	nla_nest_end(msg, nest);
-	if (kind) {
-		nest = nla_nest_start(msg, S2S_A_EXPIRE);
-		if (!nest || nla_put_u8(msg, S2S_EXPIRE_A_KIND, kind) ||
-		    nla_put_u8(msg, S2S_EXPIRE_A_LIMIT, limit))
-			goto cancel;
-		nla_nest_end(msg, nest);
+	hdr = genlmsg_put(msg, 0, 0, family, 0, cmd);
+	if (!hdr || s2s_nl_put_dev(msg, S2S_A_IFINDEX, S2S_A_IFNAME, dev) ||
+	    fill(msg, arg)) {
+		nlmsg_free(msg);
+		goto out;
 	}
-	s2s_event_send(family, id->dev, msg, hdr);
-	goto out;
-cancel:
-	nlmsg_free(msg);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(family, dev_net(dev), msg, 0, S2S_EVENTS_MCGRP,
+				GFP_ATOMIC);
 out:
 	rcu_read_unlock();
+}
+
+struct s2s_event_sa {
+	const struct s2s_sa_id *id;
+	u8 kind;	/* enum s2s_expire_kind, 0 for no EXPIRE nest */
+	u8 limit;	/* enum s2s_expire_limit */
+};
+
+/* The SA nest and, for expiry, the EXPIRE nest. */
+static int s2s_event_fill_sa(struct sk_buff *msg, const void *arg)
+{
+	const struct s2s_event_sa *ev = arg;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, S2S_A_SA);
+	if (!nest || s2s_nl_put_sa_id(msg, ev->id))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	if (!ev->kind)
+		return 0;
+	nest = nla_nest_start(msg, S2S_A_EXPIRE);
+	if (!nest || nla_put_u8(msg, S2S_EXPIRE_A_KIND, ev->kind) ||
+	    nla_put_u8(msg, S2S_EXPIRE_A_LIMIT, ev->limit))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* The TUNNEL nest: operational state, index and name. */
+static int s2s_event_fill_state(struct sk_buff *msg, const void *arg)
+{
+	const struct net_device *dev = arg;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, S2S_A_TUNNEL);
+	if (!nest ||
+	    nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE,
+		       netif_running(dev) && netif_carrier_ok(dev) ?
+		       S2S_STATE_UP : S2S_STATE_DOWN) ||
+	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME, dev))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
 }
 
 /**
@@ -159,7 +171,9 @@ out:
  */
 void s2s_event_sa_expire(const struct s2s_sa_id *id, u8 kind, u8 limit)
 {
-	s2s_event_sa(id, S2S_CMD_EVENT_SA_EXPIRE, kind, limit);
+	struct s2s_event_sa ev = { .id = id, .kind = kind, .limit = limit };
+
+	s2s_event(id->dev, S2S_CMD_EVENT_SA_EXPIRE, s2s_event_fill_sa, &ev);
 }
 
 /**
@@ -170,38 +184,18 @@ void s2s_event_sa_expire(const struct s2s_sa_id *id, u8 kind, u8 limit)
  */
 void s2s_event_seq_wrap(const struct s2s_sa_id *id)
 {
-	s2s_event_sa(id, S2S_CMD_EVENT_SEQ_WRAP, 0, 0);
+	struct s2s_event_sa ev = { .id = id };
+
+	s2s_event(id->dev, S2S_CMD_EVENT_SEQ_WRAP, s2s_event_fill_sa, &ev);
 }
 
 /**
- * s2s_event_tunnel_state() - multicast a tunnel up/down event
- * @dev: the tunnel's device
- * @up: whether the tunnel is up (running with carrier)
+ * s2s_event_tunnel_state() - multicast a tunnel's operational state
+ * @dev: the tunnel's device; up when running with carrier
  *
  * May be called from any context.
  */
-void s2s_event_tunnel_state(const struct net_device *dev, bool up)
+void s2s_event_tunnel_state(const struct net_device *dev)
 {
-	const struct genl_family *family;
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
-
-	rcu_read_lock();
-	family = rcu_dereference(s2s_events_family);
-	msg = s2s_event_start(family, dev, S2S_CMD_EVENT_TUNNEL_STATE, &hdr);
-	if (!msg)
-		goto out;
-	nest = nla_nest_start(msg, S2S_A_TUNNEL);
-	if (!nest ||
-	    nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE,
-		       up ? S2S_STATE_UP : S2S_STATE_DOWN) ||
-	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME, dev)) {
-		nlmsg_free(msg);
-		goto out;
-	}
-	nla_nest_end(msg, nest);
-	s2s_event_send(family, dev, msg, hdr);
-out:
-	rcu_read_unlock();
+	s2s_event(dev, S2S_CMD_EVENT_TUNNEL_STATE, s2s_event_fill_state, dev);
 }

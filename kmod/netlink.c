@@ -904,75 +904,40 @@ static int s2s_nl_selector_dump(struct sk_buff *skb,
 	return -EOPNOTSUPP;
 }
 
-#define S2S_NL_OP(_cmd, _policy, _flags)				\
-	.cmd = (_cmd), .policy = (_policy), .maxattr = S2S_A_MAX,	\
-	.internal_flags = (_flags), .flags = GENL_UNS_ADMIN_PERM
+/* A configuration command: CAP_NET_ADMIN over the namespace's user ns. */
+#define S2S_NL_OP(_cmd, _doit, _dumpit, _policy, _flags) {		\
+	.cmd = (_cmd), .doit = (_doit), .dumpit = (_dumpit),		\
+	.policy = (_policy), .maxattr = S2S_A_MAX,			\
+	.internal_flags = (_flags), .flags = GENL_UNS_ADMIN_PERM,	\
+}
 
+/* A NULL policy: the command takes no attribute at all. */
 static const struct genl_ops s2s_genl_ops[] = {
-	{
-		.cmd = S2S_CMD_VERSION_GET,
-		.doit = s2s_nl_version_get,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_TUNNEL_NEW, s2s_tunnel_new_policy,
-			  S2S_NL_RTNL),
-		.doit = s2s_nl_tunnel_new,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_TUNNEL_SET, s2s_tunnel_set_policy,
-			  S2S_NL_TUNNEL),
-		.doit = s2s_nl_tunnel_set,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_TUNNEL_DEL, s2s_tunnel_ref_policy,
-			  S2S_NL_TUNNEL),
-		.doit = s2s_nl_tunnel_del,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_TUNNEL_GET, s2s_tunnel_ref_policy,
-			  S2S_NL_TUNNEL),
-		.doit = s2s_nl_tunnel_get,
-		.dumpit = s2s_nl_tunnel_dump,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_SA_NEW, s2s_sa_req_policy, 0),
-		.doit = s2s_nl_sa_new,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_SA_DEL, s2s_sa_req_policy, S2S_NL_TUNNEL),
-		.doit = s2s_nl_sa_del,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_SA_GET, s2s_tunnel_ref_policy, 0),
-		.dumpit = s2s_nl_sa_dump,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_SEGMENT_NEW, s2s_segment_req_policy,
-			  S2S_NL_RTNL),
-		.doit = s2s_nl_segment_new,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_SEGMENT_DEL, s2s_segment_req_policy,
-			  S2S_NL_RTNL),
-		.doit = s2s_nl_segment_del,
-	},
-	{
-		.cmd = S2S_CMD_SEGMENT_GET,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.dumpit = s2s_nl_segment_dump,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_SELECTOR_NEW, s2s_selector_req_policy, 0),
-		.doit = s2s_nl_selector_doit,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_SELECTOR_DEL, s2s_selector_req_policy, 0),
-		.doit = s2s_nl_selector_doit,
-	},
-	{
-		S2S_NL_OP(S2S_CMD_SELECTOR_GET, s2s_tunnel_ref_policy, 0),
-		.dumpit = s2s_nl_selector_dump,
-	},
+	{ .cmd = S2S_CMD_VERSION_GET, .doit = s2s_nl_version_get },
+	S2S_NL_OP(S2S_CMD_TUNNEL_NEW, s2s_nl_tunnel_new, NULL,
+		  s2s_tunnel_new_policy, S2S_NL_RTNL),
+	S2S_NL_OP(S2S_CMD_TUNNEL_SET, s2s_nl_tunnel_set, NULL,
+		  s2s_tunnel_set_policy, S2S_NL_TUNNEL),
+	S2S_NL_OP(S2S_CMD_TUNNEL_DEL, s2s_nl_tunnel_del, NULL,
+		  s2s_tunnel_ref_policy, S2S_NL_TUNNEL),
+	S2S_NL_OP(S2S_CMD_TUNNEL_GET, s2s_nl_tunnel_get, s2s_nl_tunnel_dump,
+		  s2s_tunnel_ref_policy, S2S_NL_TUNNEL),
+	S2S_NL_OP(S2S_CMD_SA_NEW, s2s_nl_sa_new, NULL, s2s_sa_req_policy, 0),
+	S2S_NL_OP(S2S_CMD_SA_DEL, s2s_nl_sa_del, NULL, s2s_sa_req_policy,
+		  S2S_NL_TUNNEL),
+	S2S_NL_OP(S2S_CMD_SA_GET, NULL, s2s_nl_sa_dump, s2s_tunnel_ref_policy,
+		  0),
+	S2S_NL_OP(S2S_CMD_SEGMENT_NEW, s2s_nl_segment_new, NULL,
+		  s2s_segment_req_policy, S2S_NL_RTNL),
+	S2S_NL_OP(S2S_CMD_SEGMENT_DEL, s2s_nl_segment_del, NULL,
+		  s2s_segment_req_policy, S2S_NL_RTNL),
+	S2S_NL_OP(S2S_CMD_SEGMENT_GET, NULL, s2s_nl_segment_dump, NULL, 0),
+	S2S_NL_OP(S2S_CMD_SELECTOR_NEW, s2s_nl_selector_doit, NULL,
+		  s2s_selector_req_policy, 0),
+	S2S_NL_OP(S2S_CMD_SELECTOR_DEL, s2s_nl_selector_doit, NULL,
+		  s2s_selector_req_policy, 0),
+	S2S_NL_OP(S2S_CMD_SELECTOR_GET, NULL, s2s_nl_selector_dump,
+		  s2s_tunnel_ref_policy, 0),
 };
 
 /*

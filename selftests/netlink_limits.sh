@@ -97,6 +97,25 @@ s2s_check "kernel: a 31-character segment name" genl "$a" segment "$name31"
 s2s_check "s2sctl: a 31-character segment name" \
 	s2sctl -n "$a" segment del "$name31"
 
+# --- every s2sctl command passes the strict checks ---------------------------
+s2s_check "version" s2sctl -n "$a" version
+s2s_check "tunnel show (dump)" s2sctl -n "$a" tunnel show
+s2s_check "tunnel show NAME (do)" s2sctl -n "$a" -j tunnel show vpn0
+s2s_check "tunnel set" s2sctl -n "$a" tunnel set vpn0 mark 0x5/0xff mtu 0
+s2s_check "sa show (dump)" s2sctl -n "$a" sa show
+s2s_check "sa show NAME (filtered dump)" s2sctl -n "$a" -j sa show vpn0
+s2s_check "segment add" s2sctl -n "$a" segment add seg1 mark 0x100/0xf00
+s2s_check_eq "segment show (dump)" \
+	"$(s2sctl -n "$a" -j segment show | grep -o '"seg1"')" '"seg1"'
+s2s_check "segment del" s2sctl -n "$a" segment del seg1
+s2s_check "selector show: refused as not implemented" \
+	refused_with 1 "not implemented" s2sctl -n "$a" selector show
+s2s_check "selector add: refused as not implemented" \
+	refused_with 1 "not implemented" s2sctl -n "$a" selector add vpn0 \
+	dir out src 10.0.0.0/8 dst 10.1.0.0/16
+s2s_check "a batch" sh -c "printf 'segment add s1 mark 1\nsegment del s1\n' |
+	'$S2SCTL' -n '$a' -b -"
+
 # --- per-namespace limits -----------------------------------------------------
 s2s_check_eq "sa_max defaults to S2S_SAS_MAX" "$(cat $PARAMS/sa_max)" 65536
 s2s_check_eq "segment_max defaults to S2S_SEGMENTS_MAX" \

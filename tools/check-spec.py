@@ -283,7 +283,7 @@ def parse_netlink_c(path, env):
         fields = {}
         for f in split_top(item.strip()[1:-1]):
             fm = re.match(r'\.(\w+)\s*=\s*\(?\s*([^()]*?)\s*\)?$', f, re.S)
-            if fm:
+            if fm and fm.group(2).strip() != 'NULL':
                 fields[fm.group(1)] = fm.group(2).strip()
         ops[fields['cmd']] = fields
     return policies, ops
@@ -335,7 +335,8 @@ def check_policies(spec, policies, ops):
         kop = ops[cmd]
         for mode, handler in (('do', 'doit'), ('dump', 'dumpit')):
             if (mode in op) != (handler in kop):
-                problem(f'{op["name"]}: {mode} in the spec, but .{handler} '
+                problem(f'{op["name"]}: {"" if mode in op else "no "}{mode} '
+                        f'in the spec, but .{handler} '
                         f'{"missing" if mode in op else "present"} in the ops table')
         if ('uns-admin-perm' in op.get('flags', [])) != \
                 ('GENL_UNS_ADMIN_PERM' in kop.get('flags', '')):
