@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Receive: ESP packets that the transport (transport.c) hands over.
+ *
+ * Demultiplexing is by (outer destination, SPI), as xfrm does: a packet
+ * whose SPI s2svpn does not own for that destination goes back to the
+ * kernel's ESP handler chain untouched (vti, xfrm interfaces, esp4/esp6),
+ * and so does one with an s2svpn SPI from a source other than the tunnel's
+ * remote (counted as outer_mismatch: an xfrm state may own that SPI for
+ * that source).  Then length checks and the replay precheck before any
+ * crypto work, decryption, the replay window moved only once the packet
+ * is authenticated, the trailer checked (padding in small steps, no big
+ * buffer in softirq), ECN decapsulation per RFC 6040, and delivery
+ * through GRO on the tunnel device with CHECKSUM_NONE, a cleared hash and
+ * a fresh MAC header, so the stack verifies checksums and RPS/fq see the
+ * inner flow.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/dsfield.h>
+#include <net/esp.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include "crypto.h"
+#include "device.h"
+#include "input.h"
+#include "netns.h"
+#include "sa.h"
+
+/* Checks padding and next header; returns the drop reason or 0. */
+static int s2s_check_trailer(struct s2s_crypt *c, unsigned int elen,
+			     u8 *nexthdr, unsigned int *padlen)
+{
+	struct sk_buff *skb = c->skb;
+	unsigned int icvlen = c->sa->icvlen, off, done, n, i;
+	u8 buf[16];
+	const u8 *p;
+
+	p = skb_header_pointer(skb, skb->len - icvlen - 2, 2, buf);
+	if (!p)
+		return S2S_DROP_MALFORMED;
+	*padlen = p[0];
+	*nexthdr = p[1];
+	if (*padlen + 2 > elen)
+		return S2S_DROP_BAD_TRAILER;
+	/* padding 1, 2, 3, ... in small steps: no big buffer in softirq */
+	off = skb->len - icvlen - 2 - *padlen;
+	for (done = 0; done < *padlen; done += n) {
+		n = min_t(unsigned int, *padlen - done, sizeof(buf));
+		p = skb_header_pointer(skb, off + done, n, buf);
+		if (!p)
+			return S2S_DROP_MALFORMED;
+		for (i = 0; i < n; i++)
+			if (p[i] != (u8)(done + i + 1))
+				return S2S_DROP_BAD_TRAILER;
+	}
+	if (*nexthdr == IPPROTO_NONE)
+		return S2S_DROP_DUMMY;
+	if (*nexthdr != IPPROTO_IPIP && *nexthdr != IPPROTO_IPV6)
+		return S2S_DROP_BAD_TRAILER;
+	return 0;
+}
+
+static void s2s_input_finish(struct s2s_crypt *c, int err)
+{
+	struct s2s_tunnel *t = netdev_priv(c->dev);
+	struct sk_buff *skb = c->skb;
+	struct s2s_sa *sa = c->sa;
+	unsigned int hlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
+	unsigned int elen = skb->len - hlen - sa->icvlen, padlen, len;
+	int reason;
+	u8 nexthdr;
+
+	if (unlikely(err)) {
+		reason = s2s_crypt_reason(err, true);
+		goto drop;
+	}
+	/* authenticated: now the window may move */
+	if (!s2s_replay_advance(&sa->replay, c->seq)) {
+		reason = S2S_DROP_REPLAY;
+		goto drop;
+	}
+	reason = s2s_check_trailer(c, elen, &nexthdr, &padlen);
+	if (reason)
+		goto drop;
+
+	if (pskb_trim(skb, skb->len - sa->icvlen - padlen - 2)) {
+		reason = S2S_DROP_NO_MEM;
+		goto drop;
+	}
+	if (!pskb_pull(skb, hlen)) {
+		reason = S2S_DROP_MALFORMED;
+		goto drop;
+	}
+	skb_reset_network_header(skb);
+	if (nexthdr == IPPROTO_IPIP) {
+		skb->protocol = htons(ETH_P_IP);
+		if (!pskb_may_pull(skb, sizeof(struct iphdr)) ||
+		    ip_hdr(skb)->version != 4) {
+			reason = S2S_DROP_BAD_TRAILER;
+			goto drop;
+		}
+	} else {
+		skb->protocol = htons(ETH_P_IPV6);
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		    ipv6_hdr(skb)->version != 6) {
+			reason = S2S_DROP_BAD_TRAILER;
+			goto drop;
+		}
+	}
+	if (INET_ECN_decapsulate(skb, c->outer.tos,
+				 skb->protocol == htons(ETH_P_IP) ?
+				 ip_hdr(skb)->tos :
+				 ipv6_get_dsfield(ipv6_hdr(skb))) > 1) {
+		reason = S2S_DROP_ECN;
+		goto drop;
+	}
+	len = skb->len;
+	if (!s2s_sa_account(sa, len)) {
+		reason = S2S_DROP_SA_EXPIRED;
+		goto drop;
+	}
+
+	skb_scrub_packet(skb, false);
+	skb->dev = t->dev;
+	skb->pkt_type = PACKET_HOST;
+	/*
+	 * The ICV proves who sent the packet, not that its checksums are
+	 * right: a gateway forwards LAN traffic nobody has verified.  Leave
+	 * CHECKSUM_NONE as xfrm tunnel mode does.  A fresh hash and MAC
+	 * header, so that RPS and fq see the inner flow, not one ESP flow.
+	 */
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_clear_hash(skb);
+	skb_reset_mac_header(skb);
+	skb_reset_transport_header(skb);
+	if (c->mark_mask)
+		skb->mark = (skb->mark & ~c->mark_mask) |
+			    (c->mark & c->mark_mask);
+	s2s_stats_rx(&t->stats, len);
+	s2s_stats_rx(&sa->stats, len);
+	gro_cells_receive(&t->gro_cells, skb);
+	s2s_crypt_free(c);
+	return;
+
+drop:
+	s2s_drop(t, sa, skb, reason);
+	s2s_crypt_free(c);
+}
+
+static void s2s_input_job_finish(struct s2s_job *job, int err)
+{
+	s2s_input_finish(container_of(job, struct s2s_crypt, job), err);
+}
+
+static bool s2s_outer_matches(const struct s2s_tunnel_config *cfg,
+			      u16 family, const union s2s_addr *saddr,
+			      const union s2s_addr *daddr)
+{
+	if (cfg->family != family)
+		return false;
+	if (family == AF_INET)
+		return saddr->ip4 == cfg->remote.ip4 &&
+		       daddr->ip4 == cfg->local.ip4;
+	return ipv6_addr_equal(&saddr->ip6, &cfg->remote.ip6) &&
+	       ipv6_addr_equal(&daddr->ip6, &cfg->local.ip6);
+}
+
+/**
+ * s2s_input_esp() - receive one ESP packet, if it is ours
+ * @skb: the packet, ESP header at skb->data, outer IP header before it
+ * @family: the outer address family
+ *
+ * Demultiplexes by (outer destination, SPI) as xfrm does.  A packet whose
+ * SPI s2svpn does not own for that destination, or that comes from another
+ * source than the SA's tunnel remote (counted as outer_mismatch), is left
+ * untouched for the rest of the ESP handler chain.
+ *
+ * Return: 0 when the packet was consumed (queued for decryption, or
+ * dropped and counted), -EINVAL when it is not ours.
+ */
+int s2s_input_esp(struct sk_buff *skb, u16 family)
+{
+	struct s2s_net *sn = s2s_net(dev_net(skb->dev));
+	const struct s2s_tunnel_config *cfg;
+	union s2s_addr saddr = {}, daddr = {};
+	unsigned int elen;
+	struct sk_buff *trailer;
+	struct ip_esp_hdr *esph;
+	struct s2s_tunnel *t;
+	struct s2s_crypt *c;
+	struct s2s_sa *sa;
+	int nfrags, reason;
+	u8 dsfield;
+	u64 seq;
+
+	if (!pskb_may_pull(skb, sizeof(*esph)))
+		return -EINVAL;
+	esph = (struct ip_esp_hdr *)skb->data;
+	if (family == AF_INET) {
+		saddr.ip4 = ip_hdr(skb)->saddr;
+		daddr.ip4 = ip_hdr(skb)->daddr;
+		dsfield = ip_hdr(skb)->tos;
+	} else {
+		saddr.ip6 = ipv6_hdr(skb)->saddr;
+		daddr.ip6 = ipv6_hdr(skb)->daddr;
+		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
+	}
+
+	/* demux as xfrm does: (destination, SPI); not ours goes on down */
+	sa = s2s_sa_lookup_in(sn, esph->spi, family, &daddr);
+	if (!sa || !s2s_sa_get(sa))
+		return -EINVAL;
+	t = sa->tunnel;
+
+	/* the configuration, read once for this packet */
+	cfg = &rcu_dereference(t->params)->cfg;
+	if (!s2s_outer_matches(cfg, family, &saddr, &daddr)) {
+		/* an xfrm state may own this SPI from that source: count only */
+		s2s_stats_drop(&t->stats, S2S_DROP_OUTER_MISMATCH);
+		s2s_stats_drop(&sa->stats, S2S_DROP_OUTER_MISMATCH);
+		s2s_sa_put(sa);
+		return -EINVAL;
+	}
+	if (unlikely(!(t->dev->flags & IFF_UP))) {
+		reason = S2S_DROP_DOWN;
+		goto drop;
+	}
+	if (s2s_sa_state(sa) == S2S_SA_STATE_DEAD) {
+		reason = S2S_DROP_SA_EXPIRED;
+		goto drop;
+	}
+	if (skb->len < sizeof(*esph) + sa->ivlen + sa->icvlen + 2) {
+		reason = S2S_DROP_MALFORMED;
+		goto drop;
+	}
+	elen = skb->len - sizeof(*esph) - sa->ivlen - sa->icvlen;
+	if (elen % sa->blocksize) {
+		reason = S2S_DROP_MALFORMED;
+		goto drop;
+	}
+	seq = s2s_replay_seq(&sa->replay, ntohl(esph->seq_no), sa->esn);
+	if (!s2s_replay_precheck(&sa->replay, seq)) {
+		reason = S2S_DROP_REPLAY;
+		goto drop;
+	}
+
+	nfrags = skb_cow_data(skb, 0, &trailer);
+	if (nfrags < 0) {
+		reason = S2S_DROP_NO_MEM;
+		goto drop;
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+
+	c = s2s_crypt_prepare(sa, skb, nfrags, seq, elen + sa->icvlen, false);
+	if (IS_ERR_OR_NULL(c)) {
+		reason = c ? S2S_DROP_MALFORMED : S2S_DROP_NO_MEM;
+		goto drop;
+	}
+	c->sa = sa;		/* the reference taken above */
+	c->dev = t->dev;
+	c->outer.family = family;
+	c->outer.tos = dsfield;
+	c->mark = cfg->mark;
+	c->mark_mask = cfg->mark_mask;
+	dev_hold(c->dev);
+	c->job.finish = s2s_input_job_finish;
+	s2s_job_run(&t->rxq, &c->job);
+	return 0;
+
+drop:
+	s2s_drop(t, sa, skb, reason);
+	s2s_sa_put(sa);
+	return 0;
+}

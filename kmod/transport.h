@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The outer transport of ESP packets: the underlay route, the outer IPv4 or
+ * IPv6 header, sending, and the receive hooks in the kernel's ESP handler
+ * chain.  This is the seam where UDP encapsulation (NAT-T) will put a UDP
+ * header between the outer IP header and ESP, and receive from a socket.
+ */
+#ifndef _S2S_TRANSPORT_H
+#define _S2S_TRANSPORT_H
+
+#include <linux/skbuff.h>
+#include "device.h"
+
+/**
+ * struct s2s_outer - how one ESP packet travels the underlay
+ * @dst: outbound: the route to the remote gateway, referenced
+ * @saddr: outbound: outer source address
+ * @daddr: outbound: outer destination address
+ * @family: outer address family
+ * @tos: outbound: outer TOS/traffic class; inbound: outer DS field
+ * @df: outbound IPv4: outer DF bit
+ * @frag: outbound: the outer packet may be fragmented (RFC 2473)
+ */
+struct s2s_outer {
+	struct dst_entry *dst;
+	union s2s_addr saddr;
+	union s2s_addr daddr;
+	u16 family;
+	u8 tos;
+	__be16 df;
+	bool frag;
+};
+
+struct dst_entry *s2s_transport_route(struct s2s_tunnel *t,
+				      const struct s2s_tunnel_params *p,
+				      union s2s_addr *saddr);
+unsigned int s2s_transport_hlen(u16 family);
+int s2s_transport_send(struct net *net, struct s2s_outer *o,
+		       struct sk_buff *skb);
+
+#endif /* _S2S_TRANSPORT_H */
