@@ -8,6 +8,7 @@
 # rules are refused alike by s2sctl (exit 2, naming the word) and by the
 # kernel (extended ack) when a request bypasses s2sctl.
 
+# shellcheck disable=SC2154  # lib.sh's s2s_setup_ns sets $a and $b
 . "$(dirname "$0")/lib.sh"
 
 GENL="$S2S_TOP/selftests/tools/s2s_genl.py"
@@ -63,15 +64,15 @@ s2s_check "a read-only attribute: refused" \
 	refused_with 1 "error 22" genl "$a" read-only vpn0
 
 # --- the uapi's rules, in s2sctl and in the kernel ----------------------------
-sa_out="sa add vpn0 dir out spi 0x3000 enc cbc(aes) $KEY16"
+sa_out=(sa add vpn0 dir out spi 0x3000 enc 'cbc(aes)' "$KEY16")
 s2s_check "s2sctl: hmac(sha256) truncated to 64 bits is bad usage" \
-	refused_with 2 '"64"' s2sctl -n "$a" $sa_out auth-trunc 'hmac(sha256)' $KEY32 64
+	refused_with 2 '"64"' s2sctl -n "$a" "${sa_out[@]}" auth-trunc 'hmac(sha256)' "$KEY32" 64
 s2s_check "kernel: hmac(sha256) truncated to 64 bits is refused" \
 	refused_with 1 "ICV length not used by peers" genl "$a" trunc vpn0 'hmac(sha256)' 64
 s2s_check "kernel: hmac(sha1) truncated to 128 bits is refused" \
 	refused_with 1 "ICV length not used by peers" genl "$a" trunc vpn0 'hmac(sha1)' 128
 s2s_check "s2sctl: hmac(sha256) with the legacy 96 bits" \
-	s2sctl -n "$a" $sa_out auth-trunc 'hmac(sha256)' $KEY32 96
+	s2sctl -n "$a" "${sa_out[@]}" auth-trunc 'hmac(sha256)' "$KEY32" 96
 s2s_check "kernel: hmac(sha256) with the legacy 96 bits" \
 	genl "$a" trunc vpn0 'hmac(sha256)' 96
 s2s_check "delete it" s2sctl -n "$a" sa del vpn0 dir out spi 0x2000
@@ -79,7 +80,7 @@ s2s_check "kernel: hmac(sha384) with RFC 4868's 192 bits" \
 	genl "$a" trunc vpn0 'hmac(sha384)' 192
 s2s_check "s2sctl: a 32-bit GCM ICV is bad usage" \
 	refused_with 2 '"32"' s2sctl -n "$a" sa add vpn0 dir out spi 0x3001 \
-	aead 'rfc4106(gcm(aes))' $KEY20 32
+	aead 'rfc4106(gcm(aes))' "$KEY20" 32
 s2s_check "kernel: a 32-bit GCM ICV is refused" \
 	refused_with 1 "ICV must be 64, 96 or 128" genl "$a" icv vpn0 32
 s2s_check "s2sctl: MTU 65423 is bad usage" \
@@ -124,18 +125,18 @@ s2s_defer eval "echo 65536 >$PARAMS/sa_max; echo 1024 >$PARAMS/segment_max"
 
 # a holds one outbound SA from above; the limit counts every SA
 echo 3 >$PARAMS/sa_max
-gcm() { echo aead 'rfc4106(gcm(aes))' $KEY20 128; }
-s2s_check "SA 2 of 3" s2sctl -n "$a" sa add vpn0 dir in spi 0x1001 $(gcm)
-s2s_check "SA 3 of 3" s2sctl -n "$a" sa add vpn0 dir in spi 0x1002 $(gcm)
+gcm=(aead 'rfc4106(gcm(aes))' "$KEY20" 128)
+s2s_check "SA 2 of 3" s2sctl -n "$a" sa add vpn0 dir in spi 0x1001 "${gcm[@]}"
+s2s_check "SA 3 of 3" s2sctl -n "$a" sa add vpn0 dir in spi 0x1002 "${gcm[@]}"
 s2s_check "SA 4 of 3 is refused" \
 	refused_with 1 "maximum number of SAs" \
-	s2sctl -n "$a" sa add vpn0 dir in spi 0x1003 $(gcm)
+	s2sctl -n "$a" sa add vpn0 dir in spi 0x1003 "${gcm[@]}"
 s2s_check "replacing the outbound SA at the limit (rekey)" \
-	s2sctl -n "$a" sa add vpn0 dir out spi 0x2002 $(gcm)
+	s2sctl -n "$a" sa add vpn0 dir out spi 0x2002 "${gcm[@]}"
 s2s_check "another namespace has its own count" \
-	s2sctl -n "$b" sa add vpn0 dir in spi 0x1003 $(gcm)
+	s2sctl -n "$b" sa add vpn0 dir in spi 0x1003 "${gcm[@]}"
 s2s_check "deleting an SA makes room" s2sctl -n "$a" sa del vpn0 dir in spi 0x1002
-s2s_check "then the SA is taken" s2sctl -n "$a" sa add vpn0 dir in spi 0x1003 $(gcm)
+s2s_check "then the SA is taken" s2sctl -n "$a" sa add vpn0 dir in spi 0x1003 "${gcm[@]}"
 
 echo 2 >$PARAMS/segment_max
 s2s_check "segment 1 of 2" s2sctl -n "$a" segment add dev mark 0x10
