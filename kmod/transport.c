@@ -122,6 +122,7 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 		       struct sk_buff *skb)
 {
 	struct dst_entry *dst = o->dst;
+	int err;
 
 	skb_scrub_packet(skb, false);
 	skb_dst_set(skb, dst);
@@ -146,9 +147,8 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 		iph->saddr = o->saddr.ip4;
 		iph->daddr = o->daddr.ip4;
 		__ip_select_ident(net, iph, 1);
-		return net_xmit_eval(ip_local_out(net, NULL, skb));
-	}
-	{
+		err = ip_local_out(net, NULL, skb);
+	} else {
 		struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
 
 		skb_reset_network_header(skb);
@@ -159,8 +159,10 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
 		ip6h->saddr = o->saddr.ip6;
 		ip6h->daddr = o->daddr.ip6;
-		return net_xmit_eval(ip6_local_out(net, NULL, skb));
+		err = ip6_local_out(net, NULL, skb);
 	}
+	/* net_xmit_eval() evaluates its argument twice: never pass a call */
+	return net_xmit_eval(err);
 }
 
 /* ICMP errors about packets we sent: learn the path MTU. */
