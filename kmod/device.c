@@ -35,6 +35,7 @@
 #include "extack.h"
 #include "netns.h"
 #include "sa.h"
+#include "selector.h"
 
 /*
  * Worst-case ESP overhead over the supported algorithms, outer header
@@ -384,12 +385,17 @@ static int s2s_dev_init(struct net_device *dev)
 	err = gro_cells_init(&t->gro_cells, dev);
 	if (err)
 		goto err_stats;
+	err = s2s_sel_table_init(t);
+	if (err)
+		goto err_gro;
 
 	INIT_LIST_HEAD(&t->net_node);
 	INIT_HLIST_NODE(&t->outer_node);
 	WRITE_ONCE(dev->mtu, s2s_tunnel_mtu(t));
 	return 0;
 
+err_gro:
+	gro_cells_destroy(&t->gro_cells);
 err_stats:
 	s2s_stats_free(&t->stats);
 	return err;
@@ -406,6 +412,7 @@ static void s2s_dev_uninit(struct net_device *dev)
 	struct s2s_tunnel *t = netdev_priv(dev);
 
 	s2s_sa_flush(t);
+	s2s_sel_flush(t);
 	if (!list_empty(&t->net_node)) {
 		list_del(&t->net_node);
 		s2s_net(t->net)->n_tunnels--;
@@ -424,6 +431,7 @@ static void s2s_dev_free(struct net_device *dev)
 	struct s2s_tunnel *t = netdev_priv(dev);
 
 	gro_cells_destroy(&t->gro_cells);
+	s2s_sel_table_free(t);
 	s2s_params_free(rcu_dereference_protected(t->params, true));
 	s2s_stats_free(&t->stats);
 }

@@ -13,6 +13,7 @@
 #include "stats.h"
 
 struct s2s_sa;
+struct s2s_sel_table;
 
 union s2s_addr {
 	__be32 ip4;
@@ -81,6 +82,7 @@ struct s2s_tunnel_params {
  * @stats: per-tunnel counters and drop reasons
  * @txq: outbound packets in crypto, in order
  * @rxq: inbound packets in crypto, in order
+ * @sel: traffic selectors, both directions (selector.c)
  */
 struct s2s_tunnel {
 	struct net_device *dev;
@@ -97,6 +99,7 @@ struct s2s_tunnel {
 	struct s2s_stats stats;
 	struct s2s_queue txq;
 	struct s2s_queue rxq;
+	struct s2s_sel_table *sel;
 };
 
 int s2s_device_init(void);

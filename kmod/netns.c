@@ -48,10 +48,12 @@ static void __net_exit s2s_net_exit_batch(struct list_head *net_exit_list)
 
 		list_for_each_entry(t, &sn->tunnels, net_node)
 			unregister_netdevice_queue(t->dev, &kill);
-		s2s_segment_flush(sn);
 	}
-	/* ndo_uninit flushes the SAs and unlinks each tunnel */
+	/* ndo_uninit flushes the SAs and selectors and unlinks each tunnel */
 	unregister_netdevice_many(&kill);
+	/* no selector names a segment any more */
+	list_for_each_entry(net, net_exit_list, exit_list)
+		s2s_segment_flush(s2s_net(net));
 	rtnl_unlock();
 
 	/* no SA is left to re-arm the work once the tunnels are gone */

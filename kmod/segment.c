@@ -5,6 +5,9 @@
  * its segment's mark so that policy routing and firewalls on the gateway
  * keep the segments apart.  The list is per namespace, changes only under
  * RTNL and is charged to the memory cgroup of the process that adds to it.
+ * The data path reaches a segment only through a selector that names it,
+ * under RCU; a segment in use cannot be deleted, and a deleted one is freed
+ * after a grace period.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -102,6 +105,10 @@ int s2s_segment_add(struct s2s_net *sn, const char *name, u32 mark,
 	seg = kzalloc(sizeof(*seg), GFP_KERNEL_ACCOUNT);
 	if (!seg)
 		return -ENOMEM;
+	if (s2s_stats_init(&seg->stats, GFP_KERNEL_ACCOUNT)) {
+		kfree(seg);
+		return -ENOMEM;
+	}
 	strscpy(seg->name, name, sizeof(seg->name));
 	seg->mark = mark;
 	seg->mask = mask;
@@ -110,15 +117,30 @@ int s2s_segment_add(struct s2s_net *sn, const char *name, u32 mark,
 	return 0;
 }
 
+static void s2s_segment_free_rcu(struct rcu_head *head)
+{
+	struct s2s_segment *seg = container_of(head, struct s2s_segment, rcu);
+
+	s2s_stats_free(&seg->stats);
+	kfree(seg);
+}
+
+static void s2s_segment_unlink(struct s2s_net *sn, struct s2s_segment *seg)
+{
+	list_del(&seg->node);
+	sn->n_segments--;
+	call_rcu(&seg->rcu, s2s_segment_free_rcu);
+}
+
 /**
  * s2s_segment_del() - delete a named segment mark
  * @sn: the namespace's state
  * @name: the segment's name
  * @extack: receives the reason of a refusal
  *
- * Called under RTNL.
+ * A segment that selectors name stays.  Called under RTNL.
  *
- * Return: 0 or -ENOENT.
+ * Return: 0, -ENOENT or -EBUSY.
  */
 int s2s_segment_del(struct s2s_net *sn, const char *name,
 		    struct netlink_ext_ack *extack)
@@ -129,9 +151,12 @@ int s2s_segment_del(struct s2s_net *sn, const char *name,
 		NL_SET_ERR_MSG_MOD(extack, "no segment with this name");
 		return -ENOENT;
 	}
-	list_del(&seg->node);
-	sn->n_segments--;
-	kfree(seg);
+	if (seg->users) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "selectors use this segment: delete them first (selector show lists them)");
+		return -EBUSY;
+	}
+	s2s_segment_unlink(sn, seg);
 	return 0;
 }
 
@@ -139,7 +164,8 @@ int s2s_segment_del(struct s2s_net *sn, const char *name,
  * s2s_segment_flush() - delete every segment of a namespace
  * @sn: the namespace's state
  *
- * Called under RTNL when the namespace goes away.
+ * Called under RTNL when the namespace goes away, after its tunnels (and
+ * so every selector) are gone.
  */
 void s2s_segment_flush(struct s2s_net *sn)
 {
@@ -147,8 +173,7 @@ void s2s_segment_flush(struct s2s_net *sn)
 
 	ASSERT_RTNL();
 	list_for_each_entry_safe(seg, tmp, &sn->segments, node) {
-		list_del(&seg->node);
-		kfree(seg);
+		WARN_ON_ONCE(seg->users);
+		s2s_segment_unlink(sn, seg);
 	}
-	sn->n_segments = 0;
 }

@@ -43,6 +43,9 @@
 #define S2S_REPLAY_WINDOW_DEFAULT 1024
 #define S2S_MTU_MIN		68	/* RFC 791 */
 #define S2S_MTU_MAX		65422	/* 65535 - IPv6 header - worst ESP overhead */
+#define S2S_TUNNEL_SELECTORS_MAX 16384	/* selectors per tunnel, both directions */
+#define S2S_SEL_PRIORITY_MAX	65535	/* selector priorities: 0..MAX, lower first */
+#define S2S_SEL_PRIORITY_DEFAULT 1000	/* when a selector names none */
 
 /*
  * Algorithms, by their crypto API names (as "ip xfrm" writes them), and
@@ -237,6 +240,7 @@ enum s2s_drop_reason {
 	S2S_DROP_DOWN,		/* tunnel administratively down */
 	S2S_DROP_CRYPTO_BUSY,	/* rx/tx: crypto engine queue full */
 	S2S_DROP_QUEUE_FULL,	/* rx/tx: ordered parallel queue full */
+	S2S_DROP_SELECTOR_MISMATCH, /* rx: decrypted packet matches no inbound selector */
 	__S2S_DROP_MAX,
 };
 #define S2S_DROP_MAX (__S2S_DROP_MAX - 1)
@@ -246,6 +250,9 @@ enum s2s_segment_attr {
 	S2S_SEGMENT_A_NAME,		/* string, < S2S_SEGMENT_NAME_SIZE */
 	S2S_SEGMENT_A_MARK,		/* u32 */
 	S2S_SEGMENT_A_MASK,		/* u32, default 0xffffffff */
+	S2S_SEGMENT_A_STATS,		/* nest: enum s2s_stats_attr (read-only):
+					 * tx = out, rx = in, drops by reason */
+	S2S_SEGMENT_A_SELECTORS,	/* u32: selectors naming it (read-only) */
 	__S2S_SEGMENT_A_MAX,
 };
 #define S2S_SEGMENT_A_MAX (__S2S_SEGMENT_A_MAX - 1)
@@ -265,15 +272,17 @@ enum s2s_selector_attr {
 	S2S_SEL_A_DST,			/* binary */
 	S2S_SEL_A_DST_PLEN,		/* u8 */
 	S2S_SEL_A_PROTO,		/* u8, 0 = any */
-	S2S_SEL_A_SPORT_MIN,		/* u16 */
-	S2S_SEL_A_SPORT_MAX,		/* u16 */
-	S2S_SEL_A_DPORT_MIN,		/* u16 */
-	S2S_SEL_A_DPORT_MAX,		/* u16 */
+	S2S_SEL_A_SPORT_MIN,		/* u16; ICMP/ICMPv6: lowest type */
+	S2S_SEL_A_SPORT_MAX,		/* u16; ICMP/ICMPv6: highest type */
+	S2S_SEL_A_DPORT_MIN,		/* u16; ICMP/ICMPv6: lowest code */
+	S2S_SEL_A_DPORT_MAX,		/* u16; ICMP/ICMPv6: highest code */
 	S2S_SEL_A_SEGMENT,		/* string: segment name */
 	S2S_SEL_A_ACTION,		/* u8: enum s2s_sel_action */
-	S2S_SEL_A_PRIORITY,		/* u32: lower runs first */
-	S2S_SEL_A_MATCHES,		/* u64 (read-only) */
+	S2S_SEL_A_PRIORITY,		/* u32: 0..S2S_SEL_PRIORITY_MAX, lower
+					 * runs first */
+	S2S_SEL_A_MATCHES,		/* u64: packets matched (read-only) */
 	S2S_SEL_A_PAD,
+	S2S_SEL_A_MATCH_BYTES,		/* u64: their bytes (read-only) */
 	__S2S_SEL_A_MAX,
 };
 #define S2S_SEL_A_MAX (__S2S_SEL_A_MAX - 1)
