@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The generic netlink family "s2svpn": configuration of tunnels, SAs and
- * segments.  The "events" multicast group is events.c's.
+ * The generic netlink family "s2svpn": configuration of tunnels, SAs,
+ * segments and traffic selectors.  The "events" multicast group is events.c's.
  *
  * Documentation/netlink/s2svpn.yaml specifies the API; the policies below
  * follow it (tools/check-spec.py proves it), one top-level policy per
  * command so that each command takes exactly its attributes.  Handlers turn
- * attributes into plain configuration for device.c, sa.c and segment.c.
+ * attributes into plain configuration for device.c, sa.c, segment.c and
+ * selector.c.
  * The family's pre_doit takes RTNL and resolves the tunnel a request names
  * for the commands that ask for it; every refusal carries an extended-ack
  * message.
@@ -26,6 +27,7 @@
 #include "netns.h"
 #include "sa.h"
 #include "segment.h"
+#include "selector.h"
 
 /* genl_ops.internal_flags: what pre_doit prepares for the handler */
 #define S2S_NL_RTNL	BIT(0)			/* hold RTNL */
@@ -321,13 +323,71 @@ static int s2s_nl_fill_segment(struct sk_buff *msg,
 	if (!nest ||
 	    nla_put_string(msg, S2S_SEGMENT_A_NAME, seg->name) ||
 	    nla_put_u32(msg, S2S_SEGMENT_A_MARK, seg->mark) ||
-	    nla_put_u32(msg, S2S_SEGMENT_A_MASK, seg->mask)) {
+	    nla_put_u32(msg, S2S_SEGMENT_A_MASK, seg->mask) ||
+	    nla_put_u32(msg, S2S_SEGMENT_A_SELECTORS, seg->users) ||
+	    s2s_stats_fill(msg, S2S_SEGMENT_A_STATS, &seg->stats)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return 0;
+}
+
+static int s2s_nl_put_sel_rule(struct sk_buff *msg,
+			       const struct s2s_sel_rule *r)
+{
+	if (nla_put_u32(msg, S2S_SEL_A_ID, r->id) ||
+	    s2s_nl_put_addr(msg, S2S_SEL_A_SRC, r->family, &r->src) ||
+	    nla_put_u8(msg, S2S_SEL_A_SRC_PLEN, r->src_plen) ||
+	    s2s_nl_put_addr(msg, S2S_SEL_A_DST, r->family, &r->dst) ||
+	    nla_put_u8(msg, S2S_SEL_A_DST_PLEN, r->dst_plen) ||
+	    nla_put_u8(msg, S2S_SEL_A_PROTO, r->proto) ||
+	    nla_put_u32(msg, S2S_SEL_A_PRIORITY, r->priority))
+		return -EMSGSIZE;
+	if (s2s_sel_rule_has_ports(r) &&
+	    (nla_put_u16(msg, S2S_SEL_A_SPORT_MIN, r->sport_min) ||
+	     nla_put_u16(msg, S2S_SEL_A_SPORT_MAX, r->sport_max) ||
+	     nla_put_u16(msg, S2S_SEL_A_DPORT_MIN, r->dport_min) ||
+	     nla_put_u16(msg, S2S_SEL_A_DPORT_MAX, r->dport_max)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* @sel with its tunnel, as a selector-get reply or dump entry. */
+static int s2s_nl_fill_selector(struct sk_buff *msg, struct s2s_tunnel *t,
+				const struct s2s_selector *sel, u32 portid,
+				u32 seq, int flags)
+{
+	struct nlattr *nest;
+	u64 packets, bytes;
+	void *hdr;
+
+	hdr = genlmsg_put(msg, portid, seq, &s2s_genl_family, flags,
+			  S2S_CMD_SELECTOR_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (s2s_nl_put_dev(msg, S2S_A_IFINDEX, S2S_A_IFNAME, t->dev))
+		goto cancel;
+	nest = nla_nest_start(msg, S2S_A_SELECTOR);
+	if (!nest)
+		goto cancel;
+	s2s_sel_counters(sel, &packets, &bytes);
+	if (s2s_nl_put_sel_rule(msg, &sel->rule) ||
+	    nla_put_u8(msg, S2S_SEL_A_DIR, sel->dir) ||
+	    nla_put_u8(msg, S2S_SEL_A_ACTION, sel->action) ||
+	    (sel->segment &&
+	     nla_put_string(msg, S2S_SEL_A_SEGMENT, sel->segment->name)) ||
+	    nla_put_u64_64bit(msg, S2S_SEL_A_MATCHES, packets, S2S_SEL_A_PAD) ||
+	    nla_put_u64_64bit(msg, S2S_SEL_A_MATCH_BYTES, bytes, S2S_SEL_A_PAD))
+		goto cancel;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
 }
 
 /* ---- request parsing ---- */
@@ -533,6 +593,105 @@ static int s2s_nl_parse_sa(struct s2s_sa_config *cfg, struct nlattr *nest,
 	s2s_nl_get_u64(&cfg->soft_seconds, tb[S2S_SA_A_SOFT_SECONDS]);
 	s2s_nl_get_u64(&cfg->hard_seconds, tb[S2S_SA_A_HARD_SECONDS]);
 	s2s_nl_get_u64(&cfg->seq, tb[S2S_SA_A_SEQ]);
+	return 0;
+}
+
+/* A selector address and its prefix length (default: the whole address). */
+static int s2s_nl_parse_prefix(union s2s_addr *addr, u8 *plen,
+			       const struct nlattr *attr,
+			       const struct nlattr *plen_attr,
+			       struct netlink_ext_ack *extack)
+{
+	int len = nla_len(attr);
+
+	if (len != sizeof(struct in_addr) && len != sizeof(struct in6_addr)) {
+		S2S_NL_ERR_ATTR(extack, attr,
+				"a selector address is 4 (IPv4) or 16 (IPv6) bytes");
+		return -EINVAL;
+	}
+	memset(addr, 0, sizeof(*addr));
+	nla_memcpy(addr, attr, len);
+	*plen = plen_attr ? nla_get_u8(plen_attr) : len * 8;
+	return len == sizeof(struct in_addr) ? AF_INET : AF_INET6;
+}
+
+/*
+ * A port (or ICMP type/code) range: a missing bound equals the other one
+ * (a single port), both missing is any.
+ */
+static void s2s_nl_parse_range(u16 *min, u16 *max, const struct nlattr *lo,
+			       const struct nlattr *hi)
+{
+	*min = 0;
+	*max = S2S_SEL_PORT_MAX;
+	if (lo)
+		*min = *max = nla_get_u16(lo);
+	if (hi) {
+		*max = nla_get_u16(hi);
+		if (!lo)
+			*min = *max;
+	}
+}
+
+/*
+ * Fills @cfg from a SELECTOR nest of selector-new.  Its structure is
+ * checked here; the values by s2s_sel_add().
+ */
+static int s2s_nl_parse_selector(struct s2s_sel_config *cfg,
+				 struct nlattr *nest,
+				 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[S2S_SEL_A_MAX + 1];
+	struct s2s_sel_rule *r = &cfg->rule;
+	int err, dst_family;
+
+	err = nla_parse_nested(tb, S2S_SEL_A_MAX, nest, s2s_selector_policy,
+			       extack);
+	if (err)
+		return err;
+	if (tb[S2S_SEL_A_ID]) {
+		S2S_NL_ERR_ATTR(extack, tb[S2S_SEL_A_ID],
+				"the kernel assigns selector ids: give none (ID) to a new selector");
+		return -EINVAL;
+	}
+	if (S2S_NL_MISSING(extack, nest, tb, S2S_SEL_A_DIR,
+			   "the selector direction (DIR) is missing") ||
+	    S2S_NL_MISSING(extack, nest, tb, S2S_SEL_A_SRC,
+			   "the source prefix (SRC) is missing") ||
+	    S2S_NL_MISSING(extack, nest, tb, S2S_SEL_A_DST,
+			   "the destination prefix (DST) is missing"))
+		return -EINVAL;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->dir = nla_get_u8(tb[S2S_SEL_A_DIR]);
+	err = s2s_nl_parse_prefix(&r->src, &r->src_plen, tb[S2S_SEL_A_SRC],
+				  tb[S2S_SEL_A_SRC_PLEN], extack);
+	if (err < 0)
+		return err;
+	r->family = err;
+	dst_family = s2s_nl_parse_prefix(&r->dst, &r->dst_plen,
+					 tb[S2S_SEL_A_DST],
+					 tb[S2S_SEL_A_DST_PLEN], extack);
+	if (dst_family < 0)
+		return dst_family;
+	if (dst_family != r->family) {
+		S2S_NL_ERR_ATTR(extack, tb[S2S_SEL_A_DST],
+				"src and dst of a selector must be of one family (both IPv4 or both IPv6)");
+		return -EINVAL;
+	}
+	if (tb[S2S_SEL_A_PROTO])
+		r->proto = nla_get_u8(tb[S2S_SEL_A_PROTO]);
+	s2s_nl_parse_range(&r->sport_min, &r->sport_max,
+			   tb[S2S_SEL_A_SPORT_MIN], tb[S2S_SEL_A_SPORT_MAX]);
+	s2s_nl_parse_range(&r->dport_min, &r->dport_max,
+			   tb[S2S_SEL_A_DPORT_MIN], tb[S2S_SEL_A_DPORT_MAX]);
+	if (tb[S2S_SEL_A_SEGMENT])
+		nla_strscpy(cfg->segment, tb[S2S_SEL_A_SEGMENT],
+			    sizeof(cfg->segment));
+	cfg->action = tb[S2S_SEL_A_ACTION] ?
+		      nla_get_u8(tb[S2S_SEL_A_ACTION]) : S2S_SEL_PROTECT;
+	r->priority = tb[S2S_SEL_A_PRIORITY] ?
+		      nla_get_u32(tb[S2S_SEL_A_PRIORITY]) :
+		      S2S_SEL_PRIORITY_DEFAULT;
 	return 0;
 }
 
@@ -759,13 +918,65 @@ static int s2s_nl_segment_del(struct sk_buff *skb, struct genl_info *info)
 			       nla_data(tb[S2S_SEGMENT_A_NAME]), info->extack);
 }
 
-#define S2S_NO_SELECTORS \
-	"policy-based tunnels and traffic selectors are not implemented yet"
-
-static int s2s_nl_selector_doit(struct sk_buff *skb, struct genl_info *info)
+/* The selector commands run with the tunnel resolved (S2S_NL_TUNNEL). */
+static int s2s_nl_selector_new(struct sk_buff *skb, struct genl_info *info)
 {
-	NL_SET_ERR_MSG_MOD(info->extack, S2S_NO_SELECTORS);
-	return -EOPNOTSUPP;
+	struct s2s_tunnel *t = info->user_ptr[0];
+	struct s2s_sel_config cfg;
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+	u32 id;
+	int err;
+
+	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SELECTOR,
+			   "the selector (SELECTOR) is missing"))
+		return -EINVAL;
+	err = s2s_nl_parse_selector(&cfg, info->attrs[S2S_A_SELECTOR],
+				    info->extack);
+	if (err)
+		return err;
+	/* the reply is allocated first: an added selector always gets its id */
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &s2s_genl_family, 0,
+				S2S_CMD_SELECTOR_NEW);
+	if (!hdr || s2s_nl_put_dev(msg, S2S_A_IFINDEX, S2S_A_IFNAME, t->dev)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	err = s2s_sel_add(t, &cfg, &id, info->extack);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	/* a few bytes into an NLMSG_GOODSIZE message cannot fail */
+	nest = nla_nest_start(msg, S2S_A_SELECTOR);
+	if (nest && !nla_put_u32(msg, S2S_SEL_A_ID, id))
+		nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int s2s_nl_selector_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[S2S_SEL_A_MAX + 1];
+	struct nlattr *nest = info->attrs[S2S_A_SELECTOR];
+	int err;
+
+	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SELECTOR,
+			   "the selector to delete (SELECTOR with ID) is missing"))
+		return -EINVAL;
+	err = nla_parse_nested(tb, S2S_SEL_A_MAX, nest, s2s_selector_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (S2S_NL_MISSING(info->extack, nest, tb, S2S_SEL_A_ID,
+			   "the selector id (ID) is missing"))
+		return -EINVAL;
+	return s2s_sel_del(info->user_ptr[0], nla_get_u32(tb[S2S_SEL_A_ID]),
+			   info->extack);
 }
 
 /* ---- dumps ---- */
@@ -897,11 +1108,80 @@ static int s2s_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return s2s_nl_dump_net(skb, cb, false, s2s_nl_dump_tunnel_sas);
 }
 
+/*
+ * Where a selector dump stands, in cb->args: [0] tunnels done, [1] the
+ * phase within the current tunnel, [2..4] the sort key of the last
+ * selector sent in that phase (zero: none yet), [5] the ifindex the dump
+ * is restricted to (0: every tunnel).  Resuming by key rather than by
+ * position costs O(log n) and skips or repeats nothing when selectors come
+ * and go between two parts of the dump.  Each tunnel sends its inbound, then its outbound
+ * selectors, each direction in effective order.
+ */
+enum {
+	S2S_SEL_DUMP_IN_START,
+	S2S_SEL_DUMP_IN,
+	S2S_SEL_DUMP_OUT_START,
+	S2S_SEL_DUMP_OUT,
+	S2S_SEL_DUMP_DONE,
+};
+
+static int s2s_nl_dump_tunnel_selectors(struct sk_buff *skb,
+					struct netlink_callback *cb,
+					struct list_head *node)
+{
+	struct s2s_tunnel *t = list_entry(node, struct s2s_tunnel, net_node);
+	struct s2s_selector *sel;
+	struct s2s_sel_order last;
+	long *phase = &cb->args[1];
+	int err, i;
+	u8 dir;
+
+	if (cb->args[5] && cb->args[5] != t->dev->ifindex)
+		return 0;
+	for (; *phase < S2S_SEL_DUMP_DONE; ++*phase) {
+		dir = *phase < S2S_SEL_DUMP_OUT_START ? S2S_DIR_IN : S2S_DIR_OUT;
+		/* a zero key goes before every selector's */
+		if (*phase == S2S_SEL_DUMP_IN_START ||
+		    *phase == S2S_SEL_DUMP_OUT_START) {
+			for (i = 0; i < 3; i++)
+				cb->args[2 + i] = 0;
+			++*phase;
+		}
+		for (i = 0; i < 3; i++)
+			last.k[i] = cb->args[2 + i];
+		sel = s2s_sel_after(t, dir, &last);
+		for (; sel; sel = s2s_sel_next(sel)) {
+			err = s2s_nl_fill_selector(skb, t, sel,
+						   NETLINK_CB(cb->skb).portid,
+						   cb->nlh->nlmsg_seq,
+						   NLM_F_MULTI);
+			if (err)
+				return err;
+			for (i = 0; i < 3; i++)
+				cb->args[2 + i] = sel->order.k[i];
+		}
+	}
+	*phase = S2S_SEL_DUMP_IN_START;
+	return 0;
+}
+
 static int s2s_nl_selector_dump(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
-	NL_SET_ERR_MSG_MOD(cb->extack, S2S_NO_SELECTORS);
-	return -EOPNOTSUPP;
+	struct nlattr **attrs = s2s_genl_dump_attrs(cb);
+	struct s2s_tunnel *only;
+
+	if (!cb->args[5] && (attrs[S2S_A_IFINDEX] || attrs[S2S_A_IFNAME])) {
+		rtnl_lock();
+		only = s2s_nl_tunnel_lookup(sock_net(skb->sk), attrs,
+					    cb->extack);
+		if (!IS_ERR(only))
+			cb->args[5] = only->dev->ifindex;
+		rtnl_unlock();
+		if (IS_ERR(only))
+			return PTR_ERR(only);
+	}
+	return s2s_nl_dump_net(skb, cb, false, s2s_nl_dump_tunnel_selectors);
 }
 
 /* A configuration command: CAP_NET_ADMIN over the namespace's user ns. */
@@ -932,10 +1212,10 @@ static const struct genl_ops s2s_genl_ops[] = {
 	S2S_NL_OP(S2S_CMD_SEGMENT_DEL, s2s_nl_segment_del, NULL,
 		  s2s_segment_req_policy, S2S_NL_RTNL),
 	S2S_NL_OP(S2S_CMD_SEGMENT_GET, NULL, s2s_nl_segment_dump, NULL, 0),
-	S2S_NL_OP(S2S_CMD_SELECTOR_NEW, s2s_nl_selector_doit, NULL,
-		  s2s_selector_req_policy, 0),
-	S2S_NL_OP(S2S_CMD_SELECTOR_DEL, s2s_nl_selector_doit, NULL,
-		  s2s_selector_req_policy, 0),
+	S2S_NL_OP(S2S_CMD_SELECTOR_NEW, s2s_nl_selector_new, NULL,
+		  s2s_selector_req_policy, S2S_NL_TUNNEL),
+	S2S_NL_OP(S2S_CMD_SELECTOR_DEL, s2s_nl_selector_del, NULL,
+		  s2s_selector_req_policy, S2S_NL_TUNNEL),
 	S2S_NL_OP(S2S_CMD_SELECTOR_GET, NULL, s2s_nl_selector_dump,
 		  s2s_tunnel_ref_policy, 0),
 };

@@ -176,22 +176,6 @@ static void s2s_sel_order_insert(struct s2s_sel_dir *d,
 }
 
 /**
- * s2s_sel_first() - the first selector of a direction in effective order
- * @t: the tunnel
- * @dir: enum s2s_dir
- *
- * Called under RTNL.
- *
- * Return: the selector or NULL.
- */
-struct s2s_selector *s2s_sel_first(struct s2s_tunnel *t, u8 dir)
-{
-	struct rb_node *n = rb_first(&s2s_sel_dir(t->sel, dir)->order);
-
-	return n ? rb_entry(n, struct s2s_selector, order_node) : NULL;
-}
-
-/**
  * s2s_sel_next() - the selector after @sel in effective order
  * @sel: a selector
  *

@@ -109,7 +109,6 @@ void s2s_sel_table_free(struct s2s_tunnel *t);
 int s2s_sel_add(struct s2s_tunnel *t, struct s2s_sel_config *cfg, u32 *id,
 		struct netlink_ext_ack *extack);
 int s2s_sel_del(struct s2s_tunnel *t, u32 id, struct netlink_ext_ack *extack);
-struct s2s_selector *s2s_sel_first(struct s2s_tunnel *t, u8 dir);
 struct s2s_selector *s2s_sel_next(struct s2s_selector *sel);
 struct s2s_selector *s2s_sel_after(struct s2s_tunnel *t, u8 dir,
 				   const struct s2s_sel_order *after);

@@ -53,12 +53,18 @@ int s2s_split_line(char *line, char **words, int max)
 static int add_command(struct s2s_batch *batch, unsigned int lineno,
 		       const struct s2s_request *req)
 {
-	struct s2s_batch_cmd *cmds;
+	struct s2s_batch_cmd *cmds = batch->cmds;
 
-	cmds = realloc(batch->cmds, (batch->n + 1) * sizeof(*cmds));
-	if (!cmds)
-		return -1;
-	batch->cmds = cmds;
+	/* doubling: a file of 10,000 selectors costs no quadratic copying */
+	if (batch->n == batch->cap) {
+		size_t cap = batch->cap ? 2 * batch->cap : 16;
+
+		cmds = realloc(batch->cmds, cap * sizeof(*cmds));
+		if (!cmds)
+			return -1;
+		batch->cmds = cmds;
+		batch->cap = cap;
+	}
 	cmds[batch->n].lineno = lineno;
 	cmds[batch->n].req = *req;
 	batch->n++;
@@ -98,6 +104,7 @@ int s2s_batch_parse(FILE *f, struct s2s_batch *batch, unsigned int *lineno,
 
 	batch->cmds = NULL;
 	batch->n = 0;
+	batch->cap = 0;
 	*lineno = 0;
 	while (getline(&line, &cap, f) >= 0) {
 		int r;
@@ -130,8 +137,9 @@ int s2s_batch_parse(FILE *f, struct s2s_batch *batch, unsigned int *lineno,
 void s2s_batch_free(struct s2s_batch *batch)
 {
 	if (batch->cmds)
-		explicit_bzero(batch->cmds, batch->n * sizeof(*batch->cmds));
+		explicit_bzero(batch->cmds, batch->cap * sizeof(*batch->cmds));
 	free(batch->cmds);
 	batch->cmds = NULL;
 	batch->n = 0;
+	batch->cap = 0;
 }

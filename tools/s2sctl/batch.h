@@ -20,6 +20,7 @@ struct s2s_batch_cmd {
 struct s2s_batch {
 	struct s2s_batch_cmd *cmds;
 	size_t n;
+	size_t cap;	/* entries allocated in @cmds */
 };
 
 /*

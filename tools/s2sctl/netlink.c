@@ -445,6 +445,8 @@ static struct nla_policy segment_policy[S2S_SEGMENT_A_MAX + 1] = {
 	[S2S_SEGMENT_A_NAME]		= { .type = NLA_STRING },
 	[S2S_SEGMENT_A_MARK]		= { .type = NLA_U32 },
 	[S2S_SEGMENT_A_MASK]		= { .type = NLA_U32 },
+	[S2S_SEGMENT_A_STATS]		= { .type = NLA_NESTED },
+	[S2S_SEGMENT_A_SELECTORS]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy selector_policy[S2S_SEL_A_MAX + 1] = {
@@ -461,6 +463,7 @@ static struct nla_policy selector_policy[S2S_SEL_A_MAX + 1] = {
 	[S2S_SEL_A_ACTION]		= { .type = NLA_U8 },
 	[S2S_SEL_A_PRIORITY]		= { .type = NLA_U32 },
 	[S2S_SEL_A_MATCHES]		= { .type = NLA_U64 },
+	[S2S_SEL_A_MATCH_BYTES]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy expire_policy[S2S_EXPIRE_A_MAX + 1] = {
@@ -679,6 +682,11 @@ int s2s_segment_from_msg(struct nl_msg *msg, struct s2s_segment *seg)
 		seg->mark = nla_get_u32(ta[S2S_SEGMENT_A_MARK]);
 	seg->mask = ta[S2S_SEGMENT_A_MASK] ?
 		    nla_get_u32(ta[S2S_SEGMENT_A_MASK]) : UINT32_MAX;
+	if (ta[S2S_SEGMENT_A_SELECTORS]) {
+		seg->selectors = nla_get_u32(ta[S2S_SEGMENT_A_SELECTORS]);
+		seg->has_selectors = true;
+	}
+	get_stats(ta[S2S_SEGMENT_A_STATS], &seg->stats);
 	return 0;
 }
 
@@ -746,6 +754,8 @@ int s2s_selector_from_msg(struct nl_msg *msg, struct s2s_selector *sel)
 	}
 	if (ta[S2S_SEL_A_MATCHES]) {
 		sel->matches = nla_get_u64(ta[S2S_SEL_A_MATCHES]);
+		if (ta[S2S_SEL_A_MATCH_BYTES])
+			sel->match_bytes = nla_get_u64(ta[S2S_SEL_A_MATCH_BYTES]);
 		sel->set |= S2S_SEL_HAS_MATCHES;
 	}
 	return 0;

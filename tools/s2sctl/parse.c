@@ -944,12 +944,6 @@ static int parse_segment_show(struct parser *p, struct s2s_request *req)
 
 /* selector */
 
-static bool proto_has_ports(uint8_t proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
-	       proto == IPPROTO_SCTP || proto == IPPROTO_UDPLITE;
-}
-
 static int take_proto(struct parser *p, const char *keyword, uint8_t *proto)
 {
 	const char *word;
@@ -971,12 +965,39 @@ static int take_proto(struct parser *p, const char *keyword, uint8_t *proto)
 
 enum {
 	LK_DIR, LK_SRC, LK_DST, LK_PROTO, LK_SPORT, LK_DPORT, LK_SEGMENT,
-	LK_ACTION, LK_PRIORITY,
+	LK_ACTION, LK_PRIORITY, LK_TYPE, LK_CODE,
 };
 static const char *const selector_keywords[] = {
 	"dir", "src", "dst", "proto", "sport", "dport", "segment", "action",
-	"priority", NULL,
+	"priority", "type", "code", NULL,
 };
+
+/* The kernel's rules (kmod/selector_core.h) */
+static bool proto_has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_SCTP || proto == IPPROTO_UDPLITE;
+}
+
+static bool proto_is_icmp(uint8_t proto, uint8_t family)
+{
+	return (proto == IPPROTO_ICMP && family == AF_INET) ||
+	       (proto == IPPROTO_ICMPV6 && family == AF_INET6);
+}
+
+#define ICMP_MAX 255	/* ICMP type and code are one byte each */
+
+/* ICMP type or code: a range of 0..255, kept in the port fields (RFC 4301) */
+static int take_icmp_range(struct parser *p, const char *keyword,
+			   uint16_t *min, uint16_t *max)
+{
+	if (take_port_range(p, keyword, min, max))
+		return -1;
+	if (*max > ICMP_MAX)
+		return fail(p, "invalid %s \"%s\": ICMP %ss are 0 to %d", keyword,
+			    p->argv[p->i - 1], keyword, ICMP_MAX);
+	return 0;
+}
 
 static int parse_selector_word(struct parser *p, const char *word,
 			       unsigned int *seen, struct s2s_selector *sel,
@@ -1012,8 +1033,14 @@ static int parse_selector_word(struct parser *p, const char *word,
 		sel->set |= S2S_SEL_HAS_ACTION;
 		return take_enum(p, word, s2s_action_names,
 				 "protect, bypass or discard", &sel->action);
+	case LK_TYPE:
+		sel->set |= S2S_SEL_HAS_SPORT;
+		return take_icmp_range(p, word, &sel->sport_min, &sel->sport_max);
+	case LK_CODE:
+		sel->set |= S2S_SEL_HAS_DPORT;
+		return take_icmp_range(p, word, &sel->dport_min, &sel->dport_max);
 	case LK_PRIORITY:
-		if (take_number(p, word, "priority", UINT32_MAX, &v))
+		if (take_number(p, word, "priority", S2S_SEL_PRIORITY_MAX, &v))
 			return -1;
 		sel->priority = v;
 		sel->set |= S2S_SEL_HAS_PRIORITY;
@@ -1024,8 +1051,11 @@ static int parse_selector_word(struct parser *p, const char *word,
 }
 
 static int check_selector(struct parser *p, struct s2s_selector *sel,
-			  const char *src_word, const char *dst_word)
+			  unsigned int seen, const char *src_word,
+			  const char *dst_word)
 {
+	bool icmp = proto_is_icmp(sel->proto, sel->src.family);
+
 	if (!(sel->set & S2S_SEL_HAS_DIR))
 		return fail(p, "selector add: missing \"dir\"");
 	if (!(sel->set & S2S_SEL_HAS_SRC))
@@ -1034,10 +1064,13 @@ static int check_selector(struct parser *p, struct s2s_selector *sel,
 		return fail(p, "selector add: missing \"dst\"");
 	if (same_family(p, "src", src_word, &sel->src, "dst", dst_word, &sel->dst))
 		return -1;
-	if (sel->set & (S2S_SEL_HAS_SPORT | S2S_SEL_HAS_DPORT) &&
+	if (seen & (1u << LK_SPORT | 1u << LK_DPORT) &&
 	    !proto_has_ports(sel->proto))
 		return fail(p, "\"%s\" needs proto tcp, udp, sctp or udplite",
-			    sel->set & S2S_SEL_HAS_SPORT ? "sport" : "dport");
+			    seen & 1u << LK_SPORT ? "sport" : "dport");
+	if (seen & (1u << LK_TYPE | 1u << LK_CODE) && !icmp)
+		return fail(p, "\"%s\" needs proto icmp (IPv4) or icmpv6 (IPv6)",
+			    seen & 1u << LK_TYPE ? "type" : "code");
 	if (sel->proto == IPPROTO_ICMP && sel->src.family == AF_INET6)
 		return fail(p, "proto \"icmp\" with IPv6 prefixes never matches: use \"icmpv6\"");
 	if (sel->proto == IPPROTO_ICMPV6 && sel->src.family == AF_INET)
@@ -1060,7 +1093,7 @@ static int parse_selector_add(struct parser *p, struct s2s_request *req)
 	while ((word = take(p)))
 		if (parse_selector_word(p, word, &seen, sel, &src_word, &dst_word))
 			return -1;
-	return check_selector(p, sel, src_word, dst_word);
+	return check_selector(p, sel, seen, src_word, dst_word);
 }
 
 static int parse_selector_del(struct parser *p, struct s2s_request *req)
@@ -1265,12 +1298,18 @@ static const char usage_segment[] =
 static const char usage_selector[] =
 "  s2sctl selector add NAME dir in|out src PREFIX dst PREFIX\n"
 "                      [proto tcp|udp|icmp|icmpv6|sctp|NUM] [sport PORT[-PORT]]\n"
-"                      [dport PORT[-PORT]] [segment SEGMENT]\n"
-"                      [action protect|bypass|discard] [priority N]\n"
+"                      [dport PORT[-PORT]] [type T[-T]] [code C[-C]]\n"
+"                      [segment SEGMENT] [action protect|bypass|discard]\n"
+"                      [priority N]\n"
 "  s2sctl selector del NAME id ID\n"
 "  s2sctl selector show [NAME]\n"
-"      PREFIX: ADDR[/PLEN], src and dst of one family.  action defaults to\n"
-"      protect; lower priority runs first.  add prints the new ID.\n";
+"      PREFIX: ADDR[/PLEN], src and dst of one family, no bit set beyond\n"
+"      PLEN.  sport/dport need tcp, udp, sctp or udplite; type/code (0 to\n"
+"      255) need icmp or icmpv6.  action defaults to protect.  priority:\n"
+"      0 to 65535, default 1000.  Selectors are tried lowest priority\n"
+"      first, then most specific first (longer dst, longer src prefix,\n"
+"      protocol, narrower dport, sport ranges, segment), then lowest ID;\n"
+"      show lists them in that order.  add prints the new ID.\n";
 
 static const char usage_all_head[] =
 "Usage: s2sctl [OPTIONS] OBJECT COMMAND [ARGS]\n"

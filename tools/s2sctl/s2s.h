@@ -131,6 +131,9 @@ struct s2s_segment {
 	char name[S2S_SEGMENT_NAME_SIZE];
 	uint32_t mark;
 	uint32_t mask;
+	bool has_selectors;
+	uint32_t selectors;	/* selectors naming it */
+	struct s2s_stats stats;	/* tx = out, rx = in */
 };
 
 enum {
@@ -161,7 +164,8 @@ struct s2s_selector {
 	char segment[S2S_SEGMENT_NAME_SIZE];
 	uint8_t action;		/* enum s2s_sel_action */
 	uint32_t priority;
-	uint64_t matches;
+	uint64_t matches;	/* packets */
+	uint64_t match_bytes;
 };
 
 /* A notification from the "events" group. */

@@ -172,6 +172,7 @@ static void print_selector(FILE *f, int indent, const struct s2s_selector *sel,
 			   bool with_tunnel)
 {
 	char a[INET6_ADDRSTRLEN + 8], b[INET6_ADDRSTRLEN + 8], buf[16];
+	bool icmp = sel->proto == IPPROTO_ICMP || sel->proto == IPPROTO_ICMPV6;
 
 	fprintf(f, "%*sselector %s%s%u %s\n", indent, "",
 		with_tunnel ? sel->ifname : "", with_tunnel ? " id " : "",
@@ -183,10 +184,13 @@ static void print_selector(FILE *f, int indent, const struct s2s_selector *sel,
 	if (sel->proto)
 		fprintf(f, " proto %s",
 			enum_name(s2s_proto_names, sel->proto, buf, sizeof(buf)));
+	/* RFC 4301: ICMP type and code travel in the port fields */
 	if (sel->set & S2S_SEL_HAS_SPORT)
-		print_ports(f, "sport", sel->sport_min, sel->sport_max);
+		print_ports(f, icmp ? "type" : "sport", sel->sport_min,
+			    sel->sport_max);
 	if (sel->set & S2S_SEL_HAS_DPORT)
-		print_ports(f, "dport", sel->dport_min, sel->dport_max);
+		print_ports(f, icmp ? "code" : "dport", sel->dport_min,
+			    sel->dport_max);
 	fputc('\n', f);
 	fprintf(f, "%*s%-*s%s", indent, "", LABEL_WIDTH, "action:",
 		enum_name(s2s_action_names, sel->action, buf, sizeof(buf)));
@@ -194,7 +198,8 @@ static void print_selector(FILE *f, int indent, const struct s2s_selector *sel,
 		fprintf(f, ", segment %s", sel->segment);
 	fprintf(f, ", priority %u\n", sel->priority);
 	if (sel->set & S2S_SEL_HAS_MATCHES)
-		field(f, indent, "matches:", "%" PRIu64, sel->matches);
+		field(f, indent, "matches:", "%" PRIu64 " packets, %" PRIu64 " bytes",
+		      sel->matches, sel->match_bytes);
 }
 
 static void print_tunnel(FILE *f, const struct s2s_tunnel *t,
@@ -355,6 +360,7 @@ static void json_selector(struct s2s_json *j, const struct s2s_selector *sel)
 	json_enum(j, "action", s2s_action_names, sel->action);
 	s2s_json_kv_u64(j, "priority", sel->priority);
 	s2s_json_kv_u64(j, "matches", sel->matches);
+	s2s_json_kv_u64(j, "match_bytes", sel->match_bytes);
 	s2s_json_object_end(j);
 }
 
@@ -441,6 +447,24 @@ void s2s_show_sas(FILE *f, bool json, const struct s2s_vec *sas)
 	fputc('\n', f);
 }
 
+/* Segments count what their selectors decided: out is tx, in is rx. */
+static void print_segment(FILE *f, int width, const struct s2s_segment *seg)
+{
+	fprintf(f, "segment %-*s  mark 0x%x/0x%x", width, seg->name, seg->mark,
+		seg->mask);
+	if (seg->has_selectors)
+		fprintf(f, ", %u selector%s", seg->selectors,
+			seg->selectors == 1 ? "" : "s");
+	fputc('\n', f);
+	if (!seg->stats.present)
+		return;
+	field(f, 2, "out:", "%" PRIu64 " packets, %" PRIu64 " bytes",
+	      seg->stats.tx_packets, seg->stats.tx_bytes);
+	field(f, 2, "in:", "%" PRIu64 " packets, %" PRIu64 " bytes",
+	      seg->stats.rx_packets, seg->stats.rx_bytes);
+	print_drops(f, 2, &seg->stats);
+}
+
 void s2s_show_segments(FILE *f, bool json, const struct s2s_vec *segments,
 		       const char *name)
 {
@@ -462,14 +486,15 @@ void s2s_show_segments(FILE *f, bool json, const struct s2s_vec *segments,
 		if (name && name[0] && strcmp(name, seg->name))
 			continue;
 		if (!json) {
-			fprintf(f, "segment %-*s  mark 0x%x/0x%x\n", width,
-				seg->name, seg->mark, seg->mask);
+			print_segment(f, width, seg);
 			continue;
 		}
 		s2s_json_object_begin(&j);
 		s2s_json_kv_string(&j, "name", seg->name);
 		s2s_json_kv_u64(&j, "mark", seg->mark);
 		s2s_json_kv_u64(&j, "mask", seg->mask);
+		s2s_json_kv_u64(&j, "selectors", seg->selectors);
+		json_stats(&j, &seg->stats);
 		s2s_json_object_end(&j);
 	}
 	if (json) {

@@ -23,5 +23,6 @@ void test_batch(void);
 void test_json(void);
 void test_netlink(void);
 void test_replay(void);
+void test_selector_rules(void);
 
 #endif /* S2SCTL_TAP_H */

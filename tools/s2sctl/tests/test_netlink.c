@@ -344,7 +344,8 @@ static void test_selector_segment(void)
 		 "\"src\":\"10.0.0.0/24\",\"dst\":\"10.1.0.0/16\",\"proto\":6,"
 		 "\"sport_min\":1024,\"sport_max\":65535,\"dport_min\":443,"
 		 "\"dport_max\":443,\"segment\":\"prod\",\"action\":\"bypass\","
-		 "\"priority\":10,\"matches\":0}]\n", "selector JSON");
+		 "\"priority\":10,\"matches\":0,\"match_bytes\":0}]\n",
+		 "selector JSON");
 	free(out);
 	s2s_vec_free(&sels);
 

@@ -20,5 +20,7 @@ int main(void)
 	test_netlink();
 	tap_diag("anti-replay window (kmod/replay_core.h)");
 	test_replay();
+	tap_diag("traffic selector rules (kmod/selector_core.h)");
+	test_selector_rules();
 	return tap_finish();
 }
