@@ -109,11 +109,11 @@ s2s_check "segment add" s2sctl -n "$a" segment add seg1 mark 0x100/0xf00
 s2s_check_eq "segment show (dump)" \
 	"$(s2sctl -n "$a" -j segment show | grep -o '"seg1"')" '"seg1"'
 s2s_check "segment del" s2sctl -n "$a" segment del seg1
-s2s_check "selector show: refused as not implemented" \
-	refused_with 1 "not implemented" s2sctl -n "$a" selector show
-s2s_check "selector add: refused as not implemented" \
-	refused_with 1 "not implemented" s2sctl -n "$a" selector add vpn0 \
+s2s_check "selector add" s2sctl -n "$a" selector add vpn0 \
 	dir out src 10.0.0.0/8 dst 10.1.0.0/16
+s2s_check "selector show (dump)" s2sctl -n "$a" selector show
+s2s_check "selector show NAME (filtered dump)" s2sctl -n "$a" -j selector show vpn0
+s2s_check "selector del" s2sctl -n "$a" selector del vpn0 id 1
 s2s_check "a batch" sh -c "printf 'segment add s1 mark 1\nsegment del s1\n' |
 	'$S2SCTL' -n '$a' -b -"
 

@@ -17,6 +17,12 @@ usage: s2s_genl.py REQUEST [ARGS]
   trunc IFNAME ALG BITS        sa-new, cbc(aes) with ALG truncated to BITS
   icv IFNAME BITS              sa-new, rfc4106(gcm(aes)) with a BITS ICV
   segment NAME                 segment-new NAME mark 1
+  selector IFNAME KEY=VALUE... selector-new with exactly these selector
+                               attributes (dir, src, src-plen, dst, dst-plen,
+                               proto, sport-min, sport-max, dport-min,
+                               dport-max, segment, action, priority, id);
+                               dir and action take names (in, out, protect,
+                               bypass, discard), src and dst addresses
 
 Prints "ok" or "error ERRNO: MESSAGE" (the extended ack); exits 0 when the
 kernel accepted, 1 when it refused, 2 on bad usage.
@@ -79,6 +85,10 @@ def u8(atype, v):
 
 def u32(atype, v):
     return attr(atype, struct.pack('=I', v))
+
+
+def u16(atype, v):
+    return attr(atype, struct.pack('=H', v))
 
 
 def string(atype, s):
@@ -176,13 +186,37 @@ def build(args):
         return E['S2S_CMD_SEGMENT_NEW'], \
             nest(E['S2S_A_SEGMENT'], string(E['S2S_SEGMENT_A_NAME'], rest[0]),
                  u32(E['S2S_SEGMENT_A_MARK'], 1)), kw
+    if req == 'selector':
+        return E['S2S_CMD_SELECTOR_NEW'], string(E['S2S_A_IFNAME'], rest[0]) + \
+            nest(E['S2S_A_SELECTOR'], *(selector_attr(a) for a in rest[1:])), kw
     raise IndexError(req)
+
+
+SEL_NAMES = {'in': 'S2S_DIR_IN', 'out': 'S2S_DIR_OUT',
+             'protect': 'S2S_SEL_PROTECT', 'bypass': 'S2S_SEL_BYPASS',
+             'discard': 'S2S_SEL_DISCARD'}
+SEL_TYPES = {'dir': u8, 'src-plen': u8, 'dst-plen': u8, 'proto': u8,
+             'action': u8, 'sport-min': u16, 'sport-max': u16,
+             'dport-min': u16, 'dport-max': u16, 'priority': u32, 'id': u32}
+
+
+def selector_attr(arg):
+    key, value = arg.split('=', 1)
+    atype = E['S2S_SEL_A_' + key.upper().replace('-', '_')]
+    if key in ('src', 'dst'):
+        family = socket.AF_INET6 if ':' in value else socket.AF_INET
+        return attr(atype, socket.inet_pton(family, value))
+    if key == 'segment':
+        return string(atype, value)
+    if value in SEL_NAMES:
+        value = str(E[SEL_NAMES[value]])
+    return SEL_TYPES[key](atype, int(value, 0))
 
 
 def main(argv):
     try:
         cmd, payload, kw = build(argv[1:])
-    except (IndexError, ValueError):
+    except (IndexError, KeyError, ValueError):
         print(__doc__.split('\n\n')[2], file=sys.stderr)
         return 2
     nl = Genl()

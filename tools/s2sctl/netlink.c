@@ -23,6 +23,8 @@
 /* Large enough that a burst of events does not overrun the monitor. */
 #define S2S_RCVBUF (1 << 20)
 
+#define S2S_NL_BUF_SIZE 32768
+
 int s2s_nl_open(struct s2s_nl *nl)
 {
 	int one = 1, err;
@@ -48,8 +50,14 @@ int s2s_nl_open(struct s2s_nl *nl)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
-	/* replies of any size: libnl peeks at the length before reading */
-	nl_socket_enable_msg_peek(nl->sk);
+	/*
+	 * One read per message into a buffer as large as the biggest message
+	 * the kernel builds (dumps fill at most 32 KiB, the most a reader's
+	 * buffer makes it use), rather than a peek at the length and a
+	 * second read: a batch of 10,000 selectors is 20,000 reads fewer.
+	 */
+	nl_socket_disable_msg_peek(nl->sk);
+	nl_socket_set_msg_buf_size(nl->sk, S2S_NL_BUF_SIZE);
 
 	nl->family = genl_ctrl_resolve(nl->sk, S2S_GENL_NAME);
 	if (nl->family < 0) {

@@ -38,10 +38,13 @@ enum s2s_op {
 struct s2s_request {
 	enum s2s_op op;
 	const char *help_object;	/* S2S_OP_HELP: object, or NULL */
-	struct s2s_tunnel tunnel;
-	struct s2s_sa sa;
-	struct s2s_segment segment;
-	struct s2s_selector selector;
+	/* the object of @op; a batch holds thousands of requests */
+	union {
+		struct s2s_tunnel tunnel;
+		struct s2s_sa sa;
+		struct s2s_segment segment;
+		struct s2s_selector selector;
+	};
 };
 
 /*
