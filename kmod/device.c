@@ -34,26 +34,15 @@
 #include "events.h"
 #include "extack.h"
 #include "netns.h"
+#include "policy.h"
 #include "sa.h"
 #include "selector.h"
 
-/*
- * Worst-case ESP overhead over the supported algorithms, outer header
- * excluded: SPI and sequence number, a 16-byte IV (AES-CBC), up to 15
- * bytes of padding, pad length and next header, a 32-byte ICV
- * (HMAC-SHA-512-256).
- */
-#define S2S_IV_MAX 16
-#define S2S_ICV_MAX 32
-#define S2S_TRAILER_MAX (15 + 2 + S2S_ICV_MAX)
-#define S2S_ESP_MAX_OVERHEAD \
-	(sizeof(struct ip_esp_hdr) + S2S_IV_MAX + S2S_TRAILER_MAX)
 #define S2S_OUTER_MAX sizeof(struct ipv6hdr)
 
-#define S2S_MIN_MTU ETH_MIN_MTU
-#define S2S_MAX_MTU (IP_MAX_MTU - S2S_OUTER_MAX - S2S_ESP_MAX_OVERHEAD)
-/* the extack text below names the bounds */
-static_assert(S2S_MIN_MTU == 68 && S2S_MAX_MTU == 65422);
+/* uapi states the MTU range; it must be what ESP can carry */
+static_assert(S2S_MTU_MIN == ETH_MIN_MTU);
+static_assert(IP_MAX_MTU - S2S_OUTER_MAX - S2S_ESP_MAX_OVERHEAD == S2S_MTU_MAX);
 
 #define S2S_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
 		      NETIF_F_GSO_SOFTWARE)
@@ -247,12 +236,7 @@ static int s2s_tunnel_check(struct net *net, const struct s2s_tunnel *self,
 			return -EEXIST;
 		}
 	}
-	if (cfg->mode == S2S_MODE_POLICY) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "policy-based tunnels (mode policy) are not implemented yet");
-		return -EOPNOTSUPP;
-	}
-	if (cfg->mode != S2S_MODE_ROUTE) {
+	if (cfg->mode != S2S_MODE_ROUTE && cfg->mode != S2S_MODE_POLICY) {
 		NL_SET_ERR_MSG_MOD(extack, "unknown tunnel mode");
 		return -EINVAL;
 	}
@@ -269,7 +253,7 @@ static int s2s_tunnel_check(struct net *net, const struct s2s_tunnel *self,
 		NL_SET_ERR_MSG_MOD(extack, "mark has bits outside its mask");
 		return -EINVAL;
 	}
-	if (cfg->mtu && (cfg->mtu < S2S_MIN_MTU || cfg->mtu > S2S_MAX_MTU)) {
+	if (cfg->mtu && (cfg->mtu < S2S_MTU_MIN || cfg->mtu > S2S_MTU_MAX)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "MTU must be 68..65422, or 0 to derive it from the underlay");
 		return -EINVAL;
@@ -326,8 +310,8 @@ static unsigned int s2s_tunnel_mtu(struct s2s_tunnel *t)
 	mtu = s2s_underlay_mtu(t);
 	mtu -= rtnl_dereference(t->params)->cfg.family == AF_INET ?
 	       sizeof(struct iphdr) : S2S_OUTER_MAX;
-	mtu -= sa ? s2s_sa_overhead(sa) : S2S_ESP_MAX_OVERHEAD;
-	return clamp(mtu, S2S_MIN_MTU, (int)S2S_MAX_MTU);
+	mtu = s2s_sa_inner_mtu(sa, mtu);
+	return clamp(mtu, S2S_MTU_MIN, S2S_MTU_MAX);
 }
 
 /**
@@ -335,9 +319,9 @@ static unsigned int s2s_tunnel_mtu(struct s2s_tunnel *t)
  * @t: the tunnel
  *
  * A user-set MTU (cfg.mtu) wins; otherwise the MTU is derived from the
- * underlay route to the remote gateway minus the outer header and the
- * worst-case ESP overhead of the outbound SA (of any supported algorithm
- * when there is none).  Called under RTNL at creation, when the tunnel is
+ * underlay route to the remote gateway: the largest inner packet that the
+ * outbound SA (any supported algorithm when there is none) fits in it.
+ * Called under RTNL at creation, when the tunnel is
  * changed and when its outbound SA changes.
  */
 void s2s_tunnel_update_mtu(struct s2s_tunnel *t)
@@ -390,10 +374,19 @@ static int s2s_dev_init(struct net_device *dev)
 		goto err_gro;
 
 	INIT_LIST_HEAD(&t->net_node);
+	INIT_LIST_HEAD(&t->policy_node);
 	INIT_HLIST_NODE(&t->outer_node);
+	/* last: ndo_uninit detaches if registration fails later on */
+	if (rtnl_dereference(t->params)->cfg.mode == S2S_MODE_POLICY) {
+		err = s2s_policy_attach(t, NULL);
+		if (err)
+			goto err_sel;
+	}
 	WRITE_ONCE(dev->mtu, s2s_tunnel_mtu(t));
 	return 0;
 
+err_sel:
+	s2s_sel_table_free(t);
 err_gro:
 	gro_cells_destroy(&t->gro_cells);
 err_stats:
@@ -411,6 +404,7 @@ static void s2s_dev_uninit(struct net_device *dev)
 {
 	struct s2s_tunnel *t = netdev_priv(dev);
 
+	s2s_policy_detach(t);
 	s2s_sa_flush(t);
 	s2s_sel_flush(t);
 	if (!list_empty(&t->net_node)) {
@@ -519,12 +513,11 @@ static void s2s_dev_setup(struct net_device *dev)
 	netif_keep_dst(dev);
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
-	dev->needed_headroom = LL_MAX_HEADER + S2S_OUTER_MAX +
-			       sizeof(struct ip_esp_hdr) + S2S_IV_MAX;
-	dev->needed_tailroom = S2S_TRAILER_MAX;
-	dev->mtu = ETH_DATA_LEN - S2S_OUTER_MAX - S2S_ESP_MAX_OVERHEAD;
-	dev->min_mtu = S2S_MIN_MTU;
-	dev->max_mtu = S2S_MAX_MTU;
+	dev->needed_headroom = LL_MAX_HEADER + S2S_OUTER_MAX + S2S_ESP_HLEN_MAX;
+	dev->needed_tailroom = S2S_ESP_TRAILER_MAX;
+	dev->mtu = s2s_sa_inner_mtu(NULL, ETH_DATA_LEN - S2S_OUTER_MAX);
+	dev->min_mtu = S2S_MTU_MIN;
+	dev->max_mtu = S2S_MTU_MAX;
 	dev->features |= S2S_FEATURES;
 	dev->hw_features |= S2S_FEATURES;
 	s2s_dev_set_lltx(dev);
@@ -640,9 +633,19 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 	err = s2s_tunnel_check(t->net, t, cfg, extack);
 	if (err)
 		return err;
+	if (cfg->mode == S2S_MODE_POLICY) {
+		err = s2s_policy_attach(t, extack);
+		if (err)
+			return err;
+	}
 	p = s2s_params_new(cfg);
-	if (!p)
+	if (!p) {
+		if (old->cfg.mode != S2S_MODE_POLICY)
+			s2s_policy_detach(t);
 		return -ENOMEM;
+	}
+	if (cfg->mode != S2S_MODE_POLICY)
+		s2s_policy_detach(t);
 
 	moved = cfg->family != old->cfg.family ||
 		!s2s_addr_equal(cfg->family, &cfg->local, &old->cfg.local) ||

@@ -56,17 +56,6 @@ struct s2s_xmit_ctx {
 	unsigned int hroom;
 };
 
-/* Largest inner packet whose ESP packet fits the underlay path MTU. */
-static unsigned int s2s_inner_mtu(u16 family, const struct s2s_sa *sa,
-				  const struct dst_entry *dst)
-{
-	int room = dst_mtu(dst) - s2s_transport_hlen(family);
-
-	room -= sizeof(struct ip_esp_hdr) + sa->ivlen + sa->icvlen;
-	room = round_down(room, sa->blocksize) - 2;
-	return room > 0 ? room : 0;
-}
-
 /* Sends or drops an encrypted packet; called with BHs off. */
 static void s2s_output_finish(struct s2s_crypt *c, int err)
 {
@@ -332,7 +321,8 @@ void s2s_output_skb(struct s2s_tunnel *t, struct s2s_sa *sa,
 		s2s_drop(t, sa, skb, S2S_DROP_LOOP);
 		goto out;
 	}
-	x.mtu = s2s_inner_mtu(x.p->cfg.family, sa, x.dst);
+	x.mtu = s2s_sa_inner_mtu(sa, dst_mtu(x.dst) -
+				 s2s_transport_hlen(x.p->cfg.family));
 	x.hroom = LL_RESERVED_SPACE(x.dst->dev) +
 		  s2s_transport_hlen(x.p->cfg.family) +
 		  sizeof(struct ip_esp_hdr) + sa->ivlen;

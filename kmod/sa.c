@@ -686,15 +686,28 @@ void s2s_sa_expire_work(struct work_struct *work)
 }
 
 /**
- * s2s_sa_overhead() - worst-case ESP overhead of an SA
- * @sa: the SA
+ * s2s_sa_inner_mtu() - the largest inner packet that fits in an ESP packet
+ * @sa: the outbound SA, or NULL for the worst case of every supported
+ *	algorithm
+ * @room: bytes the ESP packet may take: a path MTU less the outer header
  *
- * Return: bytes ESP adds to an inner packet, outer IP header excluded.
+ * The one place that knows ESP's overhead: SPI and sequence number, the
+ * IV, padding to the cipher's block, pad length and next header, the ICV.
+ * Serves the device MTU (derived from the underlay route) and every packet
+ * (against its route's path MTU) alike.
+ *
+ * Return: the largest inner packet length, 0 when nothing fits.
  */
-unsigned int s2s_sa_overhead(const struct s2s_sa *sa)
+unsigned int s2s_sa_inner_mtu(const struct s2s_sa *sa, int room)
 {
-	return sizeof(struct ip_esp_hdr) + sa->ivlen + sa->blocksize - 1 + 2 +
-	       sa->icvlen;
+	unsigned int ivlen = sa ? sa->ivlen : S2S_ESP_IV_MAX;
+	unsigned int icvlen = sa ? sa->icvlen : S2S_ESP_ICV_MAX;
+	unsigned int block = sa ? sa->blocksize : S2S_ESP_BLOCK_MAX;
+
+	room -= sizeof(struct ip_esp_hdr) + ivlen + icvlen;
+	if (room < (int)block)
+		return 0;
+	return round_down(room, block) - 2;
 }
 
 /**

@@ -17,6 +17,19 @@ struct s2s_tunnel;
 struct s2s_net;
 struct s2s_sa_id;
 
+/*
+ * The largest IV, ICV and cipher block of the supported algorithms
+ * (AES-CBC's IV and block, HMAC-SHA-512-256's ICV), and so ESP's worst-case
+ * overhead on an inner packet: SPI and sequence number, IV, up to a block
+ * less one of padding, pad length and next header, ICV.
+ */
+#define S2S_ESP_IV_MAX 16
+#define S2S_ESP_ICV_MAX 32
+#define S2S_ESP_BLOCK_MAX 16
+#define S2S_ESP_HLEN_MAX (8 + S2S_ESP_IV_MAX)
+#define S2S_ESP_TRAILER_MAX (S2S_ESP_BLOCK_MAX - 1 + 2 + S2S_ESP_ICV_MAX)
+#define S2S_ESP_MAX_OVERHEAD (S2S_ESP_HLEN_MAX + S2S_ESP_TRAILER_MAX)
+
 /**
  * struct s2s_sa_config - SA parameters, as netlink supplies them
  * @dir: enum s2s_dir
@@ -164,7 +177,7 @@ void s2s_sa_get_id(const struct s2s_sa *sa, struct s2s_sa_id *id);
 bool s2s_sa_account(struct s2s_sa *sa, unsigned int len);
 void s2s_sa_seq_exhausted(struct s2s_sa *sa);
 void s2s_sa_expire_work(struct work_struct *work);
-unsigned int s2s_sa_overhead(const struct s2s_sa *sa);
+unsigned int s2s_sa_inner_mtu(const struct s2s_sa *sa, int room);
 
 static inline bool s2s_sa_get(struct s2s_sa *sa)
 {
