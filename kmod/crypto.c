@@ -98,6 +98,17 @@ enum s2s_drop_reason s2s_crypt_reason(int err, bool decrypt)
 }
 
 /**
+ * s2s_crypt_hold_dev() - make a request hold its tunnel device
+ * @c: the request
+ * @dev: the tunnel device, which stays until s2s_crypt_free()
+ */
+void s2s_crypt_hold_dev(struct s2s_crypt *c, struct net_device *dev)
+{
+	c->dev = dev;
+	netdev_hold(dev, &c->dev_tracker, GFP_ATOMIC);
+}
+
+/**
  * s2s_crypt_free() - release a request and the references it holds
  * @c: the request (its packet was sent, delivered or dropped)
  */
@@ -105,7 +116,7 @@ void s2s_crypt_free(struct s2s_crypt *c)
 {
 	dst_release(c->outer.dst);
 	s2s_sa_put(c->sa);
-	dev_put(c->dev);
+	netdev_put(c->dev, &c->dev_tracker);
 	kfree(c);
 }
 

@@ -28,6 +28,7 @@ struct s2s_tunnel;
  * @mark_mask: inbound: the bits of skb->mark that @mark owns
  * @iv: the IV given to the AEAD (CBC modifies it), in the tail
  * @aad: the AAD followed by a copy of the IV, in the tail
+ * @dev_tracker: tracks the reference on @dev
  * @job: the packet's place in its tunnel's crypto queue
  * @req: the AEAD request; its context, the IV, the AAD and the
  *	scatterlist follow, each sized for the SA
@@ -43,6 +44,7 @@ struct s2s_crypt {
 	u32 mark_mask;
 	u8 *iv;
 	u8 *aad;
+	netdevice_tracker dev_tracker;
 	struct s2s_job job;
 	struct aead_request req;
 };
@@ -50,6 +52,7 @@ struct s2s_crypt {
 struct s2s_crypt *s2s_crypt_prepare(struct s2s_sa *sa, struct sk_buff *skb,
 				    int nfrags, u64 seq, unsigned int cryptlen,
 				    bool encrypt);
+void s2s_crypt_hold_dev(struct s2s_crypt *c, struct net_device *dev);
 void s2s_crypt_free(struct s2s_crypt *c);
 enum s2s_drop_reason s2s_crypt_reason(int err, bool decrypt);
 void s2s_drop(struct s2s_tunnel *t, struct s2s_sa *sa, struct sk_buff *skb,

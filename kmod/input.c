@@ -261,12 +261,11 @@ int s2s_input_esp(struct sk_buff *skb, u16 family)
 		goto drop;
 	}
 	c->sa = sa;		/* the reference taken above */
-	c->dev = t->dev;
 	c->outer.family = family;
 	c->outer.tos = dsfield;
 	c->mark = cfg->mark;
 	c->mark_mask = cfg->mark_mask;
-	dev_hold(c->dev);
+	s2s_crypt_hold_dev(c, t->dev);
 	c->job.finish = s2s_input_job_finish;
 	s2s_job_run(&t->rxq, &c->job);
 	return 0;

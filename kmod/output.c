@@ -157,7 +157,6 @@ static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb,
 		return;
 	}
 	c->sa = sa;
-	c->dev = t->dev;
 	c->outer.dst = dst_clone(x->dst);
 	c->inner_len = inner_len;
 	c->outer.family = x->p->cfg.family;
@@ -167,7 +166,7 @@ static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb,
 	c->outer.saddr = x->saddr;
 	c->outer.daddr = x->p->cfg.remote;
 	refcount_inc(&sa->refcnt);	/* the caller holds one already */
-	dev_hold(c->dev);
+	s2s_crypt_hold_dev(c, t->dev);
 	c->job.finish = s2s_output_job_finish;
 	s2s_job_run(&t->txq, &c->job);
 	return;

@@ -109,9 +109,9 @@ static void s2s_queue_drain(struct s2s_queue *q)
 			return;	/* the CPU draining will see our job */
 		if (s2s_queue_pop(q)) {
 			/* keep the bit: the work item is the drainer now */
-			dev_hold(q->dev);
+			netdev_hold(q->dev, &q->drain_tracker, GFP_ATOMIC);
 			if (!queue_work(s2s_crypt_wq, &q->drain_work))
-				dev_put(q->dev);
+				netdev_put(q->dev, &q->drain_tracker);
 			return;
 		}
 		clear_bit(0, &q->draining);
@@ -129,6 +129,8 @@ static void s2s_queue_drain(struct s2s_queue *q)
 static void s2s_queue_drain_fn(struct work_struct *work)
 {
 	struct s2s_queue *q = container_of(work, struct s2s_queue, drain_work);
+	/* ours: a drain below may queue this work again with a new one */
+	netdevice_tracker tracker = q->drain_tracker;
 	struct net_device *dev = q->dev;
 	bool more;
 
@@ -144,7 +146,7 @@ static void s2s_queue_drain_fn(struct work_struct *work)
 	if (s2s_queue_head_ready(q))
 		s2s_queue_drain(q);
 	local_bh_enable();
-	dev_put(dev);	/* taken when this work was queued */
+	netdev_put(dev, &tracker);	/* taken when this work was queued */
 }
 
 /**
@@ -158,6 +160,7 @@ static void s2s_queue_drain_fn(struct work_struct *work)
 void s2s_job_complete(struct s2s_job *job, int err)
 {
 	struct s2s_queue *q = job->queue;
+	netdevice_tracker tracker;
 
 	if (!q) {
 		local_bh_disable();
@@ -166,14 +169,14 @@ void s2s_job_complete(struct s2s_job *job, int err)
 		return;
 	}
 	/* once done is set another CPU may finish the job and free it */
-	dev_hold(q->dev);
+	netdev_hold(q->dev, &tracker, GFP_ATOMIC);
 	job->err = err;
 	/* publishes err; pairs with s2s_queue_done_head() */
 	smp_store_release(&job->done, true);
 	local_bh_disable();
 	s2s_queue_drain(q);
 	local_bh_enable();
-	dev_put(q->dev);
+	netdev_put(q->dev, &tracker);
 }
 
 static void s2s_job_start(struct s2s_job *job)

@@ -23,6 +23,7 @@ struct s2s_job;
  * @draining: bit 0 set while one CPU hands finished jobs on
  * @next_cpu: round-robin cursor for spreading jobs over CPUs
  * @drain_work: continues a drain whose budget ran out (holds @dev)
+ * @drain_tracker: tracks @drain_work's reference on @dev
  */
 struct s2s_queue {
 	struct net_device *dev;
@@ -32,6 +33,7 @@ struct s2s_queue {
 	unsigned long draining;
 	int next_cpu;
 	struct work_struct drain_work;
+	netdevice_tracker drain_tracker;
 };
 
 /**
