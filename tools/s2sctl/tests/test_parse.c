@@ -494,6 +494,26 @@ static void test_selector(void)
 	bad(SEL " action allow", "invalid action \"allow\"");
 	bad(SEL " priority high", "invalid priority \"high\"");
 	bad(SEL " segment abcdefghijklmnopqrstuvwxyz012345", "invalid segment name");
+	if (good(SEL " proto icmp type 8 code 0"))
+		tap_ok(sel->proto == IPPROTO_ICMP && sel->sport_min == 8 &&
+		       sel->sport_max == 8 && sel->dport_min == 0 &&
+		       sel->dport_max == 0 && (sel->set & S2S_SEL_HAS_SPORT) &&
+		       (sel->set & S2S_SEL_HAS_DPORT),
+		       "ICMP type and code travel as sport and dport");
+	if (good("selector add vpn0 dir in src 2001:db8::/32 dst ::/0 "
+		 "proto icmpv6 type 128-129"))
+		tap_ok(sel->sport_min == 128 && sel->sport_max == 129 &&
+		       !(sel->set & S2S_SEL_HAS_DPORT), "ICMPv6 type range");
+	if (good(SEL " priority 65535"))
+		tap_ok(sel->priority == S2S_SEL_PRIORITY_MAX, "the highest priority");
+	if (good(SEL " proto sctp dport 2905"))
+		tap_ok(sel->proto == IPPROTO_SCTP, "sctp takes ports");
+	bad(SEL " priority 65536", "invalid priority \"65536\": out of range (maximum 65535)");
+	bad(SEL " proto icmp type 256", "invalid type \"256\": ICMP types are 0 to 255");
+	bad(SEL " proto icmp code 0-300", "invalid code \"0-300\"");
+	bad(SEL " proto tcp type 8", "\"type\" needs proto icmp (IPv4) or icmpv6 (IPv6)");
+	bad(SEL " code 1", "\"code\" needs proto icmp");
+	bad(SEL " proto icmp type 8 type 9", "\"type\" given twice");
 	bad("selector del vpn0", "missing \"id\"");
 	bad("selector del vpn0 id x", "invalid selector ID \"x\"");
 }
