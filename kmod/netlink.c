@@ -936,8 +936,15 @@ static int s2s_nl_selector_new(struct sk_buff *skb, struct genl_info *info)
 				    info->extack);
 	if (err)
 		return err;
-	/* the reply is allocated first: an added selector always gets its id */
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/*
+	 * The reply (tunnel index and name, the id) is allocated first, so
+	 * that an added selector always gets its id back; sized to fit, as
+	 * batches add thousands.
+	 */
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) +
+			  nla_total_size(IFNAMSIZ) +
+			  nla_total_size(nla_total_size(sizeof(u32))),
+			  GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &s2s_genl_family, 0,
@@ -951,7 +958,7 @@ static int s2s_nl_selector_new(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return err;
 	}
-	/* a few bytes into an NLMSG_GOODSIZE message cannot fail */
+	/* the message was sized for these */
 	nest = nla_nest_start(msg, S2S_A_SELECTOR);
 	if (nest && !nla_put_u32(msg, S2S_SEL_A_ID, id))
 		nla_nest_end(msg, nest);
