@@ -10,7 +10,7 @@
 # afterwards.  10,000 selectors load through "s2sctl -b" in under 2 s; the
 # per-tunnel limit refuses the one too many.
 
-# shellcheck disable=SC2154  # lib.sh's s2s_setup_ns sets $a
+# shellcheck disable=SC2154  # lib.sh's s2s_setup_ns sets $a and $b
 . "$(dirname "$0")/lib.sh"
 
 GENL="$S2S_TOP/selftests/tools/s2s_genl.py"
@@ -20,7 +20,7 @@ LIMIT=16384	# S2S_TUNNEL_SELECTORS_MAX
 s2s_require_cmd python3 awk
 s2s_require_s2sctl
 s2s_require_module
-s2s_setup_ns a
+s2s_setup_ns a b
 
 # s2sctl and its libraries on tmpfs: the timing measures the kernel and the
 # tool, not the 9p root (NOTES.md)
@@ -242,5 +242,16 @@ s2s_check "then the selector is taken" \
 t0=$(date +%s%N)
 s2s_check "tunnel del with $LIMIT selectors" sctl tunnel del vpn1
 s2s_log "deleted in $((($(date +%s%N) - t0) / 1000000)) ms"
+
+# --- a namespace that goes away with selectors naming segments ----------------
+s2s_check "namespace b: tunnel, segment, selectors" sh -c "
+	'$S2SCTL' -n '$b' tunnel add vpn0 local 192.0.2.1 remote 192.0.2.2 &&
+	'$S2SCTL' -n '$b' segment add prod mark 0x30/0xf0 &&
+	'$S2SCTL' -n '$b' selector add vpn0 dir out src 10.0.0.0/8 \
+		dst 10.1.0.0/16 segment prod &&
+	'$S2SCTL' -n '$b' selector add vpn0 dir in src 10.1.0.0/16 \
+		dst 10.0.0.0/8 segment prod"
+s2s_check "deleting the namespace takes its tunnel, selectors and segments" \
+	ip netns del "$b"
 
 s2s_exit
