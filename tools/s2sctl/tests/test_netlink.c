@@ -313,6 +313,54 @@ static void test_sa_request(void)
 	s2s_msg_free(msg);
 }
 
+/* A segment-get reply: users and counters, as text and JSON. */
+static void test_segment_counters(void)
+{
+	struct s2s_vec segs = S2S_VEC_INIT(struct s2s_segment);
+	struct s2s_segment *seg = s2s_vec_push(&segs);
+	struct nl_msg *msg = s2s_msg_new(FAMILY, S2S_CMD_SEGMENT_GET, 0);
+	struct nlattr *nest, *stats, *drops;
+	char *out = NULL;
+
+	nest = nla_nest_start(msg, S2S_A_SEGMENT);
+	nla_put_string(msg, S2S_SEGMENT_A_NAME, "dev");
+	nla_put_u32(msg, S2S_SEGMENT_A_MARK, 0x10);
+	nla_put_u32(msg, S2S_SEGMENT_A_MASK, 0xf0);
+	nla_put_u32(msg, S2S_SEGMENT_A_SELECTORS, 2);
+	stats = nla_nest_start(msg, S2S_SEGMENT_A_STATS);
+	nla_put_u64(msg, S2S_STATS_A_TX_PACKETS, 5);
+	nla_put_u64(msg, S2S_STATS_A_TX_BYTES, 500);
+	nla_put_u64(msg, S2S_STATS_A_RX_PACKETS, 3);
+	nla_put_u64(msg, S2S_STATS_A_RX_BYTES, 300);
+	drops = nla_nest_start(msg, S2S_STATS_A_DROPS);
+	nla_put_u64(msg, S2S_DROP_POLICY_DISCARD, 7);
+	nla_put_u64(msg, S2S_DROP_SELECTOR_MISMATCH, 1);
+	nla_nest_end(msg, drops);
+	nla_nest_end(msg, stats);
+	nla_nest_end(msg, nest);
+	tap_ok(!s2s_segment_from_msg(msg, seg) && seg->has_selectors &&
+	       seg->selectors == 2 && seg->stats.tx_packets == 5 &&
+	       seg->stats.rx_bytes == 300 &&
+	       seg->stats.drops[S2S_DROP_POLICY_DISCARD] == 7,
+	       "segment-get: users and counters");
+	s2s_msg_free(msg);
+	CAPTURE(out, s2s_show_segments(f, false, &segs, NULL));
+	contains(out, "segment dev  mark 0x10/0xf0, 2 selectors\n"
+		 "  out:       5 packets, 500 bytes\n"
+		 "  in:        3 packets, 300 bytes\n"
+		 "  drops:     policy_discard 7, selector_mismatch 1\n",
+		 "segment text: out, in, drops by reason");
+	free(out);
+	CAPTURE(out, s2s_show_segments(f, true, &segs, NULL));
+	contains(out, "{\"name\":\"dev\",\"mark\":16,\"mask\":240,\"selectors\":2,"
+		 "\"stats\":{\"tx_packets\":5,\"tx_bytes\":500,"
+		 "\"rx_packets\":3,\"rx_bytes\":300,\"drops\":{",
+		 "segment JSON: selectors and stats");
+	contains(out, "\"policy_discard\":7,", "segment JSON: drops by name");
+	free(out);
+	s2s_vec_free(&segs);
+}
+
 static void test_selector_segment(void)
 {
 	struct s2s_vec sels = S2S_VEC_INIT(struct s2s_selector);
@@ -361,6 +409,7 @@ static void test_selector_segment(void)
 	tap_ok(!s2s_segment_from_msg(msg, &seg) && !seg.mark &&
 	       seg.mask == 0xffffffff, "segment del: name only; mask defaults");
 	s2s_msg_free(msg);
+	test_segment_counters();
 }
 
 static struct nl_msg *event(uint8_t cmd)
