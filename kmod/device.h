@@ -83,6 +83,8 @@ struct s2s_tunnel_params {
  * @txq: outbound packets in crypto, in order
  * @rxq: inbound packets in crypto, in order
  * @sel: traffic selectors, both directions (selector.c)
+ * @policy_node: entry in s2s_net.policy_tunnels while the tunnel is in
+ *	policy mode (policy.c; RTNL writes, RCU reads)
  */
 struct s2s_tunnel {
 	struct net_device *dev;
@@ -100,6 +102,7 @@ struct s2s_tunnel {
 	struct s2s_queue txq;
 	struct s2s_queue rxq;
 	struct s2s_sel_table *sel;
+	struct list_head policy_node;
 };
 
 int s2s_device_init(void);

@@ -10,8 +10,10 @@
 #define _S2S_ESP_H
 
 #include <linux/netdevice.h>
+#include "../uapi/linux/s2svpn.h"
 
 struct s2s_sa;
+struct s2s_selector;
 struct s2s_tunnel;
 
 int s2s_esp_init(void);
@@ -19,5 +21,10 @@ void s2s_esp_exit(void);
 netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev);
 void s2s_output_skb(struct s2s_tunnel *t, struct s2s_sa *sa,
 		    struct sk_buff *skb);
+void s2s_output_protect(struct s2s_tunnel *t, struct s2s_selector *sel,
+			struct sk_buff *skb);
+void s2s_output_sel_drop(struct s2s_tunnel *t, struct s2s_sa *sa,
+			 struct s2s_selector *sel, struct sk_buff *skb,
+			 enum s2s_drop_reason reason);
 
 #endif /* _S2S_ESP_H */

@@ -29,6 +29,8 @@
 #include "input.h"
 #include "netns.h"
 #include "sa.h"
+#include "segment.h"
+#include "selector.h"
 
 /* Checks padding and next header; returns the drop reason or 0. */
 static int s2s_check_trailer(struct s2s_crypt *c, unsigned int elen,
@@ -64,11 +66,41 @@ static int s2s_check_trailer(struct s2s_crypt *c, unsigned int elen,
 	return 0;
 }
 
+/*
+ * With inbound selectors, a decrypted packet must match a protect selector
+ * of the tunnel that decrypted it (RFC 4301 section 5.2).  Returns the
+ * drop reason or 0, and the deciding selector in @sel.
+ */
+static int s2s_input_select(struct s2s_tunnel *t, struct sk_buff *skb,
+			    struct s2s_selector **sel)
+{
+	struct s2s_flow flow;
+
+	*sel = NULL;
+	if (s2s_sel_none(t, S2S_DIR_IN))
+		return 0;
+	if (s2s_flow_from_skb(skb, &flow))
+		return S2S_DROP_MALFORMED;
+	*sel = s2s_sel_match(t, S2S_DIR_IN, &flow, skb->len);
+	if (!*sel)
+		return S2S_DROP_SELECTOR_MISMATCH;
+	switch ((*sel)->action) {
+	case S2S_SEL_PROTECT:
+		return 0;
+	case S2S_SEL_DISCARD:
+		return S2S_DROP_POLICY_DISCARD;
+	default:	/* bypass: should not have come protected */
+		return S2S_DROP_SELECTOR_MISMATCH;
+	}
+}
+
 static void s2s_input_finish(struct s2s_crypt *c, int err)
 {
 	struct s2s_tunnel *t = netdev_priv(c->dev);
 	struct sk_buff *skb = c->skb;
 	struct s2s_sa *sa = c->sa;
+	struct s2s_selector *sel = NULL;
+	struct s2s_segment *seg;
 	unsigned int hlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
 	unsigned int elen = skb->len - hlen - sa->icvlen, padlen, len;
 	int reason;
@@ -123,6 +155,9 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 		reason = S2S_DROP_SA_EXPIRED;
 		goto drop;
 	}
+	reason = s2s_input_select(t, skb, &sel);
+	if (reason)
+		goto drop;
 
 	skb_scrub_packet(skb, false);
 	skb->dev = t->dev;
@@ -140,6 +175,12 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	if (c->mark_mask)
 		skb->mark = (skb->mark & ~c->mark_mask) |
 			    (c->mark & c->mark_mask);
+	seg = sel ? sel->segment : NULL;
+	if (seg) {
+		/* the segment tags the packet: its bits, the others kept */
+		skb->mark = (skb->mark & ~seg->mask) | seg->mark;
+		s2s_segment_count(seg, S2S_DIR_IN, len);
+	}
 	s2s_stats_rx(&t->stats, len);
 	s2s_stats_rx(&sa->stats, len);
 	gro_cells_receive(&t->gro_cells, skb);
@@ -147,6 +188,8 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	return;
 
 drop:
+	if (sel && sel->segment)
+		s2s_segment_drop(sel->segment, reason);
 	s2s_drop(t, sa, skb, reason);
 	s2s_crypt_free(c);
 }

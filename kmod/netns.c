@@ -26,6 +26,7 @@ static int __net_init s2s_net_init(struct net *net)
 	sn->net = net;
 	INIT_LIST_HEAD(&sn->tunnels);
 	INIT_LIST_HEAD(&sn->segments);
+	INIT_LIST_HEAD(&sn->policy_tunnels);
 	hash_init(sn->tunnel_hash);
 	hash_init(sn->sa_in);
 	INIT_DELAYED_WORK(&sn->expire_work, s2s_sa_expire_work);

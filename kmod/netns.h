@@ -7,6 +7,7 @@
 
 #include <linux/hashtable.h>
 #include <linux/list.h>
+#include <linux/netfilter.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -26,6 +27,10 @@
  * @sa_in: inbound SAs hashed by SPI; written under RTNL, read under RCU
  * @n_sas: SAs linked to the tunnels of this namespace (RTNL)
  * @expire_work: SA lifetime housekeeping (events, hard-expiry removal)
+ * @policy_tunnels: the policy-based tunnels of this namespace (policy.c);
+ *	written under RTNL, read under RCU by the netfilter hook
+ * @policy_ops: that hook, IPv4 and IPv6, registered while @policy_tunnels
+ *	is not empty (RTNL)
  */
 struct s2s_net {
 	struct net *net;
@@ -37,6 +42,8 @@ struct s2s_net {
 	DECLARE_HASHTABLE(sa_in, S2S_SA_HASH_BITS);
 	unsigned int n_sas;
 	struct delayed_work expire_work;
+	struct list_head policy_tunnels;
+	struct nf_hook_ops policy_ops[2];
 };
 
 extern unsigned int s2s_net_id;

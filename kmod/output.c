@@ -34,6 +34,8 @@
 #include "device.h"
 #include "esp.h"
 #include "sa.h"
+#include "segment.h"
+#include "selector.h"
 #include "transport.h"
 
 /**
@@ -345,25 +347,101 @@ out:
 }
 
 /**
+ * s2s_output_sel_drop() - drop a packet a selector decided on, and count it
+ * @t: the tunnel
+ * @sa: its SA, or NULL
+ * @sel: the selector that decided, or NULL; its segment counts the drop too
+ * @skb: the packet
+ * @reason: why
+ *
+ * Called under RCU (BH), from the data path.
+ */
+void s2s_output_sel_drop(struct s2s_tunnel *t, struct s2s_sa *sa,
+			 struct s2s_selector *sel, struct sk_buff *skb,
+			 enum s2s_drop_reason reason)
+{
+	if (sel && sel->segment)
+		s2s_segment_drop(sel->segment, reason);
+	s2s_drop(t, sa, skb, reason);
+}
+
+/**
+ * s2s_output_protect() - encrypt a packet with a tunnel's outbound SA
+ * @t: the tunnel
+ * @sel: the protect selector that chose it, or NULL (no selectors)
+ * @skb: an inner packet at its network header
+ *
+ * Counts the packet in the selector's segment, then hands it to
+ * s2s_output_skb() with the tunnel's outbound SA.  Called with BHs off.
+ * Consumes @skb.
+ */
+void s2s_output_protect(struct s2s_tunnel *t, struct s2s_selector *sel,
+			struct sk_buff *skb)
+{
+	struct s2s_sa *sa;
+
+	sa = s2s_sa_out_get(t, skb);
+	if (unlikely(!sa)) {
+		s2s_output_sel_drop(t, NULL, sel, skb, S2S_DROP_NO_OUT_SA);
+		return;
+	}
+	if (sel && sel->segment)
+		s2s_segment_count(sel->segment, S2S_DIR_OUT, skb->len);
+	s2s_output_skb(t, sa, skb);
+	s2s_sa_put(sa);
+}
+
+/*
+ * What a packet routed into the tunnel device becomes when the tunnel has
+ * outbound selectors: protect is sent; discard, bypass (there is no clear
+ * path out of a tunnel device) and no match are dropped and counted.
+ */
+static void s2s_xmit_selected(struct s2s_tunnel *t, struct sk_buff *skb)
+{
+	struct s2s_selector *sel;
+	struct s2s_flow flow;
+
+	if (unlikely(s2s_flow_from_skb(skb, &flow))) {
+		s2s_drop(t, NULL, skb, S2S_DROP_BAD_INNER);
+		return;
+	}
+	sel = s2s_sel_match(t, S2S_DIR_OUT, &flow, skb->len);
+	if (!sel) {
+		s2s_drop(t, NULL, skb, S2S_DROP_NO_POLICY);
+		return;
+	}
+	switch (sel->action) {
+	case S2S_SEL_PROTECT:
+		s2s_output_protect(t, sel, skb);
+		return;
+	case S2S_SEL_DISCARD:
+		s2s_output_sel_drop(t, NULL, sel, skb,
+				    S2S_DROP_POLICY_DISCARD);
+		return;
+	default:	/* bypass: not for this tunnel to carry */
+		s2s_output_sel_drop(t, NULL, sel, skb, S2S_DROP_NO_POLICY);
+		return;
+	}
+}
+
+/**
  * s2s_esp_xmit() - the tunnel device's ndo_start_xmit
  * @skb: an inner IPv4 or IPv6 packet, possibly GSO
  * @dev: the tunnel device
  *
- * Picks the outbound SA and hands the packet to s2s_output_skb().
+ * Without outbound selectors the tunnel carries everything routed into it;
+ * with them, the best matching selector decides (s2s_xmit_selected()).
+ * The outbound SA then takes the packet (s2s_output_protect()).
  *
  * Return: NETDEV_TX_OK; every packet is either sent or dropped and counted.
  */
 netdev_tx_t s2s_esp_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct s2s_tunnel *t = netdev_priv(dev);
-	struct s2s_sa *sa;
 
-	sa = s2s_sa_out_get(t, skb);
-	if (unlikely(!sa)) {
-		s2s_drop(t, NULL, skb, S2S_DROP_NO_OUT_SA);
-		return NETDEV_TX_OK;
-	}
-	s2s_output_skb(t, sa, skb);
-	s2s_sa_put(sa);
+	if (s2s_sel_none(t, S2S_DIR_OUT))
+		s2s_output_protect(t, NULL, skb);
+	else
+		s2s_xmit_selected(t, skb);
 	return NETDEV_TX_OK;
 }

@@ -137,6 +137,8 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 
 		skb_reset_network_header(skb);
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		/* as xfrm marks its output: never captured again (policy.c) */
+		IPCB(skb)->flags = IPSKB_XFRM_TRANSFORMED;
 		skb->protocol = htons(ETH_P_IP);
 		iph->version = 4;
 		iph->ihl = sizeof(*iph) >> 2;
@@ -153,6 +155,7 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 
 		skb_reset_network_header(skb);
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+		IP6CB(skb)->flags = IP6SKB_XFRM_TRANSFORMED;
 		skb->protocol = htons(ETH_P_IPV6);
 		ip6_flow_hdr(ip6h, o->tos, 0);
 		ip6h->nexthdr = IPPROTO_ESP;
