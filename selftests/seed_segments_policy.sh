@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The seed scenario with a policy-based customer gateway (seed_lib.sh): no
+# route points into the tunnel; the netfilter hook of policy tunnels
+# captures what the outbound selectors protect, wherever routing sends it,
+# and the single SA pair carries every subnet pair to a native xfrm cloud
+# endpoint.  IPv4 and IPv6 inside: allowed flows answered, forbidden flows
+# dropped and counted per segment (policy_discard), an unknown VPC counted
+# as selector_mismatch, an unselected on-premises host left alone,
+# decrypted packets marked with their segment (nftables counters).
+# Finally, deleting the tunnel unregisters the hook: traffic flows in clear.
+
+# shellcheck disable=SC2154
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/esp_lib.sh"
+. "$(dirname "$0")/seed_lib.sh"
+
+s2s_require_cmd jq ping nft
+s2s_require_s2sctl
+s2s_require_module
+esp_dmesg_mark
+
+esp_do "seed topology, native cloud endpoint, policy-based gateway" seed_setup policy ||
+	s2s_exit
+seed_traffic 4
+seed_traffic 6
+seed_check_counters 2 policy
+s2s_check "selector show lists the effective order with counters" \
+	s2sctl -n "$gw" selector show vpn0
+s2s_check "tunnel del: the policy hook goes with it" s2sctl -n "$gw" tunnel del vpn0
+s2s_check "without the tunnel, the gateway forwards in clear (cloud refuses it)" \
+	seed_noping "$vpc" "$(seed_addr dev 4)" "$(seed_addr infra 4)"
+esp_check_dmesg "no kernel warning"
+s2s_exit
