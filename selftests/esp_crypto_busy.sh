@@ -32,20 +32,6 @@ s2s_require_s2sctl
 FLOOD=${FLOOD:-50000}
 SLAB_MAX_KB=$((32 * 1024))
 
-find_espmangle() {
-	local src=$S2S_TOP/selftests/tools/espmangle.c bin
-	for bin in "${S2S_ESPMANGLE:-}" "$S2S_TOP/selftests/tools/espmangle"; do
-		if [ -n "$bin" ] && [ -x "$bin" ] && ! [ "$src" -nt "$bin" ]; then
-			ESPMANGLE=$bin
-			return 0
-		fi
-	done
-	command -v cc >/dev/null || return 1
-	bin=$(mktemp /tmp/espmangle.XXXXXX) || return 1
-	s2s_defer rm -f "$bin"
-	cc -O2 -Wall -Wextra -Werror -std=c11 -o "$bin" "$src" || return 1
-	ESPMANGLE=$bin
-}
 find_espmangle || s2s_skip "espmangle is not built and there is no C compiler"
 
 # top_driver: the driver the crypto API picks for rfc4106(gcm(aes)) now.

@@ -27,22 +27,6 @@
 s2s_require_cmd jq ping
 s2s_require_s2sctl
 
-# espmangle: $S2S_ESPMANGLE, the one built next to its source, else built
-# now into /tmp (the source tree is read-only in the VM).
-find_espmangle() {
-	local src=$S2S_TOP/selftests/tools/espmangle.c bin
-	for bin in "${S2S_ESPMANGLE:-}" "$S2S_TOP/selftests/tools/espmangle"; do
-		if [ -n "$bin" ] && [ -x "$bin" ] && ! [ "$src" -nt "$bin" ]; then
-			ESPMANGLE=$bin
-			return 0
-		fi
-	done
-	command -v cc >/dev/null || return 1
-	bin=$(mktemp /tmp/espmangle.XXXXXX) || return 1
-	s2s_defer rm -f "$bin"
-	cc -O2 -Wall -Wextra -Werror -std=c11 -o "$bin" "$src" || return 1
-	ESPMANGLE=$bin
-}
 find_espmangle || s2s_skip "espmangle is not built and there is no C compiler"
 
 s2s_require_module

@@ -50,6 +50,26 @@ esp_do() {
 	return $rc
 }
 
+# --- tools -----------------------------------------------------------------
+
+# find_espmangle: sets ESPMANGLE to the hostile-input tool (selftests/tools):
+# $S2S_ESPMANGLE, the one built next to its source, else one built now into
+# /tmp (the source tree is read-only in the VM).
+find_espmangle() {
+	local src=$S2S_TOP/selftests/tools/espmangle.c bin
+	for bin in "${S2S_ESPMANGLE:-}" "$S2S_TOP/selftests/tools/espmangle"; do
+		if [ -n "$bin" ] && [ -x "$bin" ] && ! [ "$src" -nt "$bin" ]; then
+			ESPMANGLE=$bin
+			return 0
+		fi
+	done
+	command -v cc >/dev/null || return 1
+	bin=$(mktemp /tmp/espmangle.XXXXXX) || return 1
+	s2s_defer rm -f "$bin"
+	cc -O2 -Wall -Wextra -Werror -std=c11 -o "$bin" "$src" || return 1
+	ESPMANGLE=$bin
+}
+
 # --- topology ---------------------------------------------------------------
 
 # esp_site NS LAN4 LAN6: a dummy "lan" interface carrying the site's
