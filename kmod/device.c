@@ -120,14 +120,19 @@ static void s2s_tunnel_hash(struct s2s_tunnel *t)
  * @family: AF_INET or AF_INET6
  * @saddr: outer source address of a received packet (a tunnel's remote)
  * @daddr: outer destination address of that packet (the tunnel's local)
+ * @match: NULL, or a further condition the tunnel must meet (several
+ *	tunnels may share an address pair when their marks differ)
+ * @arg: passed to @match
  *
  * Called under RCU (the receive path) or RTNL.  No reference is taken.
  *
- * Return: the tunnel or NULL.
+ * Return: the first such tunnel or NULL.
  */
 struct s2s_tunnel *s2s_tunnel_lookup_outer(struct net *net, u16 family,
 					   const union s2s_addr *saddr,
-					   const union s2s_addr *daddr)
+					   const union s2s_addr *daddr,
+					   s2s_tunnel_match_t match,
+					   const void *arg)
 {
 	struct s2s_net *sn = s2s_net(net);
 	const struct s2s_tunnel_params *p;
@@ -139,10 +144,27 @@ struct s2s_tunnel *s2s_tunnel_lookup_outer(struct net *net, u16 family,
 		p = rcu_dereference_rtnl(t->params);
 		if (p->cfg.family == family &&
 		    s2s_addr_equal(family, &p->cfg.remote, saddr) &&
-		    s2s_addr_equal(family, &p->cfg.local, daddr))
+		    s2s_addr_equal(family, &p->cfg.local, daddr) &&
+		    (!match || match(t, arg)))
 			return t;
 	}
 	return NULL;
+}
+
+/* A tunnel's configuration checked against the others. */
+struct s2s_tunnel_check_arg {
+	const struct s2s_tunnel *self;	/* NULL: a new tunnel */
+	const struct s2s_tunnel_config *cfg;
+};
+
+/* Another tunnel than @arg's with the same mark and mask (RTNL). */
+static bool s2s_tunnel_same_mark(const struct s2s_tunnel *t, const void *arg)
+{
+	const struct s2s_tunnel_check_arg *a = arg;
+	const struct s2s_tunnel_config *cfg = &rtnl_dereference(t->params)->cfg;
+
+	return t != a->self && cfg->mark == a->cfg->mark &&
+	       cfg->mark_mask == a->cfg->mark_mask;
 }
 
 /**
@@ -212,6 +234,7 @@ static int s2s_tunnel_check(struct net *net, const struct s2s_tunnel *self,
 			    const struct s2s_tunnel_config *cfg,
 			    struct netlink_ext_ack *extack)
 {
+	struct s2s_tunnel_check_arg check = { .self = self, .cfg = cfg };
 	struct s2s_tunnel *other;
 
 	if (cfg->family) {
@@ -227,12 +250,16 @@ static int s2s_tunnel_check(struct net *net, const struct s2s_tunnel *self,
 			NL_SET_ERR_MSG_MOD(extack, "local and remote addresses must differ");
 			return -EINVAL;
 		}
-		/* received packets find their tunnel by this pair */
+		/*
+		 * Several tunnels may share a pair, kept apart by their marks
+		 * (the VTI key analogue); inbound, SPIs tell them apart.
+		 */
 		other = s2s_tunnel_lookup_outer(net, cfg->family, &cfg->remote,
-						&cfg->local);
-		if (other && other != self) {
+						&cfg->local, s2s_tunnel_same_mark,
+						&check);
+		if (other) {
 			NL_SET_ERR_MSG_MOD(extack,
-					   "a tunnel with these local and remote addresses exists in this namespace");
+					   "a tunnel with these local and remote addresses and this mark exists in this namespace (give each tunnel on the same addresses its own mark)");
 			return -EEXIST;
 		}
 	}

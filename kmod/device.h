@@ -124,12 +124,17 @@ int s2s_tunnel_parse_addrs(struct s2s_tunnel_config *cfg,
 			   const struct nlattr *remote,
 			   struct netlink_ext_ack *extack);
 /*
- * s2s_tunnel_lookup_outer() finds, under RCU, the tunnel that a received
- * packet with outer source @saddr and destination @daddr belongs to: the
- * tunnel whose remote is @saddr and whose local is @daddr.
+ * s2s_tunnel_lookup_outer() finds, under RCU, a tunnel that a received
+ * packet with outer source @saddr and destination @daddr may belong to: a
+ * tunnel whose remote is @saddr and whose local is @daddr, and for which
+ * @match (if not NULL) holds.
  */
+typedef bool (*s2s_tunnel_match_t)(const struct s2s_tunnel *t,
+				   const void *arg);
 struct s2s_tunnel *s2s_tunnel_lookup_outer(struct net *net, u16 family,
 					   const union s2s_addr *saddr,
-					   const union s2s_addr *daddr);
+					   const union s2s_addr *daddr,
+					   s2s_tunnel_match_t match,
+					   const void *arg);
 
 #endif /* _S2S_DEVICE_H */

@@ -20,7 +20,7 @@
  * (xfrm_lookup()): a packet that an xfrm policy protects is already an
  * xfrm bundle and reaches POST_ROUTING as an ESP packet marked
  * transformed, so xfrm wins over a policy tunnel for the same traffic.
- * See Documentation/policy.rst.
+ * See Documentation/cloud-vpn.rst.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

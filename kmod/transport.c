@@ -168,20 +168,22 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 	return net_xmit_eval(err);
 }
 
+/* The tunnel sends with the SPI @arg points to. */
+static bool s2s_err_tx_spi(const struct s2s_tunnel *t, const void *arg)
+{
+	const struct s2s_sa *sa = rcu_dereference(t->tx_sa);
+
+	return sa && sa->spi == *(const __be32 *)arg;
+}
+
 /* ICMP errors about packets we sent: learn the path MTU. */
 static bool s2s_err_ours(struct net *net, u16 family, __be32 spi,
 			 const union s2s_addr *saddr,
 			 const union s2s_addr *daddr)
 {
-	struct s2s_tunnel *t;
-	struct s2s_sa *sa;
-
 	/* our outbound packet: its source is our local, its dest the remote */
-	t = s2s_tunnel_lookup_outer(net, family, daddr, saddr);
-	if (!t)
-		return false;
-	sa = rcu_dereference(t->tx_sa);
-	return sa && sa->spi == spi;
+	return s2s_tunnel_lookup_outer(net, family, daddr, saddr,
+				       s2s_err_tx_spi, &spi);
 }
 
 static int s2s_esp4_rcv(struct sk_buff *skb)
