@@ -6,7 +6,8 @@
 # connection of two s2svpn tunnels, as in the reference architecture.
 # Traffic between the on-premises LAN and the cloud network crosses tunnel 1;
 # when tunnel 1 goes down, tunnel 2 carries it.  Counters show where every
-# packet went.
+# packet went.  Then the seed scenario (seed_lib.sh): a policy-based gateway
+# keeps on-premises segments and dev/test/prod VPCs apart over one SA pair.
 
 . "$(dirname "$0")/lib.sh"
 set -e
@@ -15,7 +16,7 @@ set -e
 say() { printf '\n== %s\n' "$*"; }
 run() { echo "\$ $*"; "$@"; }
 
-s2s_require_cmd ping iperf3
+s2s_require_cmd ping iperf3 nft
 s2s_require_s2sctl
 s2s_require_module
 echo "s2svpn demo on Linux $(uname -r), module $S2S_KO"
@@ -96,4 +97,54 @@ run s2sctl -n site-b sa show tun2
 say "Cleaning up"
 run s2sctl -n site-a tunnel del tun1
 run s2sctl -n site-a tunnel del tun2
+
+# --- the seed scenario: segments behind a policy-based gateway -----------
+. "$(dirname "$0")/esp_lib.sh"
+. "$(dirname "$0")/seed_lib.sh"
+
+# demo_flow FAMILY FROM TO: one echo request, and what became of it.
+demo_flow() {
+	local src dst verdict=blocked
+	src=$(seed_addr "$2" "$1")
+	dst=$(seed_addr "$3" "$1")
+	ip netns exec "$(seed_ns "$2")" ping -q -n -c 1 -W 1 -I "$src" "$dst" \
+		>/dev/null 2>&1 && verdict=reachable
+	printf '  %-8s %-14s -> %-8s %-14s %s\n' "$2" "$src" "$3" "$dst" "$verdict"
+}
+
+say "Segments: on-premises infra/dev/prod services, dev/test/prod VPCs in the cloud"
+echo "on-premises (infra 10.10/16, dev services 10.20/16, prod services 10.30/16, lab 10.40/16)"
+echo "  -- customer gateway (s2svpn, mode policy) -- cloud endpoint (native xfrm,"
+echo "  ONE SA pair, 10.0.0.0/8 <-> 192.168.0.0/16, fd00::/16 <-> fd01::/16)"
+echo "  -- VPCs dev 192.168.1/24, test 192.168.2/24, prod 192.168.3/24, other 192.168.9/24"
+seed_setup policy >/dev/null
+echo "\$ s2sctl -n gw -b - <<EOF   (the gateway's segments and selectors)"
+seed_selector_lines | head -17
+echo "  ... and the same for IPv6 ..."
+echo "EOF"
+
+say "Allowed: dev -> infra, dev services; test -> infra; prod -> infra, prod services"
+for fl in $SEED_ALLOWED; do
+	demo_flow 4 "${fl%%:*}" "${fl##*:}"
+done
+demo_flow 6 dev infra
+demo_flow 6 prod prodsvc
+
+say "Forbidden: dropped at the gateway, counted per segment"
+for fl in $SEED_FORBIDDEN $SEED_MISMATCH; do
+	demo_flow 4 "${fl%%:*}" "${fl##*:}"
+done
+
+say "Per-segment counters (in = decrypted, out = encrypted) and drop reasons"
+run s2sctl -n "$gw" segment show
+echo "\$ s2sctl -n gw tunnel show vpn0 | (counters)"
+s2sctl -n "$gw" tunnel show vpn0 | sed -n '1,/^  sa /p' | sed '$d'
+echo "\$ nft list counters (decrypted packets per segment mark, on the gateway)"
+seed_nft_counters
+echo
+echo "\$ s2sctl -n gw selector show vpn0   (the IPv4 ones: effective order, match counters)"
+s2sctl -n "$gw" selector show vpn0 | awk '
+	/^selector/ { blk = $0; next }
+	{ blk = blk "\n" $0 }
+	/matches:/ && blk ~ /match: +[0-9]+\./ { print blk }'
 say "Done"

@@ -9,7 +9,8 @@
 # dropped and counted per segment (policy_discard), an unknown VPC counted
 # as selector_mismatch, an unselected on-premises host left alone,
 # decrypted packets marked with their segment (nftables counters).
-# Finally, deleting the tunnel unregisters the hook: traffic flows in clear.
+# A second tunnel on the same outer addresses needs another mark.  Finally,
+# deleting the tunnel unregisters the hook: nothing is captured any more.
 
 # shellcheck disable=SC2154
 . "$(dirname "$0")/lib.sh"
@@ -28,6 +29,10 @@ seed_traffic 6
 seed_check_counters 2 policy
 s2s_check "selector show lists the effective order with counters" \
 	s2sctl -n "$gw" selector show vpn0
+s2s_check_fail "a second tunnel on the same addresses with the same mark: refused" \
+	s2sctl -n "$gw" tunnel add vpn9 local $SEED_UL_GW remote $SEED_UL_CLOUD
+s2s_check "a second tunnel on the same addresses with another mark: accepted" \
+	s2sctl -n "$gw" tunnel add vpn9 local $SEED_UL_GW remote $SEED_UL_CLOUD mark 0x100/0xf00
 s2s_check "tunnel del: the policy hook goes with it" s2sctl -n "$gw" tunnel del vpn0
 s2s_check "without the tunnel, the gateway forwards in clear (cloud refuses it)" \
 	seed_noping "$vpc" "$(seed_addr dev 4)" "$(seed_addr infra 4)"
