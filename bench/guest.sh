@@ -26,7 +26,8 @@
 #   S2S_BENCH_S2SCTL    s2sctl binary
 #   S2S_BENCH_ROUNDS    rounds [3]
 #   S2S_BENCH_TIME      measured seconds per iperf3 run, after 1 s omitted [4]
-#   S2S_BENCH_CONFIGS   configurations [veth s2svpn s2svpn_par vti xfrmi wireguard]
+#   S2S_BENCH_CONFIGS   configurations [veth s2svpn s2svpn_par vti xfrmi wireguard
+#                       sel10 sel10k]
 #   S2S_BENCH_TUNNELS   tunnels in the memory test, 0 = skip [1000]
 #   S2S_BENCH_CRYPTO    1 = measure the AEAD alone with AF_ALG [1]
 #   S2S_BENCH_AEAD      the AF_ALG program (bench/aead_speed.c) [build/bench/aead_speed]
@@ -46,7 +47,7 @@ ko=${S2S_BENCH_MODULE:-$top/build/bench/$kver/kmod/s2svpn.ko}
 S2SCTL=${S2S_BENCH_S2SCTL:-$top/tools/s2sctl/s2sctl}
 rounds=${S2S_BENCH_ROUNDS:-3}
 secs=${S2S_BENCH_TIME:-4}
-read -ra configs <<<"${S2S_BENCH_CONFIGS:-veth s2svpn s2svpn_par vti xfrmi wireguard}"
+read -ra configs <<<"${S2S_BENCH_CONFIGS:-veth s2svpn s2svpn_par vti xfrmi wireguard sel10 sel10k}"
 ntun=${S2S_BENCH_TUNNELS:-1000}
 crypto=${S2S_BENCH_CRYPTO:-1}
 tcrypt=${S2S_BENCH_TCRYPT:-0}
@@ -307,6 +308,48 @@ setup_s2svpn() {
 		addr add $ME peer $PEER dev t0
 		link set t0 up
 		EOF
+	done
+}
+
+# sel10 / sel10k: the s2svpn tunnel with 10 or 10,000 selectors (half
+# outbound, half inbound, on each side), loaded with one s2sctl -b.  One
+# selector per direction matches the measured traffic (10.9.0.0/24 both
+# ways); the others are unique filler spread over eight (destination,
+# source) prefix-length pairs, so both sizes exercise the same kinds of
+# lookup.  The ratio sel10k / sel10 is the classifier's cost at scale.
+setup_sel10() { setup_sel sel10 10; }
+setup_sel10k() { setup_sel sel10k 10000; }
+
+# sel_lines DIR N: N selectors of direction DIR, the matching one first
+sel_lines() {
+	local dir=$1 n=$2 i a b d dst src out
+	printf -v out 'selector add t0 dir %s src 10.9.0.0/24 dst 10.9.0.0/24\n' "$dir"
+	for ((i = 1; i < n; i++)); do
+		a=$(((i >> 8) & 255)) b=$((i & 255)) d=$((128 + i % 64))
+		case $((i % 4)) in
+		0) dst=10.$d.0.0/16 ;;
+		1) dst=10.$d.$((a & 0xf0)).0/20 ;;
+		2) dst=10.$d.$a.0/24 ;;
+		3) dst=10.$d.$a.$b/32 ;;
+		esac
+		if (((i >> 2) & 1)); then
+			src=172.$((32 + a)).$b.0/24
+		else
+			src=172.16.$a.$b/32
+		fi
+		out+="selector add t0 dir $dir src $src dst $dst"$'\n'
+	done
+	printf '%s' "$out"
+}
+
+setup_sel() {
+	local c=$1 n=$2 s
+	setup_s2svpn "$c" || return 1
+	for s in a b; do
+		{
+			sel_lines out $((n / 2))
+			sel_lines in $((n / 2))
+		} | s2sctl_batch "$c-$s" >/dev/null || return 1
 	done
 }
 

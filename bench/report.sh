@@ -43,6 +43,8 @@ label() {
 	vti) echo "xfrm VTI" ;;
 	xfrmi) echo "XFRM if" ;;
 	wireguard) echo "WireGuard" ;;
+	sel10) echo "s2svpn 10 sel" ;;
+	sel10k) echo "s2svpn 10k sel" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -309,6 +311,13 @@ for s in s2svpn s2svpn_par; do
 	target "$n / xfrm VTI, UDP 64 B rate" "$(s_vti udp64_kpps)" ">=" 1.2
 	target "$n / xfrm VTI, ping p50" "$(s_vti ping_p50_us)" "<=" 1.1
 done
+# selectors (issue 9): 10,000 selectors cost at most 10% against 10
+sel_ratio() { ratio "$(med sel10k "$1")" "$(med sel10 "$1")"; }
+if [[ " ${measured[*]} " == *" sel10 "* && " ${measured[*]} " == *" sel10k "* ]]; then
+	target "selectors 10,000 / 10, TCP 1 flow" "$(sel_ratio tcp1_mbps)" ">=" 0.9
+	target "selectors 10,000 / 10, TCP 4 flows" "$(sel_ratio tcp4_mbps)" ">=" 0.9
+	target "selectors 10,000 / 10, UDP 64 B rate" "$(sel_ratio udp64_kpps)" ">=" 0.9
+fi
 # per SA: the larger of the two directions
 sa_max=$(awk -v a="$(mem sa_out)" -v b="$(mem sa_in)" 'BEGIN { if (a != "" && b != "") print (a > b ? a : b) }')
 target "memory per SA, bytes" "$sa_max" "<=" 4096
@@ -401,8 +410,18 @@ commit=$(host commit)
 		echo "Memory: not measured"
 	fi
 
+	if [[ " ${measured[*]} " == *" sel10 "* && " ${measured[*]} " == *" sel10k "* ]]; then
+		echo
+		echo "Selectors: one s2svpn tunnel with 10 and with 10,000 selectors (medians)"
+		for m in tcp1_mbps tcp4_mbps udp64_kpps; do
+			printf '  %-11s %10s with 10, %10s with 10,000: ratio %s\n' "$m" \
+				"$(fmt "$(med sel10 "$m")")" "$(fmt "$(med sel10k "$m")")" \
+				"$(sel_ratio "$m")"
+		done
+	fi
+
 	echo
-	echo "Targets (issue 5)"
+	echo "Targets (issue 5, issue 9)"
 	awk -F'\t' '{ printf "  %-46s %7s  (%s %s)  %s\n", $1, $2, $3, $4, $5 }' "$tmp/targets.tsv"
 
 	echo

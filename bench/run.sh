@@ -25,7 +25,9 @@
 #               (results go to build/bench/KVER/quick/, not bench/results/)
 #
 # Environment: S2S_BENCH_CONFIGS (default "veth s2svpn s2svpn_par vti xfrmi
-# wireguard"), S2S_BENCH_PROFILE (configurations profiled with perf, "" for
+# wireguard sel10 sel10k"; sel10/sel10k: one tunnel with 10 / 10,000
+# selectors, e.g. S2S_BENCH_CONFIGS="sel10 sel10k" bench/run.sh -q -r 3 for
+# that scenario alone), S2S_BENCH_PROFILE (configurations profiled with perf, "" for
 # none), S2S_BENCH_CRYPTO=0 (no AF_ALG crypto ceiling), S2S_VM_TCG_THREAD
 # (default multi: one host thread per vCPU).  The exit status is non-zero
 # when the build, the VM (kernel warnings included) or the report failed.
