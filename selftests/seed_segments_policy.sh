@@ -8,11 +8,12 @@
 # endpoint.  IPv4 and IPv6 inside: allowed flows answered, forbidden flows
 # dropped and counted per segment (policy_discard), an unknown VPC counted
 # as selector_mismatch, an unselected on-premises host left alone,
-# decrypted packets marked with their segment (nftables counters).
+# decrypted packets marked with their segment (nftables counters); the
+# gateway's own traffic captured as well.
 # A second tunnel on the same outer addresses needs another mark.  Finally,
 # deleting the tunnel unregisters the hook: nothing is captured any more.
 
-# shellcheck disable=SC2154
+# shellcheck disable=SC2154,SC2317
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 . "$(dirname "$0")/seed_lib.sh"
@@ -27,6 +28,20 @@ esp_do "seed topology, native cloud endpoint, policy-based gateway" seed_setup p
 seed_traffic 4
 seed_traffic 6
 seed_check_counters 2 policy
+
+# The gateway's own traffic is captured too (LOCAL_OUT -> POST_ROUTING).
+gw_local_selectors() {
+	s2sctl -n "$gw" -b - <<-EOF
+	selector add vpn0 dir out src 10.0.0.1/32 dst $(seed_net dev 4)
+	selector add vpn0 dir in src $(seed_net dev 4) dst 10.0.0.1/32
+	EOF
+}
+s2s_check "selectors for the gateway's own address" gw_local_selectors
+tx0=$(esp_fast_stat "$gw" tx_packets)
+s2s_check "the gateway itself reaches the dev VPC through the policy tunnel" \
+	esp_ping "$gw" "$(seed_addr dev 4)" 2 -I 10.0.0.1
+esp_check_grew "locally generated packets were encrypted" "$tx0" \
+	"$(esp_fast_stat "$gw" tx_packets)" 2
 s2s_check "selector show lists the effective order with counters" \
 	s2sctl -n "$gw" selector show vpn0
 s2s_check_fail "a second tunnel on the same addresses with the same mark: refused" \
