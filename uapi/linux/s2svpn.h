@@ -236,7 +236,7 @@ enum s2s_drop_reason {
 	S2S_DROP_NO_MEM,	/* rx/tx: allocation failed */
 	S2S_DROP_CRYPTO,	/* rx/tx: crypto API error other than auth */
 	S2S_DROP_POLICY_DISCARD, /* selector action discard */
-	S2S_DROP_NO_POLICY,	/* policy mode: no selector matched */
+	S2S_DROP_NO_POLICY,	/* tx: outbound selectors exist, none protects the packet */
 	S2S_DROP_DOWN,		/* tunnel administratively down */
 	S2S_DROP_CRYPTO_BUSY,	/* rx/tx: crypto engine queue full */
 	S2S_DROP_QUEUE_FULL,	/* rx/tx: ordered parallel queue full */
