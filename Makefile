@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # s2svpn top-level build.
-#   make                 module (kmod/s2svpn.ko) and tools (tools/s2sctl/s2sctl)
+#   make                 module (kmod/s2svpn.ko) and tools (tools/s2sctl/s2sctl,
+#                        tools/libs2svpn)
 #   make KVER=6.1.0-56-amd64 / KDIR=...   pick the kernel headers
 #   make check           deps, builds, host unit tests, VM selftests on every
 #                        installed kernel with headers (KVER=... : that one)
@@ -25,11 +26,13 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) S2S_VERSION=$(S2S_VERSION) W=$(W) modules
 
 tools:
+	$(MAKE) -C tools/libs2svpn S2S_VERSION=$(S2S_VERSION)
 	$(MAKE) -C tools/s2sctl S2S_VERSION=$(S2S_VERSION)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C tools/s2sctl clean
+	$(MAKE) -C tools/libs2svpn clean
 	rm -f kmod/compat-generated.h
 	rm -rf build/vm build/logs $(wildcard build/*-amd64)
 

@@ -77,13 +77,16 @@ run() {
 }
 
 echo "TAP version 13"
-echo "1..$((3 + 2 * ${#kernels[@]}))"
+echo "1..$((4 + 2 * ${#kernels[@]}))"
 
 run build/logs/tools.log make -s tools
 step_result $? "build s2sctl"
 
 run build/logs/unit.log make -s -C tools/s2sctl test
 suite_result $? "s2sctl unit tests" build/logs/unit.log
+
+run build/logs/libs2svpn.log make -s -C tools/libs2svpn test
+suite_result $? "libs2svpn unit tests" build/logs/libs2svpn.log
 
 # the YNL spec, the uapi header and the module's policies agree
 run build/logs/spec.log python3 tools/check-spec.py

@@ -16,7 +16,7 @@
 
 #include "../batch.h"
 #include "../names.h"
-#include "../netlink.h"
+#include "netlink.h"
 #include "../parse.h"
 #include "../show.h"
 #include "tap.h"
