@@ -77,7 +77,13 @@ run() {
 }
 
 echo "TAP version 13"
-echo "1..$((4 + 2 * ${#kernels[@]}))"
+# host tests of the tool's surroundings: manual pages, completion, install
+host_tests=()
+for t in tools/tests/*.sh; do
+	[ "$t" = tools/tests/tap.sh ] || host_tests+=("$t")
+done
+
+echo "1..$((4 + ${#host_tests[@]} + 2 * ${#kernels[@]}))"
 
 run build/logs/tools.log make -s tools
 step_result $? "build s2sctl"
@@ -87,6 +93,12 @@ suite_result $? "s2sctl unit tests" build/logs/unit.log
 
 run build/logs/libs2svpn.log make -s -C tools/libs2svpn test
 suite_result $? "libs2svpn unit tests" build/logs/libs2svpn.log
+
+for t in "${host_tests[@]}"; do
+	name=${t##*/}
+	run "build/logs/${name%.sh}.log" "$t"
+	suite_result $? "host test ${name%.sh}" "build/logs/${name%.sh}.log"
+done
 
 # the YNL spec, the uapi header and the module's policies agree
 run build/logs/spec.log python3 tools/check-spec.py
