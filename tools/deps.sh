@@ -28,8 +28,8 @@ packages=(
 	strongswan-charon strongswan-swanctl
 	# benchmark charts
 	gnuplot-nox
-	# host tests of the manual pages (groff -ww), completion, packages
-	groff-base bsdextrautils bash-completion
+	# host tests of the manual pages (groff -ww)
+	groff-base bsdextrautils
 )
 
 apt_opts=(-y -q -o DPkg::Lock::Timeout=600 --no-install-recommends)
