@@ -18,6 +18,7 @@
 
 #include "batch.h"
 #include "commands.h"
+#include "metrics.h"
 #include "parse.h"
 #include "show.h"
 
@@ -32,6 +33,7 @@ enum {
 
 struct options {
 	bool json;
+	enum s2s_output output;
 	const char *netns;
 	const char *batch;
 };
@@ -54,6 +56,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "netns", required_argument, NULL, 'n' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
@@ -63,10 +66,23 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	int c;
 
 	/* "+": options end at the command, whose words may start with '-' */
-	while ((c = getopt_long(argc, argv, "+jn:b:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jo:n:b:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opt->json = true;
+			break;
+		case 'o':
+			if (!strcmp(optarg, "text")) {
+				opt->output = S2S_OUTPUT_TEXT;
+			} else if (!strcmp(optarg, "json")) {
+				opt->output = S2S_OUTPUT_JSON;
+				opt->json = true;
+			} else if (!strcmp(optarg, "prometheus")) {
+				opt->output = S2S_OUTPUT_PROMETHEUS;
+			} else {
+				exit(usage_error("unknown output format \"%s\": expected text, json or prometheus",
+						 optarg));
+			}
 			break;
 		case 'n':
 			opt->netns = optarg;
@@ -137,6 +153,24 @@ static int open_kernel(struct s2s_ctx *ctx, const char *netns,
 	else
 		s2s_report_error(ctx, err);
 	return EXIT_REFUSED;
+}
+
+/* "s2sctl" alone, or "s2sctl show": every tunnel at a glance. */
+static int run_show(struct s2s_ctx *ctx, const char *netns,
+		    enum s2s_output output)
+{
+	int ret = open_kernel(ctx, netns, false);
+
+	if (!ret) {
+		int err = s2s_run_show(ctx, output);
+
+		if (err) {
+			s2s_report_error(ctx, err);
+			ret = EXIT_REFUSED;
+		}
+		s2s_nl_close(&ctx->nl);
+	}
+	return ret;
 }
 
 static int run_one(struct s2s_ctx *ctx, const char *netns, int argc,
@@ -263,10 +297,12 @@ int main(int argc, char **argv)
 	ctx.json = opt.json;
 	if (opt.batch && first < argc)
 		return usage_error("unexpected \"%s\" after --batch", argv[first]);
-	if (!opt.batch && first == argc) {
-		fputs(s2s_usage(NULL), stderr);
-		return EXIT_USAGE;
-	}
+	if (!opt.batch && (first == argc ||
+			   (argc - first == 1 && !strcmp(argv[first], "show"))))
+		return run_show(&ctx, opt.netns, opt.json ? S2S_OUTPUT_JSON :
+							    opt.output);
+	if (opt.output == S2S_OUTPUT_PROMETHEUS)
+		return usage_error("-o prometheus applies to \"show\" only");
 	if (opt.batch)
 		return run_batch(&ctx, opt.netns, opt.batch);
 	return run_one(&ctx, opt.netns, argc - first, argv + first);

@@ -1314,9 +1314,11 @@ static const char usage_selector[] =
 static const char usage_all_head[] =
 "Usage: s2sctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 "       s2sctl [OPTIONS] -b FILE\n"
+"       s2sctl [OPTIONS] [show]\n"
 "\n"
 "Options:\n"
 "  -j, --json          machine output: one JSON document\n"
+"  -o, --output FMT    text, json (as -j) or prometheus (with show)\n"
 "  -n, --netns NAME    run in network namespace NAME (/run/netns/NAME)\n"
 "  -b, --batch FILE    run the commands in FILE (\"-\": stdin), one a line,\n"
 "                      all or nothing\n"
@@ -1324,6 +1326,7 @@ static const char usage_all_head[] =
 "  -V, --version       the tool's version\n"
 "\n"
 "Commands:\n"
+"  s2sctl [show]       every tunnel at a glance: state, SPIs, rates, drops\n"
 "  s2sctl version      tool and module versions\n"
 "  s2sctl monitor      print events (SA expiry, sequence wrap, tunnel state)\n"
 "  s2sctl help [OBJECT]\n";

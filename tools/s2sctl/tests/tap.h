@@ -24,5 +24,6 @@ void test_json(void);
 void test_netlink(void);
 void test_replay(void);
 void test_selector_rules(void);
+void test_metrics(void);
 
 #endif /* S2SCTL_TAP_H */

@@ -22,5 +22,7 @@ int main(void)
 	test_replay();
 	tap_diag("traffic selector rules (kmod/selector_core.h)");
 	test_selector_rules();
+	tap_diag("overview and Prometheus metrics");
+	test_metrics();
 	return tap_finish();
 }
