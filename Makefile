@@ -10,6 +10,10 @@
 #   make bench           benchmarks in the VM
 #   make checkpatch      kernel style check of kmod/
 #   make deps            install what is missing (S2S_BACKPORTS=1: Linux 6.12 too)
+#   make install         s2sctl, libs2svpn, man pages, completion, the module's
+#                        sources for DKMS (DESTDIR, PREFIX=/usr/local, ...:
+#                        tools/install.sh); make uninstall removes them
+#   make deb             Debian packages s2svpn-dkms and s2sctl in build/deb/
 
 S2S_VERSION := 0.1.0
 
@@ -19,7 +23,8 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 export S2S_VERSION KVER KDIR
 
-.PHONY: all module tools clean deps module-tree check demo checkpatch bench
+.PHONY: all module tools clean deps module-tree check demo checkpatch bench \
+	install uninstall deb
 all: module tools
 
 module:
@@ -68,3 +73,13 @@ checkpatch: deps
 
 bench: deps
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "bench: no benchmarks yet"; fi
+
+# For those without Debian packages; tools/install.sh lists the variables.
+install: tools
+	DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) S2S_VERSION=$(S2S_VERSION) tools/install.sh install
+
+uninstall:
+	DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) S2S_VERSION=$(S2S_VERSION) tools/install.sh uninstall
+
+deb:
+	tools/make-deb.sh

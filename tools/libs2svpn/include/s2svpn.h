@@ -4,6 +4,8 @@
  * running s2sctl.  s2sctl itself is built on it.
  *
  * Build:    cc prog.c $(pkg-config --cflags --libs libs2svpn)
+ *           (the header includes libnl's: libnl-3.0 and libnl-genl-3.0 come
+ *           with it)
  * Include:  #include <s2svpn.h>
  *
  * Objects.  struct s2s_tunnel, s2s_sa, s2s_segment, s2s_selector and
@@ -47,6 +49,15 @@
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/*
+ * s2s.h sizes interface names with IFNAMSIZ, which <net/if.h> hides from
+ * strict ISO C builds (-std=c11 without _DEFAULT_SOURCE); it is the
+ * kernel's fixed 16.
+ */
+#ifndef IFNAMSIZ
+#define IFNAMSIZ 16
 #endif
 
 #include "s2svpn/s2s.h"
