@@ -30,6 +30,7 @@
 #include <net/rtnetlink.h>
 #include "compat.h"
 #include "device.h"
+#include "encap.h"
 #include "esp.h"
 #include "events.h"
 #include "extack.h"
@@ -37,6 +38,7 @@
 #include "policy.h"
 #include "sa.h"
 #include "selector.h"
+#include "transport.h"
 
 #define S2S_OUTER_MAX sizeof(struct ipv6hdr)
 
@@ -88,6 +90,9 @@ s2s_params_new(const struct s2s_tunnel_config *cfg)
 	}
 	p->cfg = *cfg;
 	p->cfg.mtu = 0;		/* s2s_tunnel.user_mtu has it */
+	p->peer = cfg->remote;
+	if (cfg->encap == S2S_ENCAP_UDP)
+		p->peer_port = htons(cfg->dport);
 	return p;
 }
 
@@ -268,11 +273,22 @@ static int s2s_tunnel_check(struct net *net, const struct s2s_tunnel *self,
 		return -EINVAL;
 	}
 	if (cfg->encap == S2S_ENCAP_UDP) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "UDP encapsulation (NAT traversal) is not implemented yet");
-		return -EOPNOTSUPP;
-	}
-	if (cfg->encap != S2S_ENCAP_NONE) {
+		if (!cfg->family) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "UDP encapsulation needs the local and remote addresses");
+			return -EINVAL;
+		}
+		if (!cfg->sport || !cfg->dport) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "UDP encapsulation ports must be 1..65535");
+			return -EINVAL;
+		}
+		if (cfg->keepalive > S2S_KEEPALIVE_MAX) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the NAT keepalive interval is 0 (none) to 3600 seconds");
+			return -EINVAL;
+		}
+	} else if (cfg->encap != S2S_ENCAP_NONE) {
 		NL_SET_ERR_MSG_MOD(extack, "unknown encapsulation");
 		return -EINVAL;
 	}
@@ -329,14 +345,14 @@ static unsigned int s2s_underlay_mtu(struct s2s_tunnel *t)
 /* The MTU the device should have now; called under RTNL. */
 static unsigned int s2s_tunnel_mtu(struct s2s_tunnel *t)
 {
+	const struct s2s_tunnel_config *cfg = &rtnl_dereference(t->params)->cfg;
 	struct s2s_sa *sa = rtnl_dereference(t->tx_sa);
 	int mtu;
 
 	if (t->user_mtu)
 		return t->user_mtu;
 	mtu = s2s_underlay_mtu(t);
-	mtu -= rtnl_dereference(t->params)->cfg.family == AF_INET ?
-	       sizeof(struct iphdr) : S2S_OUTER_MAX;
+	mtu -= cfg->family ? s2s_transport_hlen(cfg) : S2S_OUTER_MAX;
 	mtu = s2s_sa_inner_mtu(sa, mtu);
 	return clamp(mtu, S2S_MTU_MIN, S2S_MTU_MAX);
 }
@@ -431,6 +447,9 @@ static void s2s_dev_uninit(struct net_device *dev)
 {
 	struct s2s_tunnel *t = netdev_priv(dev);
 
+	s2s_encap_tunnel_stop(t);
+	s2s_encap_sock_put(t->encap_sock);
+	t->encap_sock = NULL;
 	s2s_policy_detach(t);
 	s2s_sa_flush(t);
 	s2s_sel_flush(t);
@@ -459,6 +478,7 @@ static void s2s_dev_free(struct net_device *dev)
 
 static int s2s_dev_open(struct net_device *dev)
 {
+	s2s_encap_tunnel_kick(netdev_priv(dev));
 	s2s_event_tunnel_state(dev);
 	return 0;
 }
@@ -540,7 +560,8 @@ static void s2s_dev_setup(struct net_device *dev)
 	netif_keep_dst(dev);
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
-	dev->needed_headroom = LL_MAX_HEADER + S2S_OUTER_MAX + S2S_ESP_HLEN_MAX;
+	dev->needed_headroom = LL_MAX_HEADER + S2S_OUTER_MAX +
+			       sizeof(struct udphdr) + S2S_ESP_HLEN_MAX;
 	dev->needed_tailroom = S2S_ESP_TRAILER_MAX;
 	dev->mtu = s2s_sa_inner_mtu(NULL, ETH_DATA_LEN - S2S_OUTER_MAX);
 	dev->min_mtu = S2S_MTU_MIN;
@@ -553,6 +574,7 @@ static void s2s_dev_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = s2s_dev_free;
 	t->dev = dev;
+	s2s_encap_tunnel_init(t);
 }
 
 /* Registers a device whose tunnel configuration @cfg was not checked yet. */
@@ -572,9 +594,21 @@ static int s2s_tunnel_register(struct net_device *dev,
 				   "this namespace has the maximum number of s2svpn tunnels (S2S_TUNNELS_MAX)");
 		return -ENOSPC;
 	}
+	if (cfg->encap == S2S_ENCAP_UDP) {
+		t->encap_sock = s2s_encap_sock_get(dev_net(dev), cfg->family,
+						   cfg->sport, extack);
+		if (IS_ERR(t->encap_sock)) {
+			err = PTR_ERR(t->encap_sock);
+			t->encap_sock = NULL;
+			return err;
+		}
+	}
 	p = s2s_params_new(cfg);
-	if (!p)
+	if (!p) {
+		s2s_encap_sock_put(t->encap_sock);
+		t->encap_sock = NULL;
 		return -ENOMEM;
+	}
 	RCU_INIT_POINTER(t->params, p);
 	t->user_mtu = cfg->mtu;
 	err = register_netdevice(dev);
@@ -582,6 +616,9 @@ static int s2s_tunnel_register(struct net_device *dev,
 		/* the destructor runs only for registered devices */
 		RCU_INIT_POINTER(t->params, NULL);
 		s2s_params_free(p);
+		/* unless ndo_uninit let go of it already */
+		s2s_encap_sock_put(t->encap_sock);
+		t->encap_sock = NULL;
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG_MOD(extack, "an interface with this name exists");
 		else
@@ -653,6 +690,7 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 		      struct netlink_ext_ack *extack)
 {
 	struct s2s_tunnel_params *old = rtnl_dereference(t->params), *p;
+	struct s2s_encap_sock *es = NULL;
 	bool moved;
 	int err;
 
@@ -660,16 +698,23 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 	err = s2s_tunnel_check(t->net, t, cfg, extack);
 	if (err)
 		return err;
+	if (cfg->encap == S2S_ENCAP_UDP) {
+		es = s2s_encap_sock_get(t->net, cfg->family, cfg->sport,
+					extack);
+		if (IS_ERR(es))
+			return PTR_ERR(es);
+	}
 	if (cfg->mode == S2S_MODE_POLICY) {
 		err = s2s_policy_attach(t, extack);
 		if (err)
-			return err;
+			goto err_sock;
 	}
 	p = s2s_params_new(cfg);
 	if (!p) {
 		if (old->cfg.mode != S2S_MODE_POLICY)
 			s2s_policy_detach(t);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto err_sock;
 	}
 	if (cfg->mode != S2S_MODE_POLICY)
 		s2s_policy_detach(t);
@@ -677,6 +722,12 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 	moved = cfg->family != old->cfg.family ||
 		!s2s_addr_equal(cfg->family, &cfg->local, &old->cfg.local) ||
 		!s2s_addr_equal(cfg->family, &cfg->remote, &old->cfg.remote);
+	/* a learned NAT mapping stays while the peer's address and port do */
+	if (!moved && cfg->encap == S2S_ENCAP_UDP &&
+	    old->cfg.encap == S2S_ENCAP_UDP && cfg->dport == old->cfg.dport) {
+		p->peer = old->peer;
+		p->peer_port = old->peer_port;
+	}
 	if (moved && !hlist_unhashed(&t->outer_node)) {
 		hash_del_rcu(&t->outer_node);
 		synchronize_net();
@@ -685,9 +736,48 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 	if (moved)
 		s2s_tunnel_hash(t);
 	call_rcu(&old->rcu, s2s_params_free_rcu);
+	/* receivers of the old socket find the new parameters already */
+	swap(t->encap_sock, es);
+	s2s_encap_sock_put(es);
 	t->user_mtu = cfg->mtu;
 	s2s_tunnel_update_mtu(t);
+	s2s_encap_tunnel_kick(t);
 	return 0;
+
+err_sock:
+	s2s_encap_sock_put(es);
+	return err;
+}
+
+/**
+ * s2s_tunnel_set_peer() - send UDP-encapsulated ESP to a learned NAT mapping
+ * @t: the tunnel
+ * @family: the family of @addr
+ * @addr: the peer's outer address as the NAT shows it
+ * @port: the peer's UDP port as the NAT shows it (network order)
+ *
+ * Called under RTNL when an authenticated packet came from there (RFC 3948
+ * section 3.1, as IKE's NAT mapping update does).  A new parameter object
+ * with its own route cache takes over; the event tells listeners.
+ */
+void s2s_tunnel_set_peer(struct s2s_tunnel *t, u16 family,
+			 const union s2s_addr *addr, __be16 port)
+{
+	struct s2s_tunnel_params *old = rtnl_dereference(t->params), *p;
+
+	ASSERT_RTNL();
+	if (old->cfg.encap != S2S_ENCAP_UDP || old->cfg.family != family ||
+	    (s2s_addr_equal(family, &old->peer, addr) &&
+	     old->peer_port == port))
+		return;
+	p = s2s_params_new(&old->cfg);
+	if (!p)
+		return;		/* the next packet tries again */
+	p->peer = *addr;
+	p->peer_port = port;
+	rcu_assign_pointer(t->params, p);
+	call_rcu(&old->rcu, s2s_params_free_rcu);
+	s2s_event_nat_mapping(t->dev, family, addr, ntohs(port));
 }
 
 /**

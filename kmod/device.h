@@ -12,6 +12,7 @@
 #include "queueing.h"
 #include "stats.h"
 
+struct s2s_encap_sock;
 struct s2s_sa;
 struct s2s_sel_table;
 
@@ -33,6 +34,7 @@ union s2s_addr {
  * @encap: enum s2s_encap
  * @sport: UDP encapsulation source port (host order)
  * @dport: UDP encapsulation destination port (host order)
+ * @keepalive: seconds between NAT keepalives, 0 = none
  */
 struct s2s_tunnel_config {
 	u16 family;
@@ -45,11 +47,16 @@ struct s2s_tunnel_config {
 	u8 encap;
 	u16 sport;
 	u16 dport;
+	u16 keepalive;
 };
 
 /**
  * struct s2s_tunnel_params - the configuration the data path reads
  * @cfg: the configuration
+ * @peer: where outer packets go: the configured remote, or with UDP
+ *	encapsulation the address a NAT mapping change taught (encap.c)
+ * @peer_port: with UDP encapsulation, the destination port (network
+ *	order) going with @peer; 0 without
  * @dst_cache: underlay route to exactly these addresses
  * @rcu: deferred free
  *
@@ -61,6 +68,8 @@ struct s2s_tunnel_config {
  */
 struct s2s_tunnel_params {
 	struct s2s_tunnel_config cfg;
+	union s2s_addr peer;
+	__be16 peer_port;
 	struct dst_cache dst_cache;
 	struct rcu_head rcu;
 };
@@ -85,6 +94,13 @@ struct s2s_tunnel_params {
  * @sel: traffic selectors, both directions (selector.c)
  * @policy_node: entry in s2s_net.policy_tunnels while the tunnel is in
  *	policy mode (policy.c; RTNL writes, RCU reads)
+ * @encap_sock: the UDP encapsulation socket while encapsulating (RTNL)
+ * @keepalive_work: sends NAT keepalives (encap.c)
+ * @nat_work: applies a learned NAT mapping (encap.c)
+ * @nat_lock: protects @nat_family, @nat_addr and @nat_port
+ * @nat_family: family of the last learned source
+ * @nat_addr: last learned outer source address
+ * @nat_port: last learned UDP source port (network order)
  */
 struct s2s_tunnel {
 	struct net_device *dev;
@@ -103,6 +119,13 @@ struct s2s_tunnel {
 	struct s2s_queue rxq;
 	struct s2s_sel_table *sel;
 	struct list_head policy_node;
+	struct s2s_encap_sock *encap_sock;
+	struct delayed_work keepalive_work;
+	struct work_struct nat_work;
+	spinlock_t nat_lock;	/* see above */
+	u16 nat_family;
+	union s2s_addr nat_addr;
+	__be16 nat_port;
 };
 
 int s2s_device_init(void);
@@ -117,6 +140,8 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 		      struct netlink_ext_ack *extack);
 void s2s_tunnel_delete(struct s2s_tunnel *t);
 void s2s_tunnel_update_mtu(struct s2s_tunnel *t);
+void s2s_tunnel_set_peer(struct s2s_tunnel *t, u16 family,
+			 const union s2s_addr *addr, __be16 port);
 void s2s_tunnel_get_config(const struct s2s_tunnel *t,
 			   struct s2s_tunnel_config *cfg);
 int s2s_tunnel_parse_addrs(struct s2s_tunnel_config *cfg,

@@ -199,3 +199,47 @@ void s2s_event_tunnel_state(const struct net_device *dev)
 {
 	s2s_event(dev, S2S_CMD_EVENT_TUNNEL_STATE, s2s_event_fill_state, dev);
 }
+
+struct s2s_event_nat {
+	const struct net_device *dev;
+	u16 family;
+	const void *addr;	/* 4 or 16 bytes, network order */
+	u16 port;
+};
+
+/* The TUNNEL nest: where UDP-encapsulated ESP goes now. */
+static int s2s_event_fill_nat(struct sk_buff *msg, const void *arg)
+{
+	const struct s2s_event_nat *ev = arg;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, S2S_A_TUNNEL);
+	if (!nest ||
+	    nla_put(msg, S2S_TUNNEL_A_NAT_REMOTE,
+		    ev->family == AF_INET ? 4 : 16, ev->addr) ||
+	    nla_put_u16(msg, S2S_TUNNEL_A_NAT_DPORT, ev->port) ||
+	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME,
+			   ev->dev))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/**
+ * s2s_event_nat_mapping() - multicast a changed NAT mapping
+ * @dev: the tunnel's device
+ * @family: AF_INET or AF_INET6
+ * @addr: the peer's outer address now, 4 or 16 bytes
+ * @port: the peer's UDP port now, host order
+ *
+ * May be called from any context.
+ */
+void s2s_event_nat_mapping(const struct net_device *dev, u16 family,
+			   const void *addr, u16 port)
+{
+	struct s2s_event_nat ev = {
+		.dev = dev, .family = family, .addr = addr, .port = port,
+	};
+
+	s2s_event(dev, S2S_CMD_EVENT_NAT_MAPPING, s2s_event_fill_nat, &ev);
+}

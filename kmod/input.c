@@ -7,7 +7,10 @@
  * kernel's ESP handler chain untouched (vti, xfrm interfaces, esp4/esp6),
  * and so does one with an s2svpn SPI from a source other than the tunnel's
  * remote (counted as outer_mismatch: an xfrm state may own that SPI for
- * that source).  Then length checks and the replay precheck before any
+ * that source).  ESP in UDP (encap.c) is taken only by a tunnel that
+ * encapsulates on that port, from any source: behind a NAT the source is
+ * the NAT's, and authentication decides; an authenticated, not replayed
+ * packet from a new source moves output there (encap.c).  Then length checks and the replay precheck before any
  * crypto work, decryption, the replay window moved only once the packet
  * is authenticated, the trailer checked (padding in small steps, no big
  * buffer in softirq), ECN decapsulation per RFC 6040, and delivery
@@ -26,6 +29,7 @@
 #include <net/ipv6.h>
 #include "crypto.h"
 #include "device.h"
+#include "encap.h"
 #include "input.h"
 #include "netns.h"
 #include "sa.h"
@@ -94,6 +98,27 @@ static int s2s_input_select(struct s2s_tunnel *t, struct sk_buff *skb,
 	}
 }
 
+/*
+ * RFC 3948 NAT mapping: an authenticated, new ESP-in-UDP packet from
+ * another address or port than output uses moves output there.
+ */
+static void s2s_input_nat_check(struct s2s_tunnel *t,
+				const struct s2s_outer *o)
+{
+	const struct s2s_tunnel_params *p;
+	bool same;
+
+	rcu_read_lock();
+	p = rcu_dereference(t->params);
+	same = p->peer_port == o->sport && p->cfg.family == o->family &&
+	       (o->family == AF_INET ?
+		p->peer.ip4 == o->saddr.ip4 :
+		ipv6_addr_equal(&p->peer.ip6, &o->saddr.ip6));
+	rcu_read_unlock();
+	if (!same)
+		s2s_encap_learn(t, o->family, &o->saddr, o->sport);
+}
+
 static void s2s_input_finish(struct s2s_crypt *c, int err)
 {
 	struct s2s_tunnel *t = netdev_priv(c->dev);
@@ -115,6 +140,8 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 		reason = S2S_DROP_REPLAY;
 		goto drop;
 	}
+	if (c->outer.sport)
+		s2s_input_nat_check(t, &c->outer);
 	reason = s2s_check_trailer(c, elen, &nexthdr, &padlen);
 	if (reason)
 		goto drop;
@@ -199,11 +226,23 @@ static void s2s_input_job_finish(struct s2s_job *job, int err)
 	s2s_input_finish(container_of(job, struct s2s_crypt, job), err);
 }
 
+/*
+ * ESP over IP: from the tunnel's remote to its local address, on a tunnel
+ * without encapsulation.  ESP in UDP (@dport set): to the tunnel's local
+ * address and UDP port, from anywhere.
+ */
 static bool s2s_outer_matches(const struct s2s_tunnel_config *cfg,
 			      u16 family, const union s2s_addr *saddr,
-			      const union s2s_addr *daddr)
+			      const union s2s_addr *daddr, __be16 dport)
 {
 	if (cfg->family != family)
+		return false;
+	if (dport)
+		return cfg->encap == S2S_ENCAP_UDP &&
+		       htons(cfg->sport) == dport &&
+		       (family == AF_INET ? daddr->ip4 == cfg->local.ip4 :
+			ipv6_addr_equal(&daddr->ip6, &cfg->local.ip6));
+	if (cfg->encap != S2S_ENCAP_NONE)
 		return false;
 	if (family == AF_INET)
 		return saddr->ip4 == cfg->remote.ip4 &&
@@ -215,17 +254,23 @@ static bool s2s_outer_matches(const struct s2s_tunnel_config *cfg,
 /**
  * s2s_input_esp() - receive one ESP packet, if it is ours
  * @skb: the packet, ESP header at skb->data, outer IP header before it
+ *	(and the UDP header, with UDP encapsulation)
  * @family: the outer address family
+ * @sport: UDP encapsulation: the UDP source port; 0 = ESP over IP
+ * @dport: UDP encapsulation: the UDP destination port; 0 = ESP over IP
  *
  * Demultiplexes by (outer destination, SPI) as xfrm does.  A packet whose
- * SPI s2svpn does not own for that destination, or that comes from another
- * source than the SA's tunnel remote (counted as outer_mismatch), is left
- * untouched for the rest of the ESP handler chain.
+ * SPI s2svpn does not own for that destination, or that does not arrive
+ * as the SA's tunnel expects (another source than its remote, or not in
+ * the tunnel's encapsulation; counted as outer_mismatch), is left
+ * untouched for the caller.
  *
  * Return: 0 when the packet was consumed (queued for decryption, or
- * dropped and counted), -EINVAL when it is not ours.
+ * dropped and counted), -ENOENT when s2svpn has no such SA, -EINVAL when
+ * the SA's tunnel does not take it.
  */
-int s2s_input_esp(struct sk_buff *skb, u16 family)
+int s2s_input_esp(struct sk_buff *skb, u16 family, __be16 sport,
+		  __be16 dport)
 {
 	struct s2s_net *sn = s2s_net(dev_net(skb->dev));
 	const struct s2s_tunnel_config *cfg;
@@ -256,12 +301,12 @@ int s2s_input_esp(struct sk_buff *skb, u16 family)
 	/* demux as xfrm does: (destination, SPI); not ours goes on down */
 	sa = s2s_sa_lookup_in(sn, esph->spi, family, &daddr);
 	if (!sa || !s2s_sa_get(sa))
-		return -EINVAL;
+		return -ENOENT;
 	t = sa->tunnel;
 
 	/* the configuration, read once for this packet */
 	cfg = &rcu_dereference(t->params)->cfg;
-	if (!s2s_outer_matches(cfg, family, &saddr, &daddr)) {
+	if (!s2s_outer_matches(cfg, family, &saddr, &daddr, dport)) {
 		/* an xfrm state may own this SPI from that source: count only */
 		s2s_stats_drop(&t->stats, S2S_DROP_OUTER_MISMATCH);
 		s2s_stats_drop(&sa->stats, S2S_DROP_OUTER_MISMATCH);
@@ -306,6 +351,8 @@ int s2s_input_esp(struct sk_buff *skb, u16 family)
 	c->sa = sa;		/* the reference taken above */
 	c->outer.family = family;
 	c->outer.tos = dsfield;
+	c->outer.saddr = saddr;
+	c->outer.sport = sport;
 	c->mark = cfg->mark;
 	c->mark_mask = cfg->mark_mask;
 	s2s_crypt_hold_dev(c, t->dev);

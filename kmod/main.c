@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 #include <net/rtnetlink.h>
 #include "device.h"
+#include "encap.h"
 #include "esp.h"
 #include "netlink.h"
 #include "netns.h"
@@ -30,6 +31,9 @@ static int __init s2s_mod_init(void)
 	err = s2s_queueing_init();
 	if (err)
 		goto err_queueing;
+	err = s2s_encap_init();
+	if (err)
+		goto err_encap;
 	err = s2s_device_init();
 	if (err)
 		goto err_device;
@@ -48,6 +52,8 @@ err_netlink:
 err_esp:
 	s2s_device_exit();
 err_device:
+	s2s_encap_exit();
+err_encap:
 	s2s_queueing_exit();
 err_queueing:
 	s2s_sa_exit();
@@ -63,6 +69,7 @@ static void __exit s2s_mod_exit(void)
 	s2s_netlink_exit();
 	s2s_esp_exit();
 	s2s_device_exit();
+	s2s_encap_exit();
 	s2s_queueing_exit();
 	s2s_sa_exit();
 	s2s_netns_exit();

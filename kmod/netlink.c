@@ -53,8 +53,10 @@ static const struct nla_policy s2s_tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 	[S2S_TUNNEL_A_MARK_MASK] = { .type = NLA_U32 },
 	[S2S_TUNNEL_A_MTU] = { .type = NLA_U32 },
 	[S2S_TUNNEL_A_ENCAP] = NLA_POLICY_MAX(NLA_U8, S2S_ENCAP_UDP),
-	[S2S_TUNNEL_A_ENCAP_SPORT] = { .type = NLA_U16 },
-	[S2S_TUNNEL_A_ENCAP_DPORT] = { .type = NLA_U16 },
+	[S2S_TUNNEL_A_ENCAP_SPORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[S2S_TUNNEL_A_ENCAP_DPORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[S2S_TUNNEL_A_ENCAP_KEEPALIVE] = NLA_POLICY_MAX(NLA_U16,
+							S2S_KEEPALIVE_MAX),
 };
 
 static const struct nla_policy s2s_sa_policy[S2S_SA_A_MAX + 1] = {
@@ -168,6 +170,17 @@ static u8 s2s_nl_oper_state(const struct s2s_tunnel *t)
 	       S2S_STATE_UP : S2S_STATE_DOWN;
 }
 
+/* Where UDP-encapsulated ESP goes now (a learned NAT mapping); RTNL. */
+static int s2s_nl_put_peer(struct sk_buff *msg, struct s2s_tunnel *t)
+{
+	const struct s2s_tunnel_params *p = rtnl_dereference(t->params);
+
+	if (s2s_nl_put_addr(msg, S2S_TUNNEL_A_NAT_REMOTE, p->cfg.family,
+			    &p->peer))
+		return -EMSGSIZE;
+	return nla_put_u16(msg, S2S_TUNNEL_A_NAT_DPORT, ntohs(p->peer_port));
+}
+
 static int s2s_nl_put_tunnel(struct sk_buff *msg, struct s2s_tunnel *t)
 {
 	struct s2s_tunnel_config config, *cfg = &config;
@@ -195,7 +208,9 @@ static int s2s_nl_put_tunnel(struct sk_buff *msg, struct s2s_tunnel *t)
 		goto cancel;
 	if (cfg->encap == S2S_ENCAP_UDP &&
 	    (nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_SPORT, cfg->sport) ||
-	     nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_DPORT, cfg->dport)))
+	     nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_DPORT, cfg->dport) ||
+	     nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_KEEPALIVE, cfg->keepalive) ||
+	     s2s_nl_put_peer(msg, t)))
 		goto cancel;
 
 	rcu_read_lock();
@@ -447,6 +462,7 @@ static int s2s_nl_parse_tunnel(struct s2s_tunnel_config *cfg,
 			       struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[S2S_TUNNEL_A_MAX + 1];
+	bool was_udp = cfg->encap == S2S_ENCAP_UDP;
 	struct nlattr *port;
 	int err;
 
@@ -475,12 +491,28 @@ static int s2s_nl_parse_tunnel(struct s2s_tunnel_config *cfg,
 		cfg->sport = nla_get_u16(tb[S2S_TUNNEL_A_ENCAP_SPORT]);
 	if (tb[S2S_TUNNEL_A_ENCAP_DPORT])
 		cfg->dport = nla_get_u16(tb[S2S_TUNNEL_A_ENCAP_DPORT]);
+	if (tb[S2S_TUNNEL_A_ENCAP_KEEPALIVE])
+		cfg->keepalive = nla_get_u16(tb[S2S_TUNNEL_A_ENCAP_KEEPALIVE]);
 
-	port = tb[S2S_TUNNEL_A_ENCAP_SPORT] ?: tb[S2S_TUNNEL_A_ENCAP_DPORT];
+	port = tb[S2S_TUNNEL_A_ENCAP_SPORT] ?: tb[S2S_TUNNEL_A_ENCAP_DPORT] ?:
+	       tb[S2S_TUNNEL_A_ENCAP_KEEPALIVE];
 	if (port && cfg->encap != S2S_ENCAP_UDP) {
 		S2S_NL_ERR_ATTR(extack, port,
-				"encapsulation ports need UDP encapsulation");
+				"encapsulation ports and keepalive need UDP encapsulation");
 		return -EINVAL;
+	}
+	if (cfg->encap != S2S_ENCAP_UDP) {
+		cfg->sport = 0;
+		cfg->dport = 0;
+		cfg->keepalive = 0;
+	} else if (!was_udp) {
+		/* RFC 3948 defaults for what the request leaves out */
+		if (!tb[S2S_TUNNEL_A_ENCAP_SPORT])
+			cfg->sport = S2S_ENCAP_PORT_DEFAULT;
+		if (!tb[S2S_TUNNEL_A_ENCAP_DPORT])
+			cfg->dport = S2S_ENCAP_PORT_DEFAULT;
+		if (!tb[S2S_TUNNEL_A_ENCAP_KEEPALIVE])
+			cfg->keepalive = S2S_KEEPALIVE_DEFAULT;
 	}
 	return 0;
 }

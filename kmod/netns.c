@@ -27,6 +27,7 @@ static int __net_init s2s_net_init(struct net *net)
 	INIT_LIST_HEAD(&sn->tunnels);
 	INIT_LIST_HEAD(&sn->segments);
 	INIT_LIST_HEAD(&sn->policy_tunnels);
+	INIT_LIST_HEAD(&sn->encap_socks);
 	hash_init(sn->tunnel_hash);
 	hash_init(sn->sa_in);
 	INIT_DELAYED_WORK(&sn->expire_work, s2s_sa_expire_work);

@@ -31,6 +31,8 @@
  *	written under RTNL, read under RCU by the netfilter hook
  * @policy_ops: that hook, IPv4 and IPv6, registered while @policy_tunnels
  *	is not empty (RTNL)
+ * @encap_socks: the UDP encapsulation sockets (struct s2s_encap_sock) of
+ *	this namespace's tunnels (RTNL)
  */
 struct s2s_net {
 	struct net *net;
@@ -44,6 +46,7 @@ struct s2s_net {
 	struct delayed_work expire_work;
 	struct list_head policy_tunnels;
 	struct nf_hook_ops policy_ops[2];
+	struct list_head encap_socks;
 };
 
 extern unsigned int s2s_net_id;

@@ -166,7 +166,9 @@ static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb,
 	c->outer.df = frag_outer ? 0 : df;
 	c->outer.frag = frag_outer;
 	c->outer.saddr = x->saddr;
-	c->outer.daddr = x->p->cfg.remote;
+	c->outer.daddr = x->p->peer;
+	c->outer.sport = htons(x->p->cfg.sport);
+	c->outer.dport = x->p->peer_port;	/* 0: ESP over IP */
 	refcount_inc(&sa->refcnt);	/* the caller holds one already */
 	s2s_crypt_hold_dev(c, t->dev);
 	c->job.finish = s2s_output_job_finish;
@@ -323,9 +325,9 @@ void s2s_output_skb(struct s2s_tunnel *t, struct s2s_sa *sa,
 		goto out;
 	}
 	x.mtu = s2s_sa_inner_mtu(sa, dst_mtu(x.dst) -
-				 s2s_transport_hlen(x.p->cfg.family));
+				 s2s_transport_hlen(&x.p->cfg));
 	x.hroom = LL_RESERVED_SPACE(x.dst->dev) +
-		  s2s_transport_hlen(x.p->cfg.family) +
+		  s2s_transport_hlen(&x.p->cfg) +
 		  sizeof(struct ip_esp_hdr) + sa->ivlen;
 
 	if (!skb_is_gso(skb)) {

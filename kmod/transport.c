@@ -7,8 +7,11 @@
  * chain (xfrm4/xfrm6 protocol registration, ahead of vti, xfrm interfaces
  * and esp4/esp6), which hands ESP packets to input.c, and the ICMP error
  * handlers that learn the path MTU for packets we sent.  Everything that
- * knows how ESP travels the underlay is here, so UDP encapsulation
- * (NAT-T) can be added beside it without touching output.c or input.c.
+ * knows how ESP travels the underlay is here.  With UDP encapsulation
+ * (RFC 3948) a UDP header goes between the outer IP header and ESP: over
+ * IPv4 with a zero checksum (RFC 3948 section 2.1 allows it, and Linux's
+ * own espinudp sends it so), over IPv6 with a real one (RFC 8200 forbids
+ * zero); encap.c owns the socket that receives it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +24,8 @@
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/route.h>
+#include <net/ip6_checksum.h>
+#include <net/udp.h>
 #include <net/xfrm.h>
 #include "device.h"
 #include "esp.h"
@@ -52,7 +57,7 @@ struct dst_entry *s2s_transport_route(struct s2s_tunnel *t,
 
 	if (cfg->family == AF_INET) {
 		struct flowi4 fl = {
-			.daddr = cfg->remote.ip4,
+			.daddr = p->peer.ip4,
 			.saddr = cfg->local.ip4,
 			.flowi4_proto = IPPROTO_ESP,
 		};
@@ -73,7 +78,7 @@ struct dst_entry *s2s_transport_route(struct s2s_tunnel *t,
 #if IS_ENABLED(CONFIG_IPV6)
 	{
 		struct flowi6 fl = {
-			.daddr = cfg->remote.ip6,
+			.daddr = p->peer.ip6,
 			.saddr = cfg->local.ip6,
 			.flowi6_proto = IPPROTO_ESP,
 		};
@@ -95,15 +100,36 @@ struct dst_entry *s2s_transport_route(struct s2s_tunnel *t,
 }
 
 /**
- * s2s_transport_hlen() - the outer header length of a family
- * @family: AF_INET or AF_INET6
+ * s2s_transport_hlen() - the outer header length of a tunnel configuration
+ * @cfg: the configuration: its outer family and encapsulation
  *
  * Return: the bytes the transport puts before the ESP header.
  */
-unsigned int s2s_transport_hlen(u16 family)
+unsigned int s2s_transport_hlen(const struct s2s_tunnel_config *cfg)
 {
-	return family == AF_INET ? sizeof(struct iphdr) :
-				   sizeof(struct ipv6hdr);
+	unsigned int hlen = cfg->family == AF_INET ? sizeof(struct iphdr) :
+						     sizeof(struct ipv6hdr);
+
+	if (cfg->encap == S2S_ENCAP_UDP)
+		hlen += sizeof(struct udphdr);
+	return hlen;
+}
+
+/* RFC 3948: the UDP header in front of ESP (or of a NAT keepalive). */
+static void s2s_transport_push_udp(struct s2s_outer *o, struct sk_buff *skb)
+{
+	struct udphdr *uh = skb_push(skb, sizeof(*uh));
+
+	skb_reset_transport_header(skb);
+	uh->source = o->sport;
+	uh->dest = o->dport;
+	uh->len = htons(skb->len);
+	uh->check = 0;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (o->family == AF_INET6)
+		udp6_set_csum(false, skb, &o->saddr.ip6, &o->daddr.ip6,
+			      skb->len);
+#endif
 }
 
 /**
@@ -112,7 +138,8 @@ unsigned int s2s_transport_hlen(u16 family)
  * @o: the outer addresses, TOS, DF and route; the route's reference goes
  *	to the packet
  * @skb: the ESP packet, ESP header at skb->data, with headroom for the
- *	outer header
+ *	outer headers (s2s_transport_hlen()); with UDP encapsulation also a
+ *	NAT keepalive
  *
  * Consumes @skb.  Called with BHs off.
  *
@@ -131,6 +158,8 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 	skb->encapsulation = 0;
 	/* after the scrub, which clears it: IPv6 outer fragmentation */
 	skb->ignore_df = o->frag;
+	if (o->dport)
+		s2s_transport_push_udp(o, skb);
 
 	if (o->family == AF_INET) {
 		struct iphdr *iph = skb_push(skb, sizeof(*iph));
@@ -145,7 +174,7 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 		iph->tos = o->tos;
 		iph->frag_off = ip_mtu_locked(dst) || o->frag ? 0 : o->df;
 		iph->ttl = ip4_dst_hoplimit(dst);
-		iph->protocol = IPPROTO_ESP;
+		iph->protocol = o->dport ? IPPROTO_UDP : IPPROTO_ESP;
 		iph->saddr = o->saddr.ip4;
 		iph->daddr = o->daddr.ip4;
 		__ip_select_ident(net, iph, 1);
@@ -158,7 +187,7 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 		IP6CB(skb)->flags = IP6SKB_XFRM_TRANSFORMED;
 		skb->protocol = htons(ETH_P_IPV6);
 		ip6_flow_hdr(ip6h, o->tos, 0);
-		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->nexthdr = o->dport ? IPPROTO_UDP : IPPROTO_ESP;
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
 		ip6h->saddr = o->saddr.ip6;
 		ip6h->daddr = o->daddr.ip6;
@@ -186,9 +215,10 @@ static bool s2s_err_ours(struct net *net, u16 family, __be32 spi,
 				       s2s_err_tx_spi, &spi);
 }
 
+/* Not ours (-ENOENT, -EINVAL): the next handler of the chain runs. */
 static int s2s_esp4_rcv(struct sk_buff *skb)
 {
-	return s2s_input_esp(skb, AF_INET);
+	return s2s_input_esp(skb, AF_INET, 0, 0) ? -EINVAL : 0;
 }
 
 static int s2s_esp4_err(struct sk_buff *skb, u32 info)
@@ -222,7 +252,7 @@ static int s2s_esp4_err(struct sk_buff *skb, u32 info)
 #if IS_ENABLED(CONFIG_IPV6)
 static int s2s_esp6_rcv(struct sk_buff *skb)
 {
-	return s2s_input_esp(skb, AF_INET6);
+	return s2s_input_esp(skb, AF_INET6, 0, 0) ? -EINVAL : 0;
 }
 
 static int s2s_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,

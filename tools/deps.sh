@@ -24,7 +24,7 @@ packages=(
 	# the VM test harness
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd procps
 	# what the tests run inside the VM
-	iproute2 iputils-ping iperf3 tcpdump jq ethtool wireguard-tools nftables
+	iproute2 iputils-ping iperf3 tcpdump jq ethtool wireguard-tools nftables conntrack
 	strongswan-charon strongswan-swanctl
 	# benchmark charts
 	gnuplot-nox

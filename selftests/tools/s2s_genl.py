@@ -14,6 +14,8 @@ usage: s2s_genl.py REQUEST [ARGS]
   extra-attr                   version-get carrying an ifindex
   read-only IFNAME             tunnel-set of the read-only oper-state
   mtu IFNAME N                 tunnel-set mtu N
+  encap IFNAME KEY=VALUE...    tunnel-set with exactly these attributes
+                               (encap, sport, dport, keepalive; numbers)
   trunc IFNAME ALG BITS        sa-new, cbc(aes) with ALG truncated to BITS
   icv IFNAME BITS              sa-new, rfc4106(gcm(aes)) with a BITS ICV
   segment NAME                 segment-new NAME mark 1
@@ -166,6 +168,9 @@ def build(args):
     if req == 'mtu':
         return E['S2S_CMD_TUNNEL_SET'], string(E['S2S_A_IFNAME'], rest[0]) + \
             nest(E['S2S_A_TUNNEL'], u32(E['S2S_TUNNEL_A_MTU'], int(rest[1]))), kw
+    if req == 'encap':
+        return E['S2S_CMD_TUNNEL_SET'], string(E['S2S_A_IFNAME'], rest[0]) + \
+            nest(E['S2S_A_TUNNEL'], *(encap_attr(a) for a in rest[1:])), kw
     sa_id = (u8(E['S2S_SA_A_DIR'], E['S2S_DIR_OUT']),
              u32(E['S2S_SA_A_SPI'], 0x2000))
     if req == 'trunc':
@@ -198,6 +203,18 @@ SEL_NAMES = {'in': 'S2S_DIR_IN', 'out': 'S2S_DIR_OUT',
 SEL_TYPES = {'dir': u8, 'src-plen': u8, 'dst-plen': u8, 'proto': u8,
              'action': u8, 'sport-min': u16, 'sport-max': u16,
              'dport-min': u16, 'dport-max': u16, 'priority': u32, 'id': u32}
+
+
+ENCAP_ATTRS = {'encap': ('S2S_TUNNEL_A_ENCAP', u8),
+               'sport': ('S2S_TUNNEL_A_ENCAP_SPORT', u16),
+               'dport': ('S2S_TUNNEL_A_ENCAP_DPORT', u16),
+               'keepalive': ('S2S_TUNNEL_A_ENCAP_KEEPALIVE', u16)}
+
+
+def encap_attr(arg):
+    key, value = arg.split('=', 1)
+    name, put = ENCAP_ATTRS[key]
+    return put(E[name], int(value, 0))
 
 
 def selector_attr(arg):

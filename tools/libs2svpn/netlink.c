@@ -143,6 +143,9 @@ int s2s_put_tunnel(struct nl_msg *msg, const struct s2s_tunnel *t)
 		err |= nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_SPORT, t->sport);
 	if (t->set & S2S_TUNNEL_HAS_DPORT)
 		err |= nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_DPORT, t->dport);
+	if (t->set & S2S_TUNNEL_HAS_KEEPALIVE)
+		err |= nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_KEEPALIVE,
+				   t->keepalive);
 	nla_nest_end(msg, nest);
 	return err ? -EMSGSIZE : 0;
 }
@@ -415,6 +418,8 @@ static struct nla_policy tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 	[S2S_TUNNEL_A_IFNAME]		= { .type = NLA_STRING },
 	[S2S_TUNNEL_A_TX_SPI]		= { .type = NLA_U32 },
 	[S2S_TUNNEL_A_LINK_MTU]		= { .type = NLA_U32 },
+	[S2S_TUNNEL_A_ENCAP_KEEPALIVE]	= { .type = NLA_U16 },
+	[S2S_TUNNEL_A_NAT_DPORT]	= { .type = NLA_U16 },
 };
 
 static struct nla_policy sa_policy[S2S_SA_A_MAX + 1] = {
@@ -601,6 +606,15 @@ int s2s_tunnel_from_msg(struct nl_msg *msg, struct s2s_tunnel *t)
 	if (ta[S2S_TUNNEL_A_LINK_MTU]) {
 		t->link_mtu = nla_get_u32(ta[S2S_TUNNEL_A_LINK_MTU]);
 		t->set |= S2S_TUNNEL_HAS_LINK_MTU;
+	}
+	if (ta[S2S_TUNNEL_A_ENCAP_KEEPALIVE]) {
+		t->keepalive = nla_get_u16(ta[S2S_TUNNEL_A_ENCAP_KEEPALIVE]);
+		t->set |= S2S_TUNNEL_HAS_KEEPALIVE;
+	}
+	if (get_addr(ta[S2S_TUNNEL_A_NAT_REMOTE], &t->nat_remote) &&
+	    ta[S2S_TUNNEL_A_NAT_DPORT]) {
+		t->nat_dport = nla_get_u16(ta[S2S_TUNNEL_A_NAT_DPORT]);
+		t->set |= S2S_TUNNEL_HAS_NAT;
 	}
 	get_stats(ta[S2S_TUNNEL_A_STATS], &t->stats);
 	return 0;
@@ -809,6 +823,11 @@ int s2s_event_from_msg(struct nl_msg *msg, struct s2s_event *ev)
 		if (tt[S2S_TUNNEL_A_OPER_STATE]) {
 			ev->oper_state = nla_get_u8(tt[S2S_TUNNEL_A_OPER_STATE]);
 			ev->has_state = true;
+		}
+		if (get_addr(tt[S2S_TUNNEL_A_NAT_REMOTE], &ev->nat_remote) &&
+		    tt[S2S_TUNNEL_A_NAT_DPORT]) {
+			ev->nat_dport = nla_get_u16(tt[S2S_TUNNEL_A_NAT_DPORT]);
+			ev->has_nat = true;
 		}
 		if (!ev->ifname[0])
 			get_owner(tt[S2S_TUNNEL_A_IFINDEX],

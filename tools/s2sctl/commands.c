@@ -99,9 +99,9 @@ static void tunnel_restore(const struct s2s_tunnel *cur, unsigned int changed,
 {
 	/* the ports travel with the encapsulation */
 	if (changed & (S2S_TUNNEL_HAS_ENCAP | S2S_TUNNEL_HAS_SPORT |
-		       S2S_TUNNEL_HAS_DPORT))
+		       S2S_TUNNEL_HAS_DPORT | S2S_TUNNEL_HAS_KEEPALIVE))
 		changed |= S2S_TUNNEL_HAS_ENCAP | S2S_TUNNEL_HAS_SPORT |
-			   S2S_TUNNEL_HAS_DPORT;
+			   S2S_TUNNEL_HAS_DPORT | S2S_TUNNEL_HAS_KEEPALIVE;
 	*restore = *cur;
 	restore->set = cur->set & changed;
 	memset(&restore->stats, 0, sizeof(restore->stats));

@@ -99,6 +99,8 @@ static const char *const drop_names[] = {
 	[S2S_DROP_CRYPTO_BUSY]		= "crypto_busy",
 	[S2S_DROP_QUEUE_FULL]		= "queue_full",
 	[S2S_DROP_SELECTOR_MISMATCH]	= "selector_mismatch",
+	[S2S_DROP_NAT_KEEPALIVE]	= "nat_keepalive",
+	[S2S_DROP_NON_ESP]		= "non_esp",
 };
 
 /* A reason added to the uapi must get its name here. */

@@ -401,9 +401,13 @@ static int same_family(struct parser *p, const char *kw1, const char *word1,
 
 /* tunnel */
 
-enum { TK_LOCAL, TK_REMOTE, TK_MODE, TK_MARK, TK_MTU, TK_ENCAP, TK_SPORT, TK_DPORT };
+enum {
+	TK_LOCAL, TK_REMOTE, TK_MODE, TK_MARK, TK_MTU, TK_ENCAP, TK_SPORT,
+	TK_DPORT, TK_KEEPALIVE,
+};
 static const char *const tunnel_keywords[] = {
-	"local", "remote", "mode", "mark", "mtu", "encap", "sport", "dport", NULL,
+	"local", "remote", "mode", "mark", "mtu", "encap", "sport", "dport",
+	"keepalive", NULL,
 };
 
 static int parse_tunnel(struct parser *p, struct s2s_tunnel *t, bool add)
@@ -464,6 +468,13 @@ static int parse_tunnel(struct parser *p, struct s2s_tunnel *t, bool add)
 				return -1;
 			t->set |= S2S_TUNNEL_HAS_DPORT;
 			break;
+		case TK_KEEPALIVE:
+			if (take_number(p, word, "keepalive", S2S_KEEPALIVE_MAX,
+					&v))
+				return -1;
+			t->keepalive = v;
+			t->set |= S2S_TUNNEL_HAS_KEEPALIVE;
+			break;
 		default:
 			return -1;
 		}
@@ -480,8 +491,11 @@ static int parse_tunnel(struct parser *p, struct s2s_tunnel *t, bool add)
 			remote_word, &t->remote))
 		return -1;
 
-	if (t->set & (S2S_TUNNEL_HAS_SPORT | S2S_TUNNEL_HAS_DPORT)) {
-		const char *kw = t->set & S2S_TUNNEL_HAS_SPORT ? "sport" : "dport";
+	if (t->set & (S2S_TUNNEL_HAS_SPORT | S2S_TUNNEL_HAS_DPORT |
+		      S2S_TUNNEL_HAS_KEEPALIVE)) {
+		const char *kw = t->set & S2S_TUNNEL_HAS_SPORT ? "sport" :
+				 t->set & S2S_TUNNEL_HAS_DPORT ? "dport" :
+				 "keepalive";
 
 		/* set may change the ports of a tunnel that already has udp */
 		if (t->set & S2S_TUNNEL_HAS_ENCAP ? t->encap != S2S_ENCAP_UDP : add)

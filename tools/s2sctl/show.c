@@ -227,9 +227,13 @@ static void print_tunnel(FILE *f, const struct s2s_tunnel *t,
 	if ((t->set & S2S_TUNNEL_HAS_MARK) && t->mask)
 		field(f, 2, "mark:", "0x%x/0x%x", t->mark, t->mask);
 	if ((t->set & S2S_TUNNEL_HAS_ENCAP) && t->encap != S2S_ENCAP_NONE)
-		field(f, 2, "encap:", "%s sport %u dport %u",
+		field(f, 2, "encap:", "%s sport %u dport %u keepalive %u",
 		      enum_name(s2s_encap_names, t->encap, buf, sizeof(buf)),
-		      t->sport, t->dport);
+		      t->sport, t->dport, t->keepalive);
+	if (t->set & S2S_TUNNEL_HAS_NAT)
+		field(f, 2, "nat peer:", "%s port %u",
+		      addr_str(&t->nat_remote, false, a, sizeof(a)),
+		      t->nat_dport);
 	if (t->tx_spi)
 		field(f, 2, "tx spi:", "0x%08x", t->tx_spi);
 	else if (t->set & S2S_TUNNEL_HAS_TX_SPI)
@@ -384,6 +388,11 @@ static void json_tunnel(struct s2s_json *j, const struct s2s_tunnel *t,
 	json_enum(j, "encap", s2s_encap_names, t->encap);
 	s2s_json_kv_u64(j, "encap_sport", t->sport);
 	s2s_json_kv_u64(j, "encap_dport", t->dport);
+	s2s_json_kv_u64(j, "encap_keepalive", t->keepalive);
+	json_addr(j, "nat_remote", &t->nat_remote, t->set & S2S_TUNNEL_HAS_NAT,
+		  false);
+	json_u64_or_null(j, "nat_dport", t->set & S2S_TUNNEL_HAS_NAT,
+			 t->nat_dport);
 	json_stats(j, &t->stats);
 
 	s2s_json_key(j, "sas");
@@ -529,6 +538,8 @@ static const char *event_name(uint8_t cmd)
 		return "seq-wrap";
 	case S2S_CMD_EVENT_TUNNEL_STATE:
 		return "tunnel-state";
+	case S2S_CMD_EVENT_NAT_MAPPING:
+		return "nat-mapping";
 	default:
 		return NULL;
 	}
@@ -536,7 +547,7 @@ static const char *event_name(uint8_t cmd)
 
 static void print_event(FILE *f, const struct s2s_event *ev, const char *name)
 {
-	char k[16], l[16], d[16], s[16];
+	char k[16], l[16], d[16], s[16], a[INET6_ADDRSTRLEN];
 
 	switch (ev->cmd) {
 	case S2S_CMD_EVENT_SA_EXPIRE:
@@ -556,6 +567,11 @@ static void print_event(FILE *f, const struct s2s_event *ev, const char *name)
 	case S2S_CMD_EVENT_TUNNEL_STATE:
 		fprintf(f, "%s tunnel %s state %s\n", name, ev->ifname,
 			enum_name(s2s_oper_state_names, ev->oper_state, s, sizeof(s)));
+		break;
+	case S2S_CMD_EVENT_NAT_MAPPING:
+		fprintf(f, "%s tunnel %s peer %s port %u\n", name, ev->ifname,
+			ev->has_nat ? addr_str(&ev->nat_remote, false, a, sizeof(a)) :
+				      "?", ev->nat_dport);
 		break;
 	}
 }
@@ -586,6 +602,10 @@ static void json_event(FILE *f, const struct s2s_event *ev, const char *name)
 			json_enum(&j, "state", s2s_oper_state_names, ev->oper_state);
 		else
 			s2s_json_kv_string(&j, "state", NULL);
+		break;
+	case S2S_CMD_EVENT_NAT_MAPPING:
+		json_addr(&j, "peer", &ev->nat_remote, ev->has_nat, false);
+		json_u64_or_null(&j, "port", ev->has_nat, ev->nat_dport);
 		break;
 	}
 	s2s_json_object_end(&j);

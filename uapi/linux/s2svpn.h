@@ -24,6 +24,11 @@
 /* rtnetlink link kind */
 #define S2S_LINK_KIND		"s2svpn"
 
+/* UDP encapsulation (RFC 3948) defaults and limits */
+#define S2S_ENCAP_PORT_DEFAULT	4500
+#define S2S_KEEPALIVE_DEFAULT	20	/* seconds, as strongSwan */
+#define S2S_KEEPALIVE_MAX	3600
+
 /* s2svpn tunnels one network namespace may hold */
 #define S2S_TUNNELS_MAX		16384
 
@@ -99,6 +104,10 @@ enum s2s_cmd {
 	S2S_CMD_EVENT_SA_EXPIRE,	/* tunnel + SA(DIR, SPI) + EXPIRE */
 	S2S_CMD_EVENT_SEQ_WRAP,		/* tunnel + SA(DIR, SPI, SEQ) */
 	S2S_CMD_EVENT_TUNNEL_STATE,	/* tunnel + TUNNEL(OPER_STATE) */
+	S2S_CMD_EVENT_NAT_MAPPING,	/* tunnel + TUNNEL(NAT_REMOTE,
+					 * NAT_DPORT): an authenticated
+					 * ESP-in-UDP packet came from a new
+					 * address or port; output follows it */
 
 	__S2S_CMD_MAX,
 };
@@ -151,6 +160,12 @@ enum s2s_tunnel_attr {
 	S2S_TUNNEL_A_IFNAME,		/* string (read-only) */
 	S2S_TUNNEL_A_TX_SPI,		/* u32: active outbound SPI (read-only) */
 	S2S_TUNNEL_A_LINK_MTU,		/* u32: current device MTU (read-only) */
+	S2S_TUNNEL_A_ENCAP_KEEPALIVE,	/* u16: seconds between NAT keepalives,
+					 * 0 = none; default 20 with encap udp */
+	S2S_TUNNEL_A_NAT_REMOTE,	/* binary: where UDP-encapsulated ESP
+					 * goes now: REMOTE, or the address
+					 * learned from the peer (read-only) */
+	S2S_TUNNEL_A_NAT_DPORT,		/* u16: and its port (read-only) */
 	__S2S_TUNNEL_A_MAX,
 };
 #define S2S_TUNNEL_A_MAX (__S2S_TUNNEL_A_MAX - 1)
@@ -241,6 +256,9 @@ enum s2s_drop_reason {
 	S2S_DROP_CRYPTO_BUSY,	/* rx/tx: crypto engine queue full */
 	S2S_DROP_QUEUE_FULL,	/* rx/tx: ordered parallel queue full */
 	S2S_DROP_SELECTOR_MISMATCH, /* rx: decrypted packet matches no inbound selector */
+	S2S_DROP_NAT_KEEPALIVE,	/* rx: NAT keepalive (one 0xff byte) consumed */
+	S2S_DROP_NON_ESP,	/* rx: IKE (non-ESP marker) on the encapsulation
+				 * port: no IKE daemon owns s2svpn's socket */
 	__S2S_DROP_MAX,
 };
 #define S2S_DROP_MAX (__S2S_DROP_MAX - 1)

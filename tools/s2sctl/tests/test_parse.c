@@ -235,6 +235,13 @@ static void test_tunnel(void)
 	if (good("tunnel set vpn0 mtu 0"))
 		tap_ok(req.op == S2S_OP_TUNNEL_SET && t->set == S2S_TUNNEL_HAS_MTU &&
 		       !t->mtu, "tunnel set: only the given field");
+	if (good(TUN " encap udp keepalive 0"))
+		tap_ok(t->keepalive == 0 && (t->set & S2S_TUNNEL_HAS_KEEPALIVE) &&
+		       t->sport == 4500 && t->dport == 4500,
+		       "tunnel add: keepalive 0 turns NAT keepalives off");
+	if (good("tunnel set vpn0 keepalive 25"))
+		tap_ok(t->set == S2S_TUNNEL_HAS_KEEPALIVE && t->keepalive == 25,
+		       "tunnel set: keepalive alone (encap already udp)");
 	if (good("tunnel set vpn0 sport 4600"))
 		tap_ok(t->set == S2S_TUNNEL_HAS_SPORT && t->sport == 4600,
 		       "tunnel set: a port alone (encap already udp)");
@@ -274,6 +281,15 @@ static void test_tunnel(void)
 	bad(TUN " sport 4500", "\"sport\" needs \"encap udp\"");
 	bad(TUN " encap udp dport 0", "invalid dport \"0\"");
 	bad(TUN " encap udp dport 65536", "invalid dport \"65536\"");
+	bad(TUN " encap foo", "invalid encap \"foo\"");
+	bad(TUN " encap", "encap");
+	bad(TUN " encap udp sport", "sport");
+	bad(TUN " encap udp sport 0", "invalid sport \"0\"");
+	bad(TUN " encap udp sport 70000", "invalid sport \"70000\"");
+	bad(TUN " encap udp dport", "dport");
+	bad(TUN " encap udp keepalive 3601", "invalid keepalive \"3601\"");
+	bad(TUN " encap udp keepalive", "keepalive");
+	bad(TUN " keepalive 20", "\"keepalive\" needs \"encap udp\"");
 	bad("tunnel set vpn0 encap none dport 4500", "\"dport\" needs \"encap udp\"");
 	bad("tunnel set vpn0", "nothing to change");
 	bad("tunnel add", "missing tunnel name");

@@ -52,6 +52,8 @@ enum {
 	S2S_TUNNEL_HAS_STATE		= 1u << 8,
 	S2S_TUNNEL_HAS_TX_SPI		= 1u << 9,
 	S2S_TUNNEL_HAS_LINK_MTU		= 1u << 10,
+	S2S_TUNNEL_HAS_KEEPALIVE	= 1u << 11,
+	S2S_TUNNEL_HAS_NAT		= 1u << 12,	/* nat_remote, nat_dport */
 };
 
 struct s2s_tunnel {
@@ -70,6 +72,9 @@ struct s2s_tunnel {
 	uint32_t mtu;		/* configured; 0 = derived from the underlay */
 	uint32_t link_mtu;	/* the device's current MTU */
 	uint32_t tx_spi;
+	uint16_t keepalive;	/* seconds between NAT keepalives, 0 = none */
+	struct s2s_addr nat_remote;	/* where UDP-encapsulated ESP goes now */
+	uint16_t nat_dport;
 	struct s2s_stats stats;
 };
 
@@ -181,6 +186,9 @@ struct s2s_event {
 	uint8_t limit;		/* SA expiry: enum s2s_expire_limit */
 	bool has_state;
 	uint8_t oper_state;	/* tunnel state */
+	bool has_nat;		/* NAT mapping */
+	struct s2s_addr nat_remote;
+	uint16_t nat_dport;
 };
 
 #endif /* S2SCTL_S2S_H */
