@@ -117,6 +117,7 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 		      struct netlink_ext_ack *extack);
 void s2s_tunnel_delete(struct s2s_tunnel *t);
 void s2s_tunnel_update_mtu(struct s2s_tunnel *t);
+void s2s_tunnel_update_carrier(struct s2s_tunnel *t);
 void s2s_tunnel_get_config(const struct s2s_tunnel *t,
 			   struct s2s_tunnel_config *cfg);
 int s2s_tunnel_parse_addrs(struct s2s_tunnel_config *cfg,
