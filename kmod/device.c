@@ -384,6 +384,38 @@ void s2s_tunnel_update_mtu(struct s2s_tunnel *t)
 }
 
 /**
+ * s2s_tunnel_update_carrier() - carrier on only while the tunnel can send
+ * @t: the tunnel
+ *
+ * The carrier is on while the tunnel has outer addresses and an outbound
+ * SA that is not dead (hard-expired or out of sequence numbers).  Without
+ * carrier the kernel marks routes through the tunnel linkdown, so multipath
+ * routes and routing daemons move traffic to another path.  Every change
+ * of what this depends on happens under RTNL (SA add, replace, delete and
+ * expiry, address changes), and so does every call: the data path only
+ * marks an SA dead and kicks the expiry work, which calls this.  A change
+ * is announced as a tunnel state event while the device is up.
+ */
+void s2s_tunnel_update_carrier(struct s2s_tunnel *t)
+{
+	const struct s2s_sa *sa;
+	bool on;
+
+	ASSERT_RTNL();
+	sa = rtnl_dereference(t->tx_sa);
+	on = rtnl_dereference(t->params)->cfg.family && sa &&
+	     s2s_sa_state(sa) != S2S_SA_STATE_DEAD;
+	if (on == netif_carrier_ok(t->dev))
+		return;
+	if (on)
+		netif_carrier_on(t->dev);
+	else
+		netif_carrier_off(t->dev);
+	if (netif_running(t->dev))
+		s2s_event_tunnel_state(t->dev);
+}
+
+/**
  * s2s_tunnel_get_config() - the tunnel's current configuration
  * @t: the tunnel
  * @cfg: receives a copy
@@ -426,6 +458,8 @@ static int s2s_dev_init(struct net_device *dev)
 			goto err_sel;
 	}
 	WRITE_ONCE(dev->mtu, s2s_tunnel_mtu(t));
+	/* no outbound SA yet: s2s_tunnel_update_carrier() turns it on */
+	netif_carrier_off(dev);
 	return 0;
 
 err_sel:
@@ -742,6 +776,7 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 	t->user_mtu = cfg->mtu;
 	s2s_tunnel_update_mtu(t);
 	s2s_encap_tunnel_kick(t);
+	s2s_tunnel_update_carrier(t);
 	return 0;
 
 err_sock:

@@ -142,6 +142,7 @@ void s2s_tunnel_delete(struct s2s_tunnel *t);
 void s2s_tunnel_update_mtu(struct s2s_tunnel *t);
 void s2s_tunnel_set_peer(struct s2s_tunnel *t, u16 family,
 			 const union s2s_addr *addr, __be16 port);
+void s2s_tunnel_update_carrier(struct s2s_tunnel *t);
 void s2s_tunnel_get_config(const struct s2s_tunnel *t,
 			   struct s2s_tunnel_config *cfg);
 int s2s_tunnel_parse_addrs(struct s2s_tunnel_config *cfg,

@@ -415,6 +415,7 @@ int s2s_sa_link(struct s2s_tunnel *t, struct s2s_sa *sa,
 		if (old)
 			s2s_sa_unlink(old);
 		s2s_tunnel_update_mtu(t);
+		s2s_tunnel_update_carrier(t);
 	}
 	if (s2s_sa_has_time_limit(sa))
 		s2s_sa_kick(sn, HZ);
@@ -444,8 +445,10 @@ int s2s_sa_del(struct s2s_tunnel *t, u8 dir, u32 spi,
 		return -ENOENT;
 	}
 	s2s_sa_unlink(sa);
-	if (dir == S2S_DIR_OUT)
+	if (dir == S2S_DIR_OUT) {
 		s2s_tunnel_update_mtu(t);
+		s2s_tunnel_update_carrier(t);
+	}
 	return 0;
 }
 
@@ -679,6 +682,8 @@ void s2s_sa_expire_work(struct work_struct *work)
 		}
 		if (out_removed)
 			s2s_tunnel_update_mtu(t);
+		/* also a sequence-exhausted SA, which stays until replaced */
+		s2s_tunnel_update_carrier(t);
 	}
 	rtnl_unlock();
 	if (again)

@@ -70,6 +70,23 @@ find_espmangle() {
 	ESPMANGLE=$bin
 }
 
+# find_udpseq: sets UDPSEQ to the sequence-numbered UDP stream tool
+# (selftests/tools/udpseq.c), found or built like find_espmangle.
+find_udpseq() {
+	local src=$S2S_TOP/selftests/tools/udpseq.c bin
+	for bin in "${S2S_UDPSEQ:-}" "$S2S_TOP/selftests/tools/udpseq"; do
+		if [ -n "$bin" ] && [ -x "$bin" ] && ! [ "$src" -nt "$bin" ]; then
+			UDPSEQ=$bin
+			return 0
+		fi
+	done
+	command -v cc >/dev/null || return 1
+	bin=$(mktemp /tmp/udpseq.XXXXXX) || return 1
+	s2s_defer rm -f "$bin"
+	cc -O2 -Wall -Wextra -Werror -std=c11 -o "$bin" "$src" || return 1
+	UDPSEQ=$bin
+}
+
 # --- topology ---------------------------------------------------------------
 
 # esp_site NS LAN4 LAN6: a dummy "lan" interface carrying the site's
