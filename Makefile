@@ -8,6 +8,11 @@
 #   make demo            two sites through an s2svpn tunnel, in the VM
 #   make bench           benchmarks in the VM
 #   make checkpatch      kernel style check of kmod/
+#   make check-debug     the selftests on a KASAN/UBSAN/kmemleak/lockdep kernel
+#                        (built once per machine by tools/debug-kernel.sh)
+#   make fuzz            the netlink fuzzer for FUZZ_SECONDS (default 600)
+#                        on the debug kernel
+#   make stress          the long stress test on the debug kernel
 #   make deps            install what is missing (S2S_BACKPORTS=1: Linux 6.12 too)
 
 S2S_VERSION := 0.1.0
@@ -18,7 +23,8 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 export S2S_VERSION KVER KDIR
 
-.PHONY: all module tools clean deps module-tree check demo checkpatch bench
+.PHONY: all module tools clean deps module-tree check demo checkpatch bench \
+	debug-kernel check-debug fuzz stress
 all: module tools
 
 module:
@@ -65,3 +71,9 @@ checkpatch: deps
 
 bench: deps
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "bench: no benchmarks yet"; fi
+
+debug-kernel:
+	tools/debug-kernel.sh
+
+check-debug:
+	@tools/check-debug.sh
