@@ -9,6 +9,11 @@
 #   make demo            two sites through an s2svpn tunnel, in the VM
 #   make bench           benchmarks in the VM
 #   make checkpatch      kernel style check of kmod/
+#   make check-debug     the selftests on a KASAN/UBSAN/kmemleak/lockdep kernel
+#                        (built once per machine by tools/debug-kernel.sh)
+#   make fuzz            the netlink fuzzer for FUZZ_SECONDS (default 600)
+#                        on the debug kernel
+#   make stress          the long stress test on the debug kernel
 #   make deps            install what is missing (S2S_BACKPORTS=1: Linux 6.12 too)
 #   make install         s2sctl, libs2svpn, man pages, completion, the module's
 #                        sources for DKMS (DESTDIR, PREFIX=/usr/local, ...:
@@ -24,7 +29,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 export S2S_VERSION KVER KDIR
 
 .PHONY: all module tools clean deps module-tree check demo checkpatch bench \
-	install uninstall deb
+	install uninstall deb debug-kernel check-debug fuzz stress
 all: module tools
 
 module:
@@ -83,3 +88,9 @@ uninstall:
 
 deb:
 	tools/make-deb.sh
+
+debug-kernel:
+	tools/debug-kernel.sh
+
+check-debug:
+	@tools/check-debug.sh

@@ -19,6 +19,8 @@ usage: s2s_genl.py REQUEST [ARGS]
   trunc IFNAME ALG BITS        sa-new, cbc(aes) with ALG truncated to BITS
   icv IFNAME BITS              sa-new, rfc4106(gcm(aes)) with a BITS ICV
   segment NAME                 segment-new NAME mark 1
+  get-ifindex N                tunnel-get of the tunnel with ifindex N
+  del-ifindex N                tunnel-del of the tunnel with ifindex N
   selector IFNAME KEY=VALUE... selector-new with exactly these selector
                                attributes (dir, src, src-plen, dst, dst-plen,
                                proto, sport-min, sport-max, dport-min,
@@ -187,6 +189,9 @@ def build(args):
                  string(E['S2S_SA_A_AEAD_ALG'], 'rfc4106(gcm(aes))'),
                  attr(E['S2S_SA_A_AEAD_KEY'], b'\x33' * 20),
                  u32(E['S2S_SA_A_ICV_BITS'], int(rest[1]))), kw
+    if req in ('get-ifindex', 'del-ifindex'):
+        cmd = 'S2S_CMD_TUNNEL_GET' if req == 'get-ifindex' else 'S2S_CMD_TUNNEL_DEL'
+        return E[cmd], u32(E['S2S_A_IFINDEX'], int(rest[0], 0)), kw
     if req == 'segment':
         return E['S2S_CMD_SEGMENT_NEW'], \
             nest(E['S2S_A_SEGMENT'], string(E['S2S_SEGMENT_A_NAME'], rest[0]),

@@ -15,9 +15,24 @@ export HOME=/tmp TERM=dumb LANG=C.UTF-8
 # the HMACs to generic C code that no user of s2svpn runs.
 modprobe -q -a "$(</sys/devices/system/cpu/modalias)" 2>/dev/null
 
+# kmemleak (debug kernels): forget what boot left, report what the command
+# leaked.  Two scans, as an object must stay unreferenced across scans.
+leaks=/sys/kernel/debug/kmemleak
+if [ "${s2s_kmemleak:-}" = 1 ]; then
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	[ -w $leaks ] && echo clear >$leaks
+fi
+
 : >"$s2s_out/started"
 (. "$s2s_out/cmd") >"$s2s_out/output" 2>&1 </dev/null
 rc=$?
+
+if [ "${s2s_kmemleak:-}" = 1 ] && [ -w $leaks ]; then
+	sleep 6
+	echo scan >$leaks
+	echo scan >$leaks
+	cat $leaks >"$s2s_out/kmemleak"
+fi
 
 read -r tainted </proc/sys/kernel/tainted
 echo "$tainted" >"$s2s_out/tainted"

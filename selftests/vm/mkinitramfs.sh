@@ -6,11 +6,14 @@
 # host's root, in load order and decompressed (busybox insmod reads plain
 # .ko only).
 #
-# usage: mkinitramfs.sh KVER OUTPUT.cpio
+# usage: mkinitramfs.sh KVER OUTPUT.cpio [MODROOT]
+#   MODROOT  the root under which lib/modules/KVER is (default /), for a
+#            kernel not installed on the host (tools/debug-kernel.sh)
 set -euo pipefail
 
 kver=$1
 output=$2
+modroot=${3:-/}
 here=$(cd "$(dirname "$0")" && pwd)
 modules=(virtio_pci 9pnet_virtio 9p)
 
@@ -24,7 +27,7 @@ chmod 755 "$stage/init"
 # "modprobe --show-depends" lists what to insmod, dependencies first; the
 # kernel's built-in modules show up as "builtin" and need nothing.
 for m in "${modules[@]}"; do
-	modprobe -S "$kver" --show-depends "$m"
+	modprobe -d "$modroot" -S "$kver" --show-depends "$m"
 done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' >"$stage/order"
 
 while read -r ko; do

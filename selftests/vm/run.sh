@@ -16,7 +16,12 @@
 #   -q          do not stream the command's output
 #
 # Environment variables named S2S_* are passed to the command, plus KVER.
-# S2S_VM_APPEND adds to the guest kernel's command line.  The vCPUs share one
+# S2S_VM_APPEND adds to the guest kernel's command line.
+# S2S_VM_KERNEL_DIR names a kernel built by tools/debug-kernel.sh (its cache
+# directory): when KVER is that kernel's release, it is booted instead of
+# /boot/vmlinuz-KVER, with its modules.builtin mounted on /lib/modules,
+# panic_on_warn set, and the kmemleak report of the run checked (a leak
+# fails the run; the report is kept as OUTDIR/kmemleak).  The vCPUs share one
 # host thread (S2S_VM_TCG_THREAD=single): multi-threaded TCG races with the
 # kernel's live code patching (int3 Oopses); a benchmark that needs both
 # vCPUs at once may set S2S_VM_TCG_THREAD=multi.
@@ -47,6 +52,12 @@ kver=${kver:-$("$top/tools/kernels.sh" | tail -n 1)}
 name=${name:-$(basename "$1")}
 out=$(realpath -m "${out:-$top/build/vm/$kver/$name}")
 kernel=/boot/vmlinuz-$kver
+kdir=${S2S_VM_KERNEL_DIR:-}
+if [ -n "$kdir" ] && [ "$(cat "$kdir/kernelrelease" 2>/dev/null)" = "$kver" ]; then
+	kernel=$kdir/vmlinux
+else
+	kdir=
+fi
 [ -r "$kernel" ] || { echo "run.sh: no kernel $kernel" >&2; exit 2; }
 
 # stale FILE DEP...: FILE is missing or older than a DEP
@@ -58,14 +69,16 @@ stale() {
 
 cache=$top/build/vm/$kver
 initramfs=$cache/initramfs.cpio
-if stale "$initramfs" "$here/init" "$here/mkinitramfs.sh" "/lib/modules/$kver/modules.dep"; then
-	"$here/mkinitramfs.sh" "$kver" "$initramfs" || exit 1
+moddeps=/lib/modules/$kver/modules.dep
+[ -n "$kdir" ] && moddeps=$kdir/modroot/lib/modules/$kver/modules.dep
+if stale "$initramfs" "$here/init" "$here/mkinitramfs.sh" "$moddeps"; then
+	"$here/mkinitramfs.sh" "$kver" "$initramfs" ${kdir:+"$kdir/modroot"} || exit 1
 fi
 
 # Booting the uncompressed ELF kernel (PVH entry) skips the decompressor,
 # which alone takes 5 s under TCG.  extract-vmlinux comes from tools/deps.sh.
 extract=$top/build/scripts/extract-vmlinux
-if grep -q '^CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null && [ -x "$extract" ]; then
+if [ -z "$kdir" ] && grep -q '^CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null && [ -x "$extract" ]; then
 	if stale "$cache/vmlinux" "$kernel"; then
 		"$extract" "$kernel" >"$cache/vmlinux.tmp" && mv "$cache/vmlinux.tmp" "$cache/vmlinux"
 	fi
@@ -85,7 +98,9 @@ mkdir -p "$out"
 } >"$out/cmd"
 
 cmdline="console=ttyS0 loglevel=5 panic=1 no_timer_check printk.devkmsg=on"
-cmdline+=" s2s_top=$top s2s_stage2=$here/guest.sh s2s_out=$out ${S2S_VM_APPEND:-}"
+cmdline+=" s2s_top=$top s2s_stage2=$here/guest.sh s2s_out=$out"
+[ -n "$kdir" ] && cmdline+=" s2s_moddir=$kdir/modroot/lib/modules panic_on_warn=1 s2s_kmemleak=1"
+cmdline+=" ${S2S_VM_APPEND:-}"
 qemu=(
 	qemu-system-x86_64 -accel "tcg,thread=${S2S_VM_TCG_THREAD:-single}"
 	-cpu max -smp 2 -m 2G -nographic -no-reboot -nic none
@@ -97,7 +112,7 @@ qemu=(
 # boot: one run of the VM; sets qemu_rc
 boot() {
 	local pid tailer
-	rm -f "$out/started" "$out/status" "$out/tainted" "$out/dmesg"
+	rm -f "$out/started" "$out/status" "$out/tainted" "$out/dmesg" "$out/kmemleak"
 	: >"$out/output"
 	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$out/console.log" 2>&1 &
 	pid=$!
@@ -138,6 +153,10 @@ if ! "$here/check-kernel-log.sh" "$out/console.log" "$out/dmesg" >"$out/kernel-e
 	fail "the kernel log shows the errors above"
 fi
 [ -s "$out/status" ] || { tail -n 20 "$out/console.log" >&2; fail "the guest did not finish"; }
+if [ -s "$out/kmemleak" ]; then
+	head -n 40 "$out/kmemleak" >&2
+	fail "kmemleak reports $(grep -c '^unreferenced object' "$out/kmemleak") leaked objects ($out/kmemleak)"
+fi
 
 # Taint bits 12 (O, out-of-tree) and 13 (E, unsigned) are expected.
 tainted=$(cat "$out/tainted")
