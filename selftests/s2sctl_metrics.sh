@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
-s2s_require_cmd ping python3
+s2s_require_cmd jq ping python3
 python3 -c 'import prometheus_client' 2>/dev/null ||
 	s2s_skip "python3-prometheus-client is not installed"
 s2s_require_s2sctl
@@ -92,24 +92,28 @@ s2s_check_eq "the Prometheus parser reads every counter, drop reason and SA as t
 s2s_check "and checked more than 30 values" test "$(grep -c '^ok$' <<<"$out")" -gt 30
 
 # --- the overview -------------------------------------------------------------
-ip netns exec "$a" ping -q -n -c 20 -i 0.1 -W 2 -I $ESP_LAN4_A $ESP_LAN4_B >/dev/null 2>&1 &
+ip netns exec "$a" ping -q -n -c 50 -i 0.1 -W 2 -I $ESP_LAN4_A $ESP_LAN4_B >/dev/null 2>&1 &
 pinger=$!
+# rx_packets: what A has decrypted so far
+rx_packets() { s2sctl -n "$a" -j tunnel show vpn0 | jq '.[0].stats.rx_packets'; }
+rx0=$(rx_packets)
+grew() { [ "$(rx_packets)" -gt "$rx0" ]; }
+s2s_wait 10 grew	# the pinger runs
 overview=$(s2sctl -n "$a")
 rc=$?
-wait $pinger
+kill $pinger 2>/dev/null
+wait $pinger 2>/dev/null
 s2s_check_eq "s2sctl alone succeeds" "$rc" 0
 line=$(grep '^vpn0 ' <<<"$overview")
 s2s_check "the tunnel's line: up, route, addresses, SPIs" grep -qE \
 	"^vpn0 +up +route +$ESP_OUT4_A > $ESP_OUT4_B +0x00001000 +0x00002000 " <<<"$line"
-s2s_check "rates measured while pinging (RX pps > 0)" \
+s2s_check "rates measured while pinging (RX pps > 0): $line" \
 	awk '{ exit !($(NF - 4) + 0 > 0) }' <<<"$line"
 s2s_check_eq "s2sctl show prints the same header" \
 	"$(s2sctl -n "$a" show | head -n 1)" "$(head -n 1 <<<"$overview")"
 
 # --- monitor -j ---------------------------------------------------------------
 s2s_check "a soft-expire event arrived" s2s_wait 5 grep -q sa-expire "$events"
-kill "$monitor" 2>/dev/null
-wait "$monitor" 2>/dev/null
 check_events() {
 	python3 - "$events" <<-'PY'
 	import json, sys
