@@ -38,8 +38,6 @@ sas() {
 s2s_check "SA pair, A's outbound soft-limited to 3 packets" sas
 s2s_check "traffic through the tunnel" \
 	ip netns exec "$a" ping -q -n -c 5 -i 0.2 -W 2 -I $ESP_LAN4_A $ESP_LAN4_B
-s2s_check "the tunnel goes down and up (state events)" sh -c "
-	ip -n '$a' link set vpn0 down && sleep 0.5 && ip -n '$a' link set vpn0 up"
 
 # --- Prometheus -------------------------------------------------------------
 prom=$(mktemp /tmp/s2s-prom.XXXXXX)
@@ -98,7 +96,7 @@ pinger=$!
 rx_packets() { s2sctl -n "$a" -j tunnel show vpn0 | jq '.[0].stats.rx_packets'; }
 rx0=$(rx_packets)
 grew() { [ "$(rx_packets)" -gt "$rx0" ]; }
-s2s_wait 10 grew	# the pinger runs
+s2s_check "the pinger's packets come back" s2s_wait 10 grew
 overview=$(s2sctl -n "$a")
 rc=$?
 kill $pinger 2>/dev/null
@@ -113,6 +111,10 @@ s2s_check_eq "s2sctl show prints the same header" \
 	"$(s2sctl -n "$a" show | head -n 1)" "$(head -n 1 <<<"$overview")"
 
 # --- monitor -j ---------------------------------------------------------------
+# (last: the routes into vpn0 go away with it)
+s2s_check "the tunnel goes down and up (state events)" sh -c "
+	ip -n '$a' link set vpn0 down && sleep 0.5 && ip -n '$a' link set vpn0 up"
+s2s_check "the state events arrived" s2s_wait 5 grep -Eq '"state": ?"up"' "$events"
 s2s_check "a soft-expire event arrived" s2s_wait 5 grep -q sa-expire "$events"
 check_events() {
 	python3 - "$events" <<-'PY'
