@@ -123,6 +123,7 @@ check_events() {
 	    "sa-expire": {"dir": str, "spi": int, "kind": str, "limit": str},
 	    "seq-wrap": {"dir": str, "spi": int},
 	    "tunnel-state": {"state": str},
+	    "nat-mapping": {},
 	}
 	kinds = set()
 	for n, line in enumerate(open(sys.argv[1]), 1):
