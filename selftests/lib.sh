@@ -16,7 +16,9 @@ KSFT_FAIL=1
 KSFT_SKIP=4
 
 S2S_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-S2SCTL=${S2SCTL:-$S2S_TOP/tools/s2sctl/s2sctl}
+# S2S_S2SCTL (passed into the VM like every S2S_ variable): another s2sctl,
+# such as the packaged /usr/sbin/s2sctl
+S2SCTL=${S2SCTL:-${S2S_S2SCTL:-$S2S_TOP/tools/s2sctl/s2sctl}}
 
 s2s_tests=0
 s2s_failed=0

@@ -30,6 +30,10 @@ packages=(
 	gnuplot-nox
 	# host tests of the manual pages (groff -ww)
 	groff-base bsdextrautils
+	# s2sctl -o prometheus read by the real parser (unit and VM tests)
+	python3-prometheus-client
+	# make deb and its install/DKMS test
+	dpkg-dev debhelper dh-dkms dkms lintian
 )
 
 apt_opts=(-y -q -o DPkg::Lock::Timeout=600 --no-install-recommends)

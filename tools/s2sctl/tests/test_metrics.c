@@ -93,7 +93,7 @@ static void parse_with_python(const char *text)
 	FILE *f, *p;
 	int fd;
 
-	if (system("python3 -c 'import prometheus_client' 2>/dev/null")) {
+	if (system("/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null")) {
 		tap_ok(true, "prometheus: python3-prometheus-client not installed # SKIP");
 		return;
 	}
@@ -102,7 +102,7 @@ static void parse_with_python(const char *text)
 	fputs(text, f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd),
-		 "python3 -c 'import sys\n"
+		 "/usr/bin/python3 -c 'import sys\n"
 		 "from prometheus_client.parser import text_string_to_metric_families as p\n"
 		 "fams = list(p(open(sys.argv[1]).read()))\n"
 		 "s = {(x.name, tuple(sorted(x.labels.items()))): x.value for f in fams for x in f.samples}\n"
