@@ -70,8 +70,12 @@ b_native() {
 	EOF
 }
 
+# a_sas [-r]: A's SA pair; -r replaces the pair (B's new native states
+# count from 1 again)
 a_sas() {
 	s2sctl -n "$a" -b - <<-EOF
+	$([ "${1:-}" = -r ] && printf 'sa del vpn0 dir out spi %s\nsa del vpn0 dir in spi %s\n' \
+		$ESP_SPI_AB $ESP_SPI_BA)
 	$(esp_sa_line vpn0 out $ESP_SPI_AB $ALGO 1)
 	$(esp_sa_line vpn0 in $ESP_SPI_BA $ALGO 2)
 	EOF
@@ -108,10 +112,10 @@ esp_check_ge "with A's keepalives" \
 	"$(natt_capture_count wire "src $NATT_N_OUT and udp[4:2] = 9 and udp[8:1] = 0xff")" 1
 
 # outer IPv6: routed through N, no NAT
-s2s_check "IPv6 underlay A -> B" s2s_wait 10 ip netns exec "$a" ping -c 1 -W 1 $NATT_B6
 s2s_check "B: native states over IPv6" b_native $NATT_B6 $NATT_A6 || s2s_exit
 s2s_check "A: tunnel set to IPv6 outer" s2sctl -n "$a" tunnel set vpn0 \
 	local $NATT_A6 remote $NATT_B6
+s2s_check "A: new SAs" a_sas -r
 natt_capture_start wire6 "$n" out "host $NATT_B6" || s2s_exit
 traffic "IPv6 outer"
 esp_check_ge "IPv6 outer: UDP/4500 on the wire (packets)" \
