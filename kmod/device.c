@@ -549,6 +549,7 @@ static const bool s2s_drop_is_rx[__S2S_DROP_MAX] = {
 	[S2S_DROP_DUMMY] = true,
 	[S2S_DROP_ECN] = true,
 	[S2S_DROP_DOWN] = true,
+	[S2S_DROP_NON_ESP] = true,
 };
 
 static void s2s_dev_get_stats64(struct net_device *dev,
@@ -564,6 +565,9 @@ static void s2s_dev_get_stats64(struct net_device *dev,
 	stats->rx_packets = snap.rx_packets;
 	stats->rx_bytes = snap.rx_bytes;
 	for (i = S2S_DROP_UNSPEC + 1; i < __S2S_DROP_MAX; i++) {
+		/* a NAT keepalive did its job: not a loss */
+		if (i == S2S_DROP_NAT_KEEPALIVE)
+			continue;
 		if (s2s_drop_is_rx[i])
 			stats->rx_dropped += snap.drops[i];
 		else

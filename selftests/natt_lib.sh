@@ -27,7 +27,11 @@ NATT_B6=2001:db8::2
 # natt_topology: the three namespaces, their links and routes.
 natt_topology() {
 	s2s_setup_ns a n b || return 1
-	esp_quiet_ipv6 "$a" "$n" "$b" &&
+	esp_quiet_ipv6 "$a" "$b" &&
+	# N forwards IPv6: its neighbour solicitations for forwarded packets
+	# come from a link-local address, so N keeps those (without DAD)
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.default.router_solicitations=0 &&
 	esp_site "$a" $ESP_LAN4_A $ESP_LAN6_A &&
 	esp_site "$b" $ESP_LAN4_B $ESP_LAN6_B &&
 	s2s_veth "$a" ul "$n" in &&
@@ -52,7 +56,8 @@ natt_topology() {
 	ip netns exec "$n" sysctl -qw net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1 &&
 	natt_nat preserve &&
-	s2s_wait 10 ip netns exec "$a" ping -c 1 -W 1 $NATT_B
+	s2s_wait 10 ip netns exec "$a" ping -c 1 -W 1 $NATT_B &&
+	s2s_wait 10 ip netns exec "$a" ping -c 1 -W 1 $NATT_B6
 }
 
 # natt_nat preserve|LO-HI: $n masquerades A's IPv4 on "out", keeping the
