@@ -77,13 +77,21 @@ run() {
 }
 
 echo "TAP version 13"
-echo "1..$((3 + 2 * ${#kernels[@]}))"
+echo "1..$((5 + 2 * ${#kernels[@]}))"
 
 run build/logs/tools.log make -s tools
 step_result $? "build s2sctl"
 
 run build/logs/unit.log make -s -C tools/s2sctl test
 suite_result $? "s2sctl unit tests" build/logs/unit.log
+
+# the same unit tests built with ASan and UBSan, and a short libFuzzer run
+# of the parsers (command line, batch files) from the checked-in corpus
+run build/logs/unit-asan.log make -s -C tools/s2sctl/fuzz unit
+suite_result $? "s2sctl unit tests under ASan/UBSan" build/logs/unit-asan.log
+
+run build/logs/fuzz-s2sctl.log make -s -C tools/s2sctl/fuzz run FUZZ_SECONDS=25
+step_result $? "s2sctl parsers fuzzed 25 s (libFuzzer, ASan/UBSan)"
 
 # the YNL spec, the uapi header and the module's policies agree
 run build/logs/spec.log python3 tools/check-spec.py
