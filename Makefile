@@ -94,3 +94,9 @@ debug-kernel:
 
 check-debug:
 	@tools/check-debug.sh
+
+# The netlink fuzzer in the VM on the debug kernel, FUZZ_SECONDS per fuzzer
+# (two run at once); FUZZ_KERNEL=KVER fuzzes an installed kernel instead.
+FUZZ_SECONDS ?= 600
+fuzz: tools
+	@tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_KERNEL)

@@ -83,7 +83,7 @@ for t in tools/tests/*.sh; do
 	[ "$t" = tools/tests/tap.sh ] || host_tests+=("$t")
 done
 
-echo "1..$((4 + ${#host_tests[@]} + 2 * ${#kernels[@]}))"
+echo "1..$((6 + ${#host_tests[@]} + 2 * ${#kernels[@]}))"
 
 run build/logs/tools.log make -s tools
 step_result $? "build s2sctl"
@@ -99,6 +99,14 @@ for t in "${host_tests[@]}"; do
 	run "build/logs/${name%.sh}.log" "$t"
 	suite_result $? "host test ${name%.sh}" "build/logs/${name%.sh}.log"
 done
+
+# the same unit tests built with ASan and UBSan, and a short libFuzzer run
+# of the parsers (command line, batch files) from the checked-in corpus
+run build/logs/unit-asan.log make -s -C tools/s2sctl/fuzz unit
+suite_result $? "s2sctl unit tests under ASan/UBSan" build/logs/unit-asan.log
+
+run build/logs/fuzz-s2sctl.log make -s -C tools/s2sctl/fuzz run FUZZ_SECONDS=25
+step_result $? "s2sctl parsers fuzzed 25 s (libFuzzer, ASan/UBSan)"
 
 # the YNL spec, the uapi header and the module's policies agree
 run build/logs/spec.log python3 tools/check-spec.py

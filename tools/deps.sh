@@ -34,6 +34,10 @@ packages=(
 	python3-prometheus-client
 	# make deb and its install/DKMS test
 	dpkg-dev debhelper dh-dkms dkms lintian
+	# s2sctl under libFuzzer, ASan and UBSan; the ESP fuzzer's crypto
+	clang libclang-rt-14-dev libssl-dev
+	# tools/debug-kernel.sh (make check-debug, make fuzz)
+	flex bison bc libelf-dev
 )
 
 apt_opts=(-y -q -o DPkg::Lock::Timeout=600 --no-install-recommends)

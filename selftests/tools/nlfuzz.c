@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nlfuzz: a structured netlink fuzzer for the s2svpn generic netlink
+ * family and the "s2svpn" rtnetlink link kind.
+ *
+ * Every message has a valid netlink and genetlink header (a few have a bad
+ * one); its attributes are drawn from the uapi's attribute tables: mostly
+ * of the right type with values at and around the limits, sometimes of a
+ * wrong length or type, nested where a scalar belongs (and the reverse),
+ * truncated, with unknown types, or nested deeper than the family allows.
+ * Names, SPIs, ifindexes, segment names and selector ids come from small
+ * pools, so that a random sequence of commands creates, changes, looks up
+ * and deletes the same few objects and reaches the paths that depend on
+ * state.  The replies are read and counted, never trusted.
+ *
+ * usage: nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED] [-q]
+ * Prints "messages N accepted N refused N" and the errno counts; exits 0
+ * unless a socket operation itself fails (the kernel's verdicts are the
+ * test's business: see selftests/netlink_fuzz.sh).
+ */
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/s2svpn.h>
+
+#define BUF_SIZE 16384
+#define MAX_DEPTH 4
+
+enum kind { K_NONE, K_U8, K_U16, K_U32, K_U64, K_STR, K_ADDR, K_KEY,
+	    K_FLAG, K_NEST_TUNNEL, K_NEST_SA, K_NEST_SEG, K_NEST_SEL,
+	    K_NEST_EXPIRE, K_NEST_STATS, K_IFNAME, K_SEGNAME, K_ALG,
+	    K_SPI, K_IFINDEX, K_DIR, K_SELID };
+
+static const enum kind top_kinds[__S2S_A_MAX] = {
+	[S2S_A_IFINDEX] = K_IFINDEX, [S2S_A_IFNAME] = K_IFNAME,
+	[S2S_A_VERSION] = K_STR, [S2S_A_TUNNEL] = K_NEST_TUNNEL,
+	[S2S_A_SA] = K_NEST_SA, [S2S_A_SEGMENT] = K_NEST_SEG,
+	[S2S_A_SELECTOR] = K_NEST_SEL, [S2S_A_EXPIRE] = K_NEST_EXPIRE,
+};
+
+static const enum kind tunnel_kinds[__S2S_TUNNEL_A_MAX] = {
+	[S2S_TUNNEL_A_LOCAL] = K_ADDR, [S2S_TUNNEL_A_REMOTE] = K_ADDR,
+	[S2S_TUNNEL_A_MODE] = K_U8, [S2S_TUNNEL_A_MARK] = K_U32,
+	[S2S_TUNNEL_A_MARK_MASK] = K_U32, [S2S_TUNNEL_A_MTU] = K_U32,
+	[S2S_TUNNEL_A_ENCAP] = K_U8, [S2S_TUNNEL_A_ENCAP_SPORT] = K_U16,
+	[S2S_TUNNEL_A_ENCAP_DPORT] = K_U16, [S2S_TUNNEL_A_OPER_STATE] = K_U8,
+	[S2S_TUNNEL_A_STATS] = K_NEST_STATS, [S2S_TUNNEL_A_IFINDEX] = K_IFINDEX,
+	[S2S_TUNNEL_A_IFNAME] = K_IFNAME, [S2S_TUNNEL_A_TX_SPI] = K_SPI,
+	[S2S_TUNNEL_A_LINK_MTU] = K_U32,
+};
+
+static const enum kind sa_kinds[__S2S_SA_A_MAX] = {
+	[S2S_SA_A_DIR] = K_DIR, [S2S_SA_A_SPI] = K_SPI,
+	[S2S_SA_A_AEAD_ALG] = K_ALG, [S2S_SA_A_AEAD_KEY] = K_KEY,
+	[S2S_SA_A_ICV_BITS] = K_U32, [S2S_SA_A_ENC_ALG] = K_ALG,
+	[S2S_SA_A_ENC_KEY] = K_KEY, [S2S_SA_A_AUTH_ALG] = K_ALG,
+	[S2S_SA_A_AUTH_KEY] = K_KEY, [S2S_SA_A_AUTH_TRUNC_BITS] = K_U32,
+	[S2S_SA_A_REPLAY_WINDOW] = K_U32, [S2S_SA_A_ESN] = K_FLAG,
+	[S2S_SA_A_SOFT_BYTES] = K_U64, [S2S_SA_A_HARD_BYTES] = K_U64,
+	[S2S_SA_A_SOFT_PACKETS] = K_U64, [S2S_SA_A_HARD_PACKETS] = K_U64,
+	[S2S_SA_A_SOFT_SECONDS] = K_U64, [S2S_SA_A_HARD_SECONDS] = K_U64,
+	[S2S_SA_A_SEQ] = K_U64, [S2S_SA_A_STATS] = K_NEST_STATS,
+	[S2S_SA_A_STATE] = K_U8, [S2S_SA_A_AGE] = K_U64,
+	[S2S_SA_A_IFINDEX] = K_IFINDEX, [S2S_SA_A_IFNAME] = K_IFNAME,
+};
+
+static const enum kind seg_kinds[__S2S_SEGMENT_A_MAX] = {
+	[S2S_SEGMENT_A_NAME] = K_SEGNAME, [S2S_SEGMENT_A_MARK] = K_U32,
+	[S2S_SEGMENT_A_MASK] = K_U32, [S2S_SEGMENT_A_STATS] = K_NEST_STATS,
+	[S2S_SEGMENT_A_SELECTORS] = K_U32,
+};
+
+static const enum kind sel_kinds[__S2S_SEL_A_MAX] = {
+	[S2S_SEL_A_ID] = K_SELID, [S2S_SEL_A_DIR] = K_DIR,
+	[S2S_SEL_A_SRC] = K_ADDR, [S2S_SEL_A_SRC_PLEN] = K_U8,
+	[S2S_SEL_A_DST] = K_ADDR, [S2S_SEL_A_DST_PLEN] = K_U8,
+	[S2S_SEL_A_PROTO] = K_U8, [S2S_SEL_A_SPORT_MIN] = K_U16,
+	[S2S_SEL_A_SPORT_MAX] = K_U16, [S2S_SEL_A_DPORT_MIN] = K_U16,
+	[S2S_SEL_A_DPORT_MAX] = K_U16, [S2S_SEL_A_SEGMENT] = K_SEGNAME,
+	[S2S_SEL_A_ACTION] = K_U8, [S2S_SEL_A_PRIORITY] = K_U32,
+	[S2S_SEL_A_MATCHES] = K_U64, [S2S_SEL_A_MATCH_BYTES] = K_U64,
+};
+
+static const enum kind expire_kinds[__S2S_EXPIRE_A_MAX] = {
+	[S2S_EXPIRE_A_KIND] = K_U8, [S2S_EXPIRE_A_LIMIT] = K_U8,
+};
+
+static const enum kind stats_kinds[__S2S_STATS_A_MAX] = {
+	[S2S_STATS_A_TX_PACKETS] = K_U64, [S2S_STATS_A_TX_BYTES] = K_U64,
+	[S2S_STATS_A_RX_PACKETS] = K_U64, [S2S_STATS_A_RX_BYTES] = K_U64,
+};
+
+static const enum kind ifla_kinds[__IFLA_S2S_MAX] = {
+	[IFLA_S2S_LOCAL] = K_ADDR, [IFLA_S2S_REMOTE] = K_ADDR,
+	[IFLA_S2S_MODE] = K_U8,
+};
+
+struct table {
+	const enum kind *kinds;
+	int max;	/* highest known type */
+};
+
+#define TABLE(k) { k, (int)(sizeof(k) / sizeof(k[0])) - 1 }
+static const struct table tables[] = {
+	[K_NEST_TUNNEL] = TABLE(tunnel_kinds), [K_NEST_SA] = TABLE(sa_kinds),
+	[K_NEST_SEG] = TABLE(seg_kinds), [K_NEST_SEL] = TABLE(sel_kinds),
+	[K_NEST_EXPIRE] = TABLE(expire_kinds),
+	[K_NEST_STATS] = TABLE(stats_kinds),
+};
+static const struct table top_table = TABLE(top_kinds);
+static const struct table ifla_table = TABLE(ifla_kinds);
+
+static const char *const ifnames[] = {
+	"fz0", "fz1", "fz2", "fz3", "lo", "", "fz0fz0fz0fz0fz0",
+	"fz0fz0fz0fz0fz0x", "fz/0", "fz 1",
+};
+static const char *const segnames[] = {
+	"s0", "s1", "s2", "", "abcdefghijklmnopqrstuvwxyz01234",
+	"abcdefghijklmnopqrstuvwxyz012345",
+};
+static const char *const algs[] = {
+	"rfc4106(gcm(aes))", "cbc(aes)", "hmac(sha1)", "hmac(sha256)",
+	"hmac(sha384)", "hmac(sha512)", "gcm(aes)", "ecb(cipher_null)",
+	"cryptd(rfc4106(gcm(aes)))", "pcrypt(rfc4106(gcm(aes)))", "",
+	"hmac(md5)", "authenc(hmac(sha256),cbc(aes))", "rfc4106(gcm(aes)",
+};
+static const uint32_t spis[] = { 0x100, 0x101, 0x1000, 0x1001, 0, 1, 255,
+				 0xffffffff };
+static const uint64_t edges[] = { 0, 1, 2, 31, 32, 63, 64, 67, 68, 96, 127,
+				  128, 192, 255, 256, 1024, 4096, 4097,
+				  65422, 65423, 65535, 65536, 0x7fffffff,
+				  0xffffffff, 0x100000000ULL, UINT64_MAX };
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64* */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+static unsigned int below(unsigned int n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static bool chance(unsigned int percent)
+{
+	return below(100) < percent;
+}
+
+#define PICK(a) (a[below(sizeof(a) / sizeof(a[0]))])
+
+struct msg {
+	unsigned char buf[BUF_SIZE];
+	size_t len;
+};
+
+static void *put(struct msg *m, const void *data, size_t len)
+{
+	void *p;
+
+	if (m->len + NLA_ALIGN(len) > BUF_SIZE)
+		return NULL;
+	p = m->buf + m->len;
+	memset(p, 0, NLA_ALIGN(len));
+	if (data)
+		memcpy(p, data, len);
+	m->len += NLA_ALIGN(len);
+	return p;
+}
+
+/* Starts an attribute; returns its offset for end_attr(), or -1. */
+static long start_attr(struct msg *m, unsigned int type)
+{
+	struct nlattr *a;
+	long off = m->len;
+
+	a = put(m, NULL, sizeof(*a));
+	if (!a)
+		return -1;
+	a->nla_type = type;
+	return off;
+}
+
+static void end_attr(struct msg *m, long off)
+{
+	struct nlattr *a = (struct nlattr *)(m->buf + off);
+
+	a->nla_len = m->len - off;
+}
+
+static void attr(struct msg *m, unsigned int type, const void *data,
+		 size_t len)
+{
+	long off = start_attr(m, type);
+
+	if (off < 0)
+		return;
+	if (put(m, data, len))
+		((struct nlattr *)(m->buf + off))->nla_len = NLA_HDRLEN + len;
+	else
+		end_attr(m, off);
+}
+
+static void random_bytes(unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = rnd();
+}
+
+static uint64_t number(void)
+{
+	return chance(60) ? PICK(edges) + below(3) - 1 : rnd();
+}
+
+static void nest(struct msg *m, unsigned int type, const struct table *t,
+		 int depth);
+
+/* One attribute of kind @k, usually right, sometimes wrong. */
+static void value(struct msg *m, unsigned int type, enum kind k, int depth)
+{
+	unsigned char b[300];
+	size_t len;
+	uint64_t v = number();
+	const char *s;
+
+	if (chance(8)) {	/* a payload of a random length */
+		len = chance(50) ? below(9) : below(sizeof(b));
+		random_bytes(b, len);
+		attr(m, type, b, len);
+		return;
+	}
+	if (chance(3) && depth < MAX_DEPTH + 2) {	/* nested where scalar */
+		nest(m, type, &tables[K_NEST_SA], depth + 1);
+		return;
+	}
+	switch (k) {
+	case K_U8:
+		b[0] = chance(70) ? below(5) : v;
+		attr(m, type, b, 1);
+		break;
+	case K_DIR:
+		b[0] = chance(85) ? 1 + below(2) : v;
+		attr(m, type, b, 1);
+		break;
+	case K_U16: {
+		uint16_t x = chance(50) ? 4500 + below(3) : v;
+
+		attr(m, type, &x, 2);
+		break;
+	}
+	case K_U32: case K_IFINDEX: case K_SPI: case K_SELID: {
+		uint32_t x = v;
+
+		if (k == K_IFINDEX && chance(80))
+			x = 1 + below(12);
+		else if (k == K_SPI && chance(80))
+			x = PICK(spis);
+		else if (k == K_SELID && chance(80))
+			x = below(6);
+		attr(m, type, &x, 4);
+		break;
+	}
+	case K_U64:
+		attr(m, type, &v, 8);
+		break;
+	case K_FLAG:
+		attr(m, type, NULL, 0);
+		break;
+	case K_ADDR:
+		len = chance(45) ? 4 : chance(80) ? 16 : below(20);
+		random_bytes(b, len);
+		if (len == 4 && chance(70))
+			memcpy(b, (unsigned char[]){ 192, 0, 2, below(4) }, 4);
+		attr(m, type, b, len);
+		break;
+	case K_KEY:
+		len = chance(70) ? PICK(((size_t[]){ 16, 20, 24, 28, 32, 36, 48, 64 }))
+				 : below(S2S_KEY_MAX + 8);
+		random_bytes(b, len);
+		attr(m, type, b, len);
+		break;
+	case K_IFNAME: case K_SEGNAME: case K_ALG: case K_STR:
+		s = k == K_IFNAME ? PICK(ifnames) : k == K_SEGNAME ?
+			PICK(segnames) : k == K_ALG ? PICK(algs) : "x";
+		len = strlen(s);
+		if (chance(5))		/* not NUL-terminated */
+			attr(m, type, s, len);
+		else
+			attr(m, type, s, len + 1);
+		break;
+	case K_NEST_TUNNEL: case K_NEST_SA: case K_NEST_SEG: case K_NEST_SEL:
+	case K_NEST_EXPIRE: case K_NEST_STATS:
+		if (chance(5)) {	/* a scalar where a nest belongs */
+			uint32_t x = v;
+
+			attr(m, type, &x, 4);
+		} else {
+			nest(m, type, &tables[k], depth + 1);
+		}
+		break;
+	case K_NONE:
+	default:
+		len = below(24);
+		random_bytes(b, len);
+		attr(m, type, b, len);
+		break;
+	}
+}
+
+/* Some attributes of table @t: mostly known types, some unknown. */
+static void attrs(struct msg *m, const struct table *t, int depth)
+{
+	unsigned int n = below(depth ? 7 : 4), i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int type = chance(92) ? 1 + below(t->max) :
+				    below(t->max + 8);
+
+		enum kind k = (int)type <= t->max ? t->kinds[type] : K_NONE;
+
+		if (chance(4))
+			type |= NLA_F_NESTED;
+		value(m, type, k, depth);
+	}
+}
+
+static void nest(struct msg *m, unsigned int type, const struct table *t,
+		 int depth)
+{
+	long off;
+
+	if (depth > MAX_DEPTH || !t->kinds)
+		return;
+	off = start_attr(m, type | (chance(90) ? NLA_F_NESTED : 0));
+	if (off < 0)
+		return;
+	attrs(m, t, depth);
+	end_attr(m, off);
+}
+
+/* What a command usually carries, so that most requests get far. */
+static void command_attrs(struct msg *m, unsigned int cmd)
+{
+	if (chance(85) && cmd != S2S_CMD_SEGMENT_NEW &&
+	    cmd != S2S_CMD_SEGMENT_DEL && cmd != S2S_CMD_VERSION_GET) {
+		if (chance(70))
+			value(m, S2S_A_IFNAME, K_IFNAME, MAX_DEPTH);
+		else
+			value(m, S2S_A_IFINDEX, K_IFINDEX, MAX_DEPTH);
+	}
+	switch (cmd) {
+	case S2S_CMD_TUNNEL_NEW: case S2S_CMD_TUNNEL_SET:
+		nest(m, S2S_A_TUNNEL, &tables[K_NEST_TUNNEL], 1);
+		break;
+	case S2S_CMD_SA_NEW: case S2S_CMD_SA_DEL:
+		nest(m, S2S_A_SA, &tables[K_NEST_SA], 1);
+		break;
+	case S2S_CMD_SEGMENT_NEW: case S2S_CMD_SEGMENT_DEL:
+		nest(m, S2S_A_SEGMENT, &tables[K_NEST_SEG], 1);
+		break;
+	case S2S_CMD_SELECTOR_NEW: case S2S_CMD_SELECTOR_DEL:
+		nest(m, S2S_A_SELECTOR, &tables[K_NEST_SEL], 1);
+		break;
+	}
+	if (chance(30))
+		attrs(m, &top_table, 0);
+}
+
+/* A well-formed SA or tunnel now and then, so that objects exist. */
+static void good_tunnel(struct msg *m)
+{
+	unsigned char local[4] = { 192, 0, 2, 1 }, remote[4] = { 192, 0, 2, 2 };
+	long off;
+
+	value(m, S2S_A_IFNAME, K_IFNAME, MAX_DEPTH);
+	off = start_attr(m, S2S_A_TUNNEL | NLA_F_NESTED);
+	remote[3] += below(3);
+	attr(m, S2S_TUNNEL_A_LOCAL, local, 4);
+	attr(m, S2S_TUNNEL_A_REMOTE, remote, 4);
+	end_attr(m, off);
+}
+
+static void good_sa(struct msg *m)
+{
+	unsigned char key[20];
+	unsigned char dir = 1 + below(2);
+	uint32_t spi = PICK(spis), icv = 128;
+	long off;
+
+	random_bytes(key, sizeof(key));
+	value(m, S2S_A_IFNAME, K_IFNAME, MAX_DEPTH);
+	off = start_attr(m, S2S_A_SA | NLA_F_NESTED);
+	attr(m, S2S_SA_A_DIR, &dir, 1);
+	attr(m, S2S_SA_A_SPI, &spi, 4);
+	attr(m, S2S_SA_A_AEAD_ALG, "rfc4106(gcm(aes))", 18);
+	attr(m, S2S_SA_A_AEAD_KEY, key, sizeof(key));
+	attr(m, S2S_SA_A_ICV_BITS, &icv, 4);
+	end_attr(m, off);
+}
+
+struct counts {
+	unsigned long sent, accepted, refused, dumps;
+	unsigned long err[134];
+};
+
+static int family;
+
+static int talk(int fd, struct msg *m, struct counts *c, bool quiet)
+{
+	static unsigned char rbuf[65536];
+	struct nlmsghdr *req = (struct nlmsghdr *)m->buf;
+	bool ack = req->nlmsg_flags & NLM_F_ACK;
+	bool dump = req->nlmsg_flags & NLM_F_DUMP;
+	ssize_t n;
+
+	if (send(fd, m->buf, m->len, 0) < 0) {
+		if (errno == ENOBUFS || errno == EINTR)
+			return 0;
+		perror("nlfuzz: send");
+		return -1;
+	}
+	c->sent++;
+	/* a length that lies past the datagram is dropped without a reply */
+	if (req->nlmsg_len != m->len || (!ack && !dump)) {
+		/* nothing to wait for unless the request fails */
+		while (recv(fd, rbuf, sizeof(rbuf), MSG_DONTWAIT) > 0)
+			;
+		return 0;
+	}
+	for (;;) {
+		struct nlmsghdr *h;
+
+		n = recv(fd, rbuf, sizeof(rbuf), 0);
+		if (n < 0) {
+			if (errno == EINTR || errno == ENOBUFS)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			perror("nlfuzz: recv");
+			return -1;
+		}
+		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != req->nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				c->dumps++;
+				return 0;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				int e = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
+
+				if (!e) {
+					c->accepted++;
+				} else {
+					c->refused++;
+					if (e > 0 && e < 134)
+						c->err[e]++;
+				}
+				if (!quiet && e == EPERM)
+					fprintf(stderr, "nlfuzz: EPERM\n");
+				return 0;
+			}
+		}
+	}
+}
+
+static void genl_header(struct msg *m, unsigned int cmd, unsigned int flags)
+{
+	struct nlmsghdr *h = put(m, NULL, NLMSG_HDRLEN);
+	struct genlmsghdr *g = put(m, NULL, GENL_HDRLEN);
+	static unsigned int seq;
+
+	h->nlmsg_type = family;
+	h->nlmsg_flags = flags;
+	h->nlmsg_seq = ++seq;
+	g->cmd = cmd;
+	g->version = chance(98) ? S2S_GENL_VERSION : below(4);
+	g->reserved = chance(98) ? 0 : rnd();
+}
+
+static void build_genl(struct msg *m)
+{
+	unsigned int cmd, flags = NLM_F_REQUEST | NLM_F_ACK;
+	unsigned int r = below(100);
+
+	cmd = chance(95) ? 1 + below(S2S_CMD_MAX) : below(S2S_CMD_MAX + 4);
+	if ((cmd == S2S_CMD_TUNNEL_GET || cmd == S2S_CMD_SA_GET ||
+	     cmd == S2S_CMD_SEGMENT_GET || cmd == S2S_CMD_SELECTOR_GET) &&
+	    chance(60))
+		flags |= NLM_F_DUMP;
+	if (chance(2))
+		flags |= 1u << below(16);
+	if (r < 6) {
+		genl_header(m, S2S_CMD_TUNNEL_NEW, flags);
+		good_tunnel(m);
+	} else if (r < 14) {
+		genl_header(m, S2S_CMD_SA_NEW, flags);
+		good_sa(m);
+	} else {
+		genl_header(m, cmd, flags);
+		command_attrs(m, cmd);
+	}
+}
+
+static void build_rtnl(struct msg *m)
+{
+	static const unsigned int types[] = { RTM_NEWLINK, RTM_NEWLINK,
+					      RTM_SETLINK, RTM_DELLINK,
+					      RTM_GETLINK };
+	struct nlmsghdr *h = put(m, NULL, NLMSG_HDRLEN);
+	struct ifinfomsg *ifi = put(m, NULL, sizeof(*ifi));
+	static unsigned int seq = 1u << 31;
+	long li, data;
+
+	h->nlmsg_type = PICK(types);
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	if (h->nlmsg_type == RTM_NEWLINK && chance(80))
+		h->nlmsg_flags |= NLM_F_CREATE | (chance(50) ? NLM_F_EXCL : 0);
+	h->nlmsg_seq = ++seq;
+	ifi->ifi_family = AF_UNSPEC;
+	if (chance(40))
+		ifi->ifi_index = 1 + below(12);
+	if (chance(30)) {
+		ifi->ifi_flags = chance(50) ? IFF_UP : 0;
+		ifi->ifi_change = IFF_UP;
+	}
+	value(m, IFLA_IFNAME, K_IFNAME, MAX_DEPTH);
+	if (chance(20)) {
+		uint32_t mtu = number();
+
+		attr(m, IFLA_MTU, &mtu, 4);
+	}
+	if (chance(10)) {
+		uint32_t nsfd = below(8);
+
+		attr(m, IFLA_NET_NS_FD, &nsfd, 4);
+	}
+	if (h->nlmsg_type == RTM_DELLINK || chance(15))
+		return;
+	li = start_attr(m, IFLA_LINKINFO | (chance(90) ? NLA_F_NESTED : 0));
+	attr(m, IFLA_INFO_KIND, S2S_LINK_KIND, chance(95) ? sizeof(S2S_LINK_KIND) :
+	     sizeof(S2S_LINK_KIND) - 1);
+	if (chance(85)) {
+		data = start_attr(m, IFLA_INFO_DATA | (chance(90) ? NLA_F_NESTED : 0));
+		if (chance(60)) {
+			unsigned char l[4] = { 192, 0, 2, 1 }, r[4] = { 192, 0, 2, 2 };
+
+			attr(m, IFLA_S2S_LOCAL, l, 4);
+			attr(m, IFLA_S2S_REMOTE, r, 4);
+		}
+		attrs(m, &ifla_table, 1);
+		end_attr(m, data);
+	}
+	end_attr(m, li);
+}
+
+/* Cuts or corrupts the finished message now and then. */
+static void mangle(struct msg *m)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)m->buf;
+	size_t hdr = NLMSG_HDRLEN + 4;
+
+	h->nlmsg_len = m->len;
+	if (chance(3) && m->len > hdr) {	/* truncate the last attribute */
+		m->len -= 1 + below(m->len - hdr);
+		h->nlmsg_len = m->len;
+	} else if (chance(2) && m->len > hdr) {	/* flip a byte in the payload */
+		m->buf[hdr + below(m->len - hdr)] ^= 1u << below(8);
+	} else if (chance(1)) {			/* a lying length */
+		h->nlmsg_len = m->len + below(64);
+	}
+}
+
+static int resolve_family(int fd)
+{
+	struct msg m = { 0 };
+	struct nlmsghdr *h = put(&m, NULL, NLMSG_HDRLEN);
+	struct genlmsghdr *g = put(&m, NULL, GENL_HDRLEN);
+	static unsigned char rbuf[8192];
+	ssize_t n;
+
+	h->nlmsg_type = GENL_ID_CTRL;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 2;
+	attr(&m, CTRL_ATTR_FAMILY_NAME, S2S_GENL_NAME, sizeof(S2S_GENL_NAME));
+	h->nlmsg_len = m.len;
+	if (send(fd, m.buf, m.len, 0) < 0)
+		return -1;
+	n = recv(fd, rbuf, sizeof(rbuf), 0);
+	for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+		struct nlattr *a;
+		int len;
+
+		if (h->nlmsg_type != GENL_ID_CTRL)
+			continue;
+		a = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+		len = h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+		while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+		       a->nla_len <= len) {
+			if (a->nla_type == CTRL_ATTR_FAMILY_ID)
+				return *(uint16_t *)((char *)a + NLA_HDRLEN);
+			len -= NLA_ALIGN(a->nla_len);
+			a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+		}
+	}
+	return -1;
+}
+
+static int open_socket(int proto)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
+	int one = 1, big = 1 << 20;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long limit = 0, seconds = 10;
+	struct counts c = { 0 };
+	struct timespec t0, t;
+	bool quiet = false;
+	int opt, genl, rtnl, i;
+
+	rng_state = time(NULL) ^ getpid();
+	while ((opt = getopt(argc, argv, "t:n:s:q")) != -1) {
+		switch (opt) {
+		case 't': seconds = strtoul(optarg, NULL, 0); break;
+		case 'n': limit = strtoul(optarg, NULL, 0); break;
+		case 's': rng_state = strtoull(optarg, NULL, 0); break;
+		case 'q': quiet = true; break;
+		default:
+			fprintf(stderr, "usage: nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED] [-q]\n");
+			return 2;
+		}
+	}
+	if (!rng_state)
+		rng_state = 1;
+	printf("seed %llu\n", (unsigned long long)rng_state);
+	genl = open_socket(NETLINK_GENERIC);
+	rtnl = open_socket(NETLINK_ROUTE);
+	if (genl < 0 || rtnl < 0) {
+		perror("nlfuzz: socket");
+		return 1;
+	}
+	family = resolve_family(genl);
+	if (family < 0) {
+		fprintf(stderr, "nlfuzz: no s2svpn family\n");
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct msg m;
+		bool rt = chance(15);
+
+		m.len = 0;
+		if (rt)
+			build_rtnl(&m);
+		else
+			build_genl(&m);
+		mangle(&m);
+		if (talk(rt ? rtnl : genl, &m, &c, quiet) < 0)
+			return 1;
+		if (limit && c.sent >= limit)
+			break;
+		if ((c.sent & 255) == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if ((unsigned long)(t.tv_sec - t0.tv_sec) >= seconds)
+				break;
+		}
+	}
+	printf("messages %lu accepted %lu refused %lu dumps %lu\n",
+	       c.sent, c.accepted, c.refused, c.dumps);
+	for (i = 1; i < 134; i++)
+		if (c.err[i])
+			printf("errno %d (%s): %lu\n", i, strerror(i), c.err[i]);
+	return 0;
+}
