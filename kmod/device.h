@@ -33,6 +33,7 @@ union s2s_addr {
  * @encap: enum s2s_encap
  * @sport: UDP encapsulation source port (host order)
  * @dport: UDP encapsulation destination port (host order)
+ * @if_id: xfrm interface ID whose states the tunnel carries (km.c), 0 = none
  */
 struct s2s_tunnel_config {
 	u16 family;
@@ -45,6 +46,7 @@ struct s2s_tunnel_config {
 	u8 encap;
 	u16 sport;
 	u16 dport;
+	u32 if_id;
 };
 
 /**

@@ -27,6 +27,7 @@
 #include "crypto.h"
 #include "device.h"
 #include "input.h"
+#include "km.h"
 #include "netns.h"
 #include "sa.h"
 #include "segment.h"
@@ -256,7 +257,9 @@ int s2s_input_esp(struct sk_buff *skb, u16 family)
 	/* demux as xfrm does: (destination, SPI); not ours goes on down */
 	sa = s2s_sa_lookup_in(sn, esph->spi, family, &daddr);
 	if (!sa || !s2s_sa_get(sa))
-		return -EINVAL;
+		/* an SA an IKE daemon just installed for a tunnel? */
+		return s2s_km_claim(dev_net(skb->dev), skb, family, &saddr,
+				    &daddr, esph->spi);
 	t = sa->tunnel;
 
 	/* the configuration, read once for this packet */

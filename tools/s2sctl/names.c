@@ -99,6 +99,7 @@ static const char *const drop_names[] = {
 	[S2S_DROP_CRYPTO_BUSY]		= "crypto_busy",
 	[S2S_DROP_QUEUE_FULL]		= "queue_full",
 	[S2S_DROP_SELECTOR_MISMATCH]	= "selector_mismatch",
+	[S2S_DROP_SA_PENDING]		= "sa_pending",
 };
 
 /* A reason added to the uapi must get its name here. */

@@ -143,6 +143,8 @@ int s2s_put_tunnel(struct nl_msg *msg, const struct s2s_tunnel *t)
 		err |= nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_SPORT, t->sport);
 	if (t->set & S2S_TUNNEL_HAS_DPORT)
 		err |= nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_DPORT, t->dport);
+	if (t->set & S2S_TUNNEL_HAS_IF_ID)
+		err |= nla_put_u32(msg, S2S_TUNNEL_A_IF_ID, t->if_id);
 	nla_nest_end(msg, nest);
 	return err ? -EMSGSIZE : 0;
 }
@@ -415,6 +417,7 @@ static struct nla_policy tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 	[S2S_TUNNEL_A_IFNAME]		= { .type = NLA_STRING },
 	[S2S_TUNNEL_A_TX_SPI]		= { .type = NLA_U32 },
 	[S2S_TUNNEL_A_LINK_MTU]		= { .type = NLA_U32 },
+	[S2S_TUNNEL_A_IF_ID]		= { .type = NLA_U32 },
 };
 
 static struct nla_policy sa_policy[S2S_SA_A_MAX + 1] = {
@@ -601,6 +604,10 @@ int s2s_tunnel_from_msg(struct nl_msg *msg, struct s2s_tunnel *t)
 	if (ta[S2S_TUNNEL_A_LINK_MTU]) {
 		t->link_mtu = nla_get_u32(ta[S2S_TUNNEL_A_LINK_MTU]);
 		t->set |= S2S_TUNNEL_HAS_LINK_MTU;
+	}
+	if (ta[S2S_TUNNEL_A_IF_ID]) {
+		t->if_id = nla_get_u32(ta[S2S_TUNNEL_A_IF_ID]);
+		t->set |= S2S_TUNNEL_HAS_IF_ID;
 	}
 	get_stats(ta[S2S_TUNNEL_A_STATS], &t->stats);
 	return 0;

@@ -52,6 +52,7 @@ enum {
 	S2S_TUNNEL_HAS_STATE		= 1u << 8,
 	S2S_TUNNEL_HAS_TX_SPI		= 1u << 9,
 	S2S_TUNNEL_HAS_LINK_MTU		= 1u << 10,
+	S2S_TUNNEL_HAS_IF_ID		= 1u << 11,
 };
 
 struct s2s_tunnel {
@@ -70,6 +71,7 @@ struct s2s_tunnel {
 	uint32_t mtu;		/* configured; 0 = derived from the underlay */
 	uint32_t link_mtu;	/* the device's current MTU */
 	uint32_t tx_spi;
+	uint32_t if_id;		/* xfrm interface ID carried, 0 = none */
 	struct s2s_stats stats;
 };
 

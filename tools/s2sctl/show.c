@@ -230,6 +230,8 @@ static void print_tunnel(FILE *f, const struct s2s_tunnel *t,
 		field(f, 2, "encap:", "%s sport %u dport %u",
 		      enum_name(s2s_encap_names, t->encap, buf, sizeof(buf)),
 		      t->sport, t->dport);
+	if (t->if_id)
+		field(f, 2, "if-id:", "%u", t->if_id);
 	if (t->tx_spi)
 		field(f, 2, "tx spi:", "0x%08x", t->tx_spi);
 	else if (t->set & S2S_TUNNEL_HAS_TX_SPI)
@@ -384,6 +386,7 @@ static void json_tunnel(struct s2s_json *j, const struct s2s_tunnel *t,
 	json_enum(j, "encap", s2s_encap_names, t->encap);
 	s2s_json_kv_u64(j, "encap_sport", t->sport);
 	s2s_json_kv_u64(j, "encap_dport", t->dport);
+	s2s_json_kv_u64(j, "if_id", t->if_id);
 	json_stats(j, &t->stats);
 
 	s2s_json_key(j, "sas");

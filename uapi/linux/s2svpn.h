@@ -151,6 +151,8 @@ enum s2s_tunnel_attr {
 	S2S_TUNNEL_A_IFNAME,		/* string (read-only) */
 	S2S_TUNNEL_A_TX_SPI,		/* u32: active outbound SPI (read-only) */
 	S2S_TUNNEL_A_LINK_MTU,		/* u32: current device MTU (read-only) */
+	S2S_TUNNEL_A_IF_ID,		/* u32: carry the xfrm states with this
+					 * interface ID; 0 = none */
 	__S2S_TUNNEL_A_MAX,
 };
 #define S2S_TUNNEL_A_MAX (__S2S_TUNNEL_A_MAX - 1)
@@ -241,6 +243,7 @@ enum s2s_drop_reason {
 	S2S_DROP_CRYPTO_BUSY,	/* rx/tx: crypto engine queue full */
 	S2S_DROP_QUEUE_FULL,	/* rx/tx: ordered parallel queue full */
 	S2S_DROP_SELECTOR_MISMATCH, /* rx: decrypted packet matches no inbound selector */
+	S2S_DROP_SA_PENDING,	/* rx: SA installed through xfrm, not ready yet */
 	__S2S_DROP_MAX,
 };
 #define S2S_DROP_MAX (__S2S_DROP_MAX - 1)
