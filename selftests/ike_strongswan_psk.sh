@@ -59,7 +59,7 @@ xfrm_sas=$(ip -n "$a" -s xfrm state list |
 	/proto esp spi/ { spi = $4 }
 	/lifetime current:/ { getline; gsub(/\(bytes\),|\(packets\)/, "");
 			      print dir, spi, $1, $2 }' |
-	while read -r d s n p; do echo "$d $((${s%%(*})) $n $p"; done | sort)
+	while read -r d s n p; do s=${s%%(*}; echo "$d $((s)) $n $p"; done | sort)
 s2s_check_eq "A's xfrm states count what s2svpn carried" "$xfrm_sas" "$s2s_sas"
 swan=$(ike_swanctl a --list-sas --raw 2>/dev/null |
 	grep -o 'bytes-\(in\|out\)=[0-9]*' | sort | tr '\n' ' ')
