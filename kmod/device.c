@@ -550,6 +550,7 @@ static const bool s2s_drop_is_rx[__S2S_DROP_MAX] = {
 	[S2S_DROP_ECN] = true,
 	[S2S_DROP_DOWN] = true,
 	[S2S_DROP_NON_ESP] = true,
+	[S2S_DROP_SA_PENDING] = true,
 };
 
 static void s2s_dev_get_stats64(struct net_device *dev,

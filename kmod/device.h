@@ -35,6 +35,7 @@ union s2s_addr {
  * @sport: UDP encapsulation source port (host order)
  * @dport: UDP encapsulation destination port (host order)
  * @keepalive: seconds between NAT keepalives, 0 = none
+ * @if_id: xfrm interface ID whose states the tunnel carries (km.c), 0 = none
  */
 struct s2s_tunnel_config {
 	u16 family;
@@ -48,6 +49,7 @@ struct s2s_tunnel_config {
 	u16 sport;
 	u16 dport;
 	u16 keepalive;
+	u32 if_id;
 };
 
 /**

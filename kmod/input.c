@@ -31,6 +31,7 @@
 #include "device.h"
 #include "encap.h"
 #include "input.h"
+#include "km.h"
 #include "netns.h"
 #include "sa.h"
 #include "segment.h"
@@ -300,8 +301,13 @@ int s2s_input_esp(struct sk_buff *skb, u16 family, __be16 sport,
 
 	/* demux as xfrm does: (destination, SPI); not ours goes on down */
 	sa = s2s_sa_lookup_in(sn, esph->spi, family, &daddr);
-	if (!sa || !s2s_sa_get(sa))
+	if (!sa || !s2s_sa_get(sa)) {
+		/* an SA an IKE daemon just installed for a tunnel? */
+		if (!s2s_km_claim(dev_net(skb->dev), skb, family, &saddr,
+				  &daddr, esph->spi))
+			return 0;
 		return -ENOENT;
+	}
 	t = sa->tunnel;
 
 	/* the configuration, read once for this packet */

@@ -13,6 +13,7 @@
 #include "device.h"
 #include "encap.h"
 #include "esp.h"
+#include "km.h"
 #include "netlink.h"
 #include "netns.h"
 #include "queueing.h"
@@ -40,6 +41,9 @@ static int __init s2s_mod_init(void)
 	err = s2s_esp_init();
 	if (err)
 		goto err_esp;
+	err = s2s_km_init();
+	if (err)
+		goto err_km;
 	err = s2s_netlink_init();
 	if (err)
 		goto err_netlink;
@@ -48,6 +52,8 @@ static int __init s2s_mod_init(void)
 	return 0;
 
 err_netlink:
+	s2s_km_exit();
+err_km:
 	s2s_esp_exit();
 err_esp:
 	s2s_device_exit();
@@ -67,6 +73,7 @@ err_netns:
 static void __exit s2s_mod_exit(void)
 {
 	s2s_netlink_exit();
+	s2s_km_exit();
 	s2s_esp_exit();
 	s2s_device_exit();
 	s2s_encap_exit();

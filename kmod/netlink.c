@@ -23,6 +23,7 @@
 #include "device.h"
 #include "events.h"
 #include "extack.h"
+#include "km.h"
 #include "netlink.h"
 #include "netns.h"
 #include "sa.h"
@@ -57,6 +58,7 @@ static const struct nla_policy s2s_tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 	[S2S_TUNNEL_A_ENCAP_DPORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[S2S_TUNNEL_A_ENCAP_KEEPALIVE] = NLA_POLICY_MAX(NLA_U16,
 							S2S_KEEPALIVE_MAX),
+	[S2S_TUNNEL_A_IF_ID] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy s2s_sa_policy[S2S_SA_A_MAX + 1] = {
@@ -202,6 +204,7 @@ static int s2s_nl_put_tunnel(struct sk_buff *msg, struct s2s_tunnel *t)
 	    nla_put_u32(msg, S2S_TUNNEL_A_MTU, cfg->mtu) ||
 	    nla_put_u32(msg, S2S_TUNNEL_A_LINK_MTU, READ_ONCE(t->dev->mtu)) ||
 	    nla_put_u8(msg, S2S_TUNNEL_A_ENCAP, cfg->encap) ||
+	    nla_put_u32(msg, S2S_TUNNEL_A_IF_ID, cfg->if_id) ||
 	    nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE, s2s_nl_oper_state(t)) ||
 	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME,
 			   t->dev))
@@ -493,6 +496,8 @@ static int s2s_nl_parse_tunnel(struct s2s_tunnel_config *cfg,
 		cfg->dport = nla_get_u16(tb[S2S_TUNNEL_A_ENCAP_DPORT]);
 	if (tb[S2S_TUNNEL_A_ENCAP_KEEPALIVE])
 		cfg->keepalive = nla_get_u16(tb[S2S_TUNNEL_A_ENCAP_KEEPALIVE]);
+	if (tb[S2S_TUNNEL_A_IF_ID])
+		cfg->if_id = nla_get_u32(tb[S2S_TUNNEL_A_IF_ID]);
 
 	port = tb[S2S_TUNNEL_A_ENCAP_SPORT] ?: tb[S2S_TUNNEL_A_ENCAP_DPORT] ?:
 	       tb[S2S_TUNNEL_A_ENCAP_KEEPALIVE];
@@ -797,26 +802,41 @@ static int s2s_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 				"local and remote addresses (LOCAL, REMOTE) are required");
 		return -EINVAL;
 	}
-	return s2s_tunnel_create(genl_info_net(info),
-				 nla_data(attrs[S2S_A_IFNAME]), &cfg,
+	err = s2s_km_check_if_id(genl_info_net(info), NULL, cfg.if_id,
 				 info->extack);
+	if (err)
+		return err;
+	err = s2s_tunnel_create(genl_info_net(info),
+				nla_data(attrs[S2S_A_IFNAME]), &cfg,
+				info->extack);
+	if (!err && cfg.if_id)
+		s2s_km_sync(genl_info_net(info));
+	return err;
 }
 
 /* The handlers below run with the tunnel resolved (S2S_NL_TUNNEL). */
 static int s2s_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct s2s_tunnel *t = info->user_ptr[0];
-	struct s2s_tunnel_config cfg;
+	struct s2s_tunnel_config cfg, old;
 	int err;
 
 	s2s_tunnel_get_config(t, &cfg);
+	old = cfg;
 	if (info->attrs[S2S_A_TUNNEL]) {
 		err = s2s_nl_parse_tunnel(&cfg, info->attrs[S2S_A_TUNNEL],
 					  info->extack);
 		if (err)
 			return err;
 	}
-	return s2s_tunnel_change(t, &cfg, info->extack);
+	err = s2s_km_check_if_id(t->net, t, cfg.if_id, info->extack);
+	if (err)
+		return err;
+	err = s2s_tunnel_change(t, &cfg, info->extack);
+	/* states to take on, or SAs to give back */
+	if (!err && (cfg.if_id || old.if_id))
+		s2s_km_sync(t->net);
+	return err;
 }
 
 static int s2s_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)

@@ -209,6 +209,22 @@ static struct s2s_sa *s2s_sa_find(struct s2s_tunnel *t, u8 dir, __be32 spi)
 	return NULL;
 }
 
+/**
+ * s2s_sa_lookup() - a linked SA of a tunnel by direction and SPI
+ * @t: the tunnel
+ * @dir: enum s2s_dir
+ * @spi: the SPI, network order
+ *
+ * Called under RTNL.
+ *
+ * Return: the SA (no reference taken) or NULL.
+ */
+struct s2s_sa *s2s_sa_lookup(struct s2s_tunnel *t, u8 dir, __be32 spi)
+{
+	ASSERT_RTNL();
+	return s2s_sa_find(t, dir, spi);
+}
+
 static bool s2s_sa_has_time_limit(const struct s2s_sa *sa)
 {
 	return sa->cfg_limits.soft_seconds || sa->cfg_limits.hard_seconds;

@@ -165,6 +165,7 @@ int s2s_sa_link(struct s2s_tunnel *t, struct s2s_sa *sa,
 int s2s_sa_del(struct s2s_tunnel *t, u8 dir, u32 spi,
 	       struct netlink_ext_ack *extack);
 void s2s_sa_flush(struct s2s_tunnel *t);
+struct s2s_sa *s2s_sa_lookup(struct s2s_tunnel *t, u8 dir, __be32 spi);
 union s2s_addr;
 struct sk_buff;
 

@@ -25,7 +25,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd procps
 	# what the tests run inside the VM
 	iproute2 iputils-ping iperf3 tcpdump jq ethtool wireguard-tools nftables conntrack
-	strongswan-charon strongswan-swanctl
+	strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins
 	# benchmark charts
 	gnuplot-nox
 	# host tests of the manual pages (groff -ww)

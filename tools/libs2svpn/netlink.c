@@ -146,6 +146,8 @@ int s2s_put_tunnel(struct nl_msg *msg, const struct s2s_tunnel *t)
 	if (t->set & S2S_TUNNEL_HAS_KEEPALIVE)
 		err |= nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_KEEPALIVE,
 				   t->keepalive);
+	if (t->set & S2S_TUNNEL_HAS_IF_ID)
+		err |= nla_put_u32(msg, S2S_TUNNEL_A_IF_ID, t->if_id);
 	nla_nest_end(msg, nest);
 	return err ? -EMSGSIZE : 0;
 }
@@ -420,6 +422,7 @@ static struct nla_policy tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 	[S2S_TUNNEL_A_LINK_MTU]		= { .type = NLA_U32 },
 	[S2S_TUNNEL_A_ENCAP_KEEPALIVE]	= { .type = NLA_U16 },
 	[S2S_TUNNEL_A_NAT_DPORT]	= { .type = NLA_U16 },
+	[S2S_TUNNEL_A_IF_ID]		= { .type = NLA_U32 },
 };
 
 static struct nla_policy sa_policy[S2S_SA_A_MAX + 1] = {
@@ -615,6 +618,10 @@ int s2s_tunnel_from_msg(struct nl_msg *msg, struct s2s_tunnel *t)
 	    ta[S2S_TUNNEL_A_NAT_DPORT]) {
 		t->nat_dport = nla_get_u16(ta[S2S_TUNNEL_A_NAT_DPORT]);
 		t->set |= S2S_TUNNEL_HAS_NAT;
+	}
+	if (ta[S2S_TUNNEL_A_IF_ID]) {
+		t->if_id = nla_get_u32(ta[S2S_TUNNEL_A_IF_ID]);
+		t->set |= S2S_TUNNEL_HAS_IF_ID;
 	}
 	get_stats(ta[S2S_TUNNEL_A_STATS], &t->stats);
 	return 0;

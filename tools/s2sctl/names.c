@@ -101,6 +101,7 @@ static const char *const drop_names[] = {
 	[S2S_DROP_SELECTOR_MISMATCH]	= "selector_mismatch",
 	[S2S_DROP_NAT_KEEPALIVE]	= "nat_keepalive",
 	[S2S_DROP_NON_ESP]		= "non_esp",
+	[S2S_DROP_SA_PENDING]		= "sa_pending",
 };
 
 /* A reason added to the uapi must get its name here. */

@@ -403,11 +403,11 @@ static int same_family(struct parser *p, const char *kw1, const char *word1,
 
 enum {
 	TK_LOCAL, TK_REMOTE, TK_MODE, TK_MARK, TK_MTU, TK_ENCAP, TK_SPORT,
-	TK_DPORT, TK_KEEPALIVE,
+	TK_DPORT, TK_KEEPALIVE, TK_IF_ID,
 };
 static const char *const tunnel_keywords[] = {
 	"local", "remote", "mode", "mark", "mtu", "encap", "sport", "dport",
-	"keepalive", NULL,
+	"keepalive", "if-id", NULL,
 };
 
 static int parse_tunnel(struct parser *p, struct s2s_tunnel *t, bool add)
@@ -474,6 +474,12 @@ static int parse_tunnel(struct parser *p, struct s2s_tunnel *t, bool add)
 				return -1;
 			t->keepalive = v;
 			t->set |= S2S_TUNNEL_HAS_KEEPALIVE;
+			break;
+		case TK_IF_ID:
+			if (take_number(p, word, "if-id", UINT32_MAX, &v))
+				return -1;
+			t->if_id = v;
+			t->set |= S2S_TUNNEL_HAS_IF_ID;
 			break;
 		default:
 			return -1;
@@ -1279,13 +1285,16 @@ const char *s2s_op_name(enum s2s_op op)
 static const char usage_tunnel[] =
 "  s2sctl tunnel add NAME local ADDR remote ADDR [mode route|policy]\n"
 "                    [mark MARK[/MASK]] [mtu N] [encap udp [sport PORT] [dport PORT]]\n"
+"                    [if-id N]\n"
 "  s2sctl tunnel set NAME [local ADDR] [remote ADDR] [mode route|policy]\n"
 "                    [mark MARK[/MASK]] [mtu N] [encap udp|none] [sport PORT] [dport PORT]\n"
+"                    [if-id N]\n"
 "  s2sctl tunnel del NAME\n"
 "  s2sctl tunnel show [NAME]\n"
 "      ADDR: IPv4 or IPv6, local and remote of one family.  MASK defaults\n"
 "      to 0xffffffff; mtu 0 derives the MTU from the underlay; encap udp\n"
-"      ports default to 4500.\n";
+"      ports default to 4500; if-id N carries the SAs an IKE daemon installs\n"
+"      through XFRM with interface ID N (0: none).\n";
 
 static const char usage_sa[] =
 "  s2sctl sa add NAME dir in|out spi SPI ALGO [replay-window N] [esn] [seq N]\n"

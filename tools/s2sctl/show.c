@@ -234,6 +234,8 @@ static void print_tunnel(FILE *f, const struct s2s_tunnel *t,
 		field(f, 2, "nat peer:", "%s port %u",
 		      addr_str(&t->nat_remote, false, a, sizeof(a)),
 		      t->nat_dport);
+	if (t->if_id)
+		field(f, 2, "if-id:", "%u", t->if_id);
 	if (t->tx_spi)
 		field(f, 2, "tx spi:", "0x%08x", t->tx_spi);
 	else if (t->set & S2S_TUNNEL_HAS_TX_SPI)
@@ -393,6 +395,7 @@ static void json_tunnel(struct s2s_json *j, const struct s2s_tunnel *t,
 		  false);
 	json_u64_or_null(j, "nat_dport", t->set & S2S_TUNNEL_HAS_NAT,
 			 t->nat_dport);
+	s2s_json_kv_u64(j, "if_id", t->if_id);
 	json_stats(j, &t->stats);
 
 	s2s_json_key(j, "sas");

@@ -166,6 +166,8 @@ enum s2s_tunnel_attr {
 					 * goes now: REMOTE, or the address
 					 * learned from the peer (read-only) */
 	S2S_TUNNEL_A_NAT_DPORT,		/* u16: and its port (read-only) */
+	S2S_TUNNEL_A_IF_ID,		/* u32: carry the xfrm states with this
+					 * interface ID; 0 = none */
 	__S2S_TUNNEL_A_MAX,
 };
 #define S2S_TUNNEL_A_MAX (__S2S_TUNNEL_A_MAX - 1)
@@ -259,6 +261,7 @@ enum s2s_drop_reason {
 	S2S_DROP_NAT_KEEPALIVE,	/* rx: NAT keepalive (one 0xff byte) consumed */
 	S2S_DROP_NON_ESP,	/* rx: IKE (non-ESP marker) on the encapsulation
 				 * port: no IKE daemon owns s2svpn's socket */
+	S2S_DROP_SA_PENDING,	/* rx: SA installed through xfrm, not ready yet */
 	__S2S_DROP_MAX,
 };
 #define S2S_DROP_MAX (__S2S_DROP_MAX - 1)

@@ -217,7 +217,7 @@ static void test_tunnel_reply(void)
 		 "\"remote\":\"2001:db8::2\",\"mode\":\"route\",\"mark\":0,\"mask\":0,"
 		 "\"mtu\":0,\"link_mtu\":1422,\"state\":\"up\",\"tx_spi\":4096,"
 		 "\"encap\":\"none\",\"encap_sport\":0,\"encap_dport\":0,"
-		 "\"encap_keepalive\":0,\"nat_remote\":null,\"nat_dport\":null,"
+		 "\"encap_keepalive\":0,\"nat_remote\":null,\"nat_dport\":null,\"if_id\":0,"
 		 "\"stats\":{\"tx_packets\":10,\"tx_bytes\":1000,\"rx_packets\":20,"
 		 "\"rx_bytes\":2000,\"drops\":{\"no_sa\":0,\"auth\":3,\"replay\":5,"
 		 "\"bad_trailer\":0,", "tunnel JSON: keys in order");

@@ -245,6 +245,13 @@ static void test_tunnel(void)
 	if (good("tunnel set vpn0 sport 4600"))
 		tap_ok(t->set == S2S_TUNNEL_HAS_SPORT && t->sport == 4600,
 		       "tunnel set: a port alone (encap already udp)");
+	if (good(TUN " if-id 42"))
+		tap_ok(t->if_id == 42 && (t->set & S2S_TUNNEL_HAS_IF_ID),
+		       "tunnel add: if-id");
+	if (good("tunnel set vpn0 if-id 0"))
+		tap_ok(t->set == S2S_TUNNEL_HAS_IF_ID && !t->if_id,
+		       "tunnel set: if-id 0 unbinds");
+	bad(TUN " if-id 4294967296", "if-id");
 	if (good("tunnel change vpn0 remote 203.0.113.9"))
 		tap_ok(req.op == S2S_OP_TUNNEL_SET, "change is set");
 	if (good("tunnel del vpn0"))

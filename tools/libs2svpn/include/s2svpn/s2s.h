@@ -54,6 +54,7 @@ enum {
 	S2S_TUNNEL_HAS_LINK_MTU		= 1u << 10,
 	S2S_TUNNEL_HAS_KEEPALIVE	= 1u << 11,
 	S2S_TUNNEL_HAS_NAT		= 1u << 12,	/* nat_remote, nat_dport */
+	S2S_TUNNEL_HAS_IF_ID		= 1u << 13,
 };
 
 struct s2s_tunnel {
@@ -75,6 +76,7 @@ struct s2s_tunnel {
 	uint16_t keepalive;	/* seconds between NAT keepalives, 0 = none */
 	struct s2s_addr nat_remote;	/* where UDP-encapsulated ESP goes now */
 	uint16_t nat_dport;
+	uint32_t if_id;		/* xfrm interface ID carried, 0 = none */
 	struct s2s_stats stats;
 };
 

@@ -1,0 +1,840 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The in-kernel xfrm key manager: an IKE daemon (strongSwan) keeps
+ * installing its SAs through XFRM with an interface ID, exactly as for an
+ * XFRM interface, and every ESP tunnel-mode state whose if_id a tunnel
+ * carries ("s2sctl tunnel add ... if-id N") becomes an s2svpn SA of that
+ * tunnel.  Documentation/ike.rst describes the design.
+ *
+ * Threading:
+ *  - xfrm calls s2s_km_notify() in atomic context (under rcu_read_lock(),
+ *    from a softirq hrtimer for expiry, and under x->lock when a byte or
+ *    packet limit fires).  It only copies what identifies the state into an
+ *    event (GFP_ATOMIC, bounded), marks the SPI as pending so that the
+ *    receive path claims its packets, and kicks the work item.
+ *  - One work item on an ordered workqueue does everything else in process
+ *    context: looks the live state up again, builds and keys the transform
+ *    without RTNL, links the SA under RTNL, and every S2S_KM_TICK feeds the
+ *    usage of each mirrored SA back into its xfrm state and removes SAs
+ *    whose xfrm state died (DELSA, FLUSHSA, hard expiry) or whose tunnel
+ *    no longer carries the interface ID.
+ *  - The bindings (s2svpn SA <-> xfrm state) are under RTNL.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hashtable.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/xfrm.h>
+#include "device.h"
+#include "km.h"
+#include "netns.h"
+#include "sa.h"
+#include "stats.h"
+
+/* feedback and reconciliation period while any SA is mirrored */
+#define S2S_KM_TICK		(HZ / 4)
+/* events waiting for the work item; beyond, a full resync is done */
+#define S2S_KM_EVENTS_MAX	4096
+/* SPIs claimed while their SA is set up */
+#define S2S_KM_PENDING_MAX	4096
+#define S2S_KM_PENDING_BITS	6
+/* namespaces one full resync visits after an event overflow */
+#define S2S_KM_RESYNC_NETS_MAX	256
+/* xfrm states collected per xfrm_state_walk() round */
+#define S2S_KM_WALK_BATCH	32
+/* ask for a rekey when fewer sequence numbers than this are left */
+#define S2S_KM_SEQ_MARGIN	(1ULL << 24)
+
+enum s2s_km_kind {
+	S2S_KM_MIRROR,		/* a state was added or updated */
+	S2S_KM_SYNC,		/* walk every state of the namespace */
+};
+
+/**
+ * struct s2s_km_pending - an SPI whose SA is being set up
+ * @node: entry in s2s_km_pending (spinlock writes, RCU reads)
+ * @rcu: deferred free
+ * @net: the namespace (compared only; the event holds a reference)
+ * @family: outer family
+ * @daddr: outer destination address
+ * @spi: SPI, network order
+ * @if_id: the state's interface ID
+ */
+struct s2s_km_pending {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	struct net *net;
+	u16 family;
+	union s2s_addr daddr;
+	__be32 spi;
+	u32 if_id;
+};
+
+/**
+ * struct s2s_km_event - what the work item must do
+ * @node: entry in s2s_km_events
+ * @kind: enum s2s_km_kind
+ * @net: the namespace, referenced
+ * @mark: the state's mark value (MIRROR)
+ * @daddr: the state's destination address (MIRROR)
+ * @spi: the state's SPI (MIRROR)
+ * @family: the state's outer family (MIRROR)
+ * @pending: the claim on its SPI, or NULL
+ */
+struct s2s_km_event {
+	struct list_head node;
+	u8 kind;
+	struct net *net;
+	u32 mark;
+	xfrm_address_t daddr;
+	__be32 spi;
+	u16 family;
+	struct s2s_km_pending *pending;
+};
+
+/**
+ * struct s2s_km_binding - an s2svpn SA mirroring an xfrm state (RTNL)
+ * @node: entry in s2s_km_bindings
+ * @net: the namespace
+ * @ifindex: the tunnel's interface
+ * @sa: the SA, referenced (its counters outlive its unlinking)
+ * @x: the xfrm state, referenced
+ * @fed_bytes: bytes already added to @x->curlft
+ * @fed_packets: packets already added to @x->curlft
+ * @rekey_asked: a rekey was requested for sequence exhaustion
+ */
+struct s2s_km_binding {
+	struct list_head node;
+	struct net *net;
+	int ifindex;
+	struct s2s_sa *sa;
+	struct xfrm_state *x;
+	u64 fed_bytes;
+	u64 fed_packets;
+	bool rekey_asked;
+};
+
+static struct workqueue_struct *s2s_km_wq;
+static struct delayed_work s2s_km_work;
+static bool s2s_km_stopping;
+
+/* s2s_km_lock: the event list and the pending table (notify side) */
+static DEFINE_SPINLOCK(s2s_km_lock);
+static LIST_HEAD(s2s_km_events);
+static unsigned int s2s_km_n_events;
+static bool s2s_km_resync_all;
+static DEFINE_HASHTABLE(s2s_km_pending, S2S_KM_PENDING_BITS);
+static atomic_t s2s_km_n_pending = ATOMIC_INIT(0);
+
+/* RTNL */
+static LIST_HEAD(s2s_km_bindings);
+
+static bool s2s_addr_eq(u16 family, const union s2s_addr *a,
+			const xfrm_address_t *b)
+{
+	if (family == AF_INET)
+		return a->ip4 == b->a4;
+	return ipv6_addr_equal(&a->ip6, &b->in6);
+}
+
+static void s2s_addr_from_xfrm(union s2s_addr *a, u16 family,
+			       const xfrm_address_t *b)
+{
+	memset(a, 0, sizeof(*a));
+	if (family == AF_INET)
+		a->ip4 = b->a4;
+	else
+		a->ip6 = b->in6;
+}
+
+/* An ESP tunnel-mode state with an interface ID, without UDP encapsulation. */
+static bool s2s_km_candidate(const struct xfrm_state *x)
+{
+	return x && x->id.proto == IPPROTO_ESP &&
+	       x->props.mode == XFRM_MODE_TUNNEL && x->if_id && !x->encap &&
+	       (x->props.family == AF_INET || x->props.family == AF_INET6);
+}
+
+static void s2s_km_kick(void)
+{
+	if (!READ_ONCE(s2s_km_stopping))
+		mod_delayed_work(s2s_km_wq, &s2s_km_work, 0);
+}
+
+/* Atomic context: claims the state's SPI until its SA is linked. */
+static struct s2s_km_pending *s2s_km_pending_add(struct net *net,
+						 const struct xfrm_state *x)
+{
+	struct s2s_km_pending *p;
+
+	if (atomic_read(&s2s_km_n_pending) >= S2S_KM_PENDING_MAX)
+		return NULL;
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p)
+		return NULL;
+	p->net = net;
+	p->family = x->props.family;
+	s2s_addr_from_xfrm(&p->daddr, p->family, &x->id.daddr);
+	p->spi = x->id.spi;
+	p->if_id = x->if_id;
+	hash_add_rcu(s2s_km_pending, &p->node, (__force u32)p->spi);
+	atomic_inc(&s2s_km_n_pending);
+	return p;
+}
+
+static void s2s_km_pending_del(struct s2s_km_pending *p)
+{
+	spin_lock_bh(&s2s_km_lock);
+	hash_del_rcu(&p->node);
+	atomic_dec(&s2s_km_n_pending);
+	spin_unlock_bh(&s2s_km_lock);
+	kfree_rcu(p, rcu);
+}
+
+static void s2s_km_event_free(struct s2s_km_event *ev)
+{
+	if (ev->pending)
+		s2s_km_pending_del(ev->pending);
+	put_net(ev->net);
+	kfree(ev);
+}
+
+/* Atomic-safe: queues an event for the work item. */
+static void s2s_km_queue(struct net *net, u8 kind, const struct xfrm_state *x,
+			 gfp_t gfp)
+{
+	struct s2s_km_event *ev;
+
+	ev = kzalloc(sizeof(*ev), gfp);
+	if (!ev)
+		goto overflow;
+	ev->net = maybe_get_net(net);
+	if (!ev->net) {
+		kfree(ev);
+		return;
+	}
+	ev->kind = kind;
+	if (x) {
+		ev->mark = x->mark.v;
+		ev->daddr = x->id.daddr;
+		ev->spi = x->id.spi;
+		ev->family = x->props.family;
+	}
+
+	spin_lock_bh(&s2s_km_lock);
+	if (s2s_km_stopping) {
+		spin_unlock_bh(&s2s_km_lock);
+		put_net(ev->net);
+		kfree(ev);
+		return;
+	}
+	if (s2s_km_n_events >= S2S_KM_EVENTS_MAX) {
+		s2s_km_resync_all = true;
+		spin_unlock_bh(&s2s_km_lock);
+		put_net(ev->net);
+		kfree(ev);
+		s2s_km_kick();
+		return;
+	}
+	if (kind == S2S_KM_MIRROR)
+		ev->pending = s2s_km_pending_add(net, x);
+	list_add_tail(&ev->node, &s2s_km_events);
+	s2s_km_n_events++;
+	spin_unlock_bh(&s2s_km_lock);
+	s2s_km_kick();
+	return;
+
+overflow:
+	spin_lock_bh(&s2s_km_lock);
+	s2s_km_resync_all = true;
+	spin_unlock_bh(&s2s_km_lock);
+	s2s_km_kick();
+}
+
+/*
+ * xfrm's notification.  Atomic context: no sleeping, no x->lock (it may be
+ * held by our caller), never delete x here.  DELSA, FLUSHSA and hard
+ * expiry leave the state dead (x->km.state), which the work item notices.
+ */
+static int s2s_km_notify(struct xfrm_state *x, const struct km_event *c)
+{
+	switch (c->event) {
+	case XFRM_MSG_NEWSA:
+	case XFRM_MSG_UPDSA:
+		/* UPDSA may hand over a discarded copy: only its identity counts */
+		if (s2s_km_candidate(x))
+			s2s_km_queue(xs_net(x), S2S_KM_MIRROR, x, GFP_ATOMIC);
+		break;
+	case XFRM_MSG_DELSA:
+	case XFRM_MSG_EXPIRE:
+		if (s2s_km_candidate(x))
+			s2s_km_kick();
+		break;
+	case XFRM_MSG_FLUSHSA:
+		s2s_km_kick();
+		break;
+	}
+	return 0;
+}
+
+/* Called by km_query() for every manager: larval states are not ours. */
+static int s2s_km_acquire(struct xfrm_state *x, struct xfrm_tmpl *t,
+			  struct xfrm_policy *xp)
+{
+	return -EOPNOTSUPP;
+}
+
+/* Called for socket policies by every manager: none are ours. */
+static struct xfrm_policy *s2s_km_compile_policy(struct sock *sk, int opt,
+						 u8 *data, int len, int *dir)
+{
+	*dir = -EOPNOTSUPP;
+	return NULL;
+}
+
+static struct xfrm_mgr s2s_km_mgr = {
+	.notify = s2s_km_notify,
+	.acquire = s2s_km_acquire,
+	.compile_policy = s2s_km_compile_policy,
+};
+
+/* ---- process context ---- */
+
+static struct s2s_tunnel *s2s_km_tunnel_by_if_id(struct net *net, u32 if_id)
+{
+	struct s2s_tunnel *t;
+
+	ASSERT_RTNL();
+	list_for_each_entry(t, &s2s_net(net)->tunnels, net_node)
+		if (rtnl_dereference(t->params)->cfg.if_id == if_id)
+			return t;
+	return NULL;
+}
+
+/* The xfrm state's direction on @t: inbound when it is addressed to us. */
+static u8 s2s_km_dir(struct s2s_tunnel *t, const struct xfrm_state *x)
+{
+	const struct s2s_tunnel_config *cfg = &rtnl_dereference(t->params)->cfg;
+
+	if (cfg->family != x->props.family)
+		return 0;
+	if (s2s_addr_eq(cfg->family, &cfg->local, &x->id.daddr))
+		return S2S_DIR_IN;
+	if (s2s_addr_eq(cfg->family, &cfg->local, &x->props.saddr))
+		return S2S_DIR_OUT;
+	return 0;
+}
+
+/*
+ * During a resync, an outbound state older than the one the tunnel sends
+ * with (a rekey in progress) must not take transmission back.
+ */
+static bool s2s_km_older_out(struct s2s_tunnel *t, const struct xfrm_state *x)
+{
+	struct s2s_sa *tx = rtnl_dereference(t->tx_sa);
+	struct s2s_km_binding *b;
+
+	list_for_each_entry(b, &s2s_km_bindings, node)
+		if (b->sa == tx)
+			return b->x->curlft.add_time >= x->curlft.add_time;
+	return false;
+}
+
+static struct s2s_km_binding *s2s_km_binding_find(const struct xfrm_state *x)
+{
+	struct s2s_km_binding *b;
+
+	list_for_each_entry(b, &s2s_km_bindings, node)
+		if (b->x == x)
+			return b;
+	return NULL;
+}
+
+static int s2s_km_copy_key(u8 *key, u32 *keylen, const char *alg_key,
+			   unsigned int bits)
+{
+	unsigned int len = DIV_ROUND_UP(bits, 8);
+
+	if (len > S2S_KEY_MAX)
+		return -EINVAL;
+	memcpy(key, alg_key, len);
+	*keylen = len;
+	return 0;
+}
+
+/* The SA's parameters from the xfrm state; keys never change once set. */
+static int s2s_km_fill_config(struct s2s_sa_config *cfg,
+			      const struct xfrm_state *x, u8 dir)
+{
+	u32 window;
+	int err;
+
+	cfg->dir = dir;
+	cfg->spi = ntohl(x->id.spi);
+	cfg->esn = !!(x->props.flags & XFRM_STATE_ESN);
+	if (x->aead) {
+		strscpy(cfg->aead_alg, x->aead->alg_name, sizeof(cfg->aead_alg));
+		cfg->icv_bits = x->aead->alg_icv_len;
+		err = s2s_km_copy_key(cfg->aead_key, &cfg->aead_keylen,
+				      x->aead->alg_key, x->aead->alg_key_len);
+	} else if (x->ealg && x->aalg) {
+		strscpy(cfg->enc_alg, x->ealg->alg_name, sizeof(cfg->enc_alg));
+		strscpy(cfg->auth_alg, x->aalg->alg_name, sizeof(cfg->auth_alg));
+		cfg->auth_trunc_bits = x->aalg->alg_trunc_len;
+		err = s2s_km_copy_key(cfg->enc_key, &cfg->enc_keylen,
+				      x->ealg->alg_key, x->ealg->alg_key_len);
+		if (!err)
+			err = s2s_km_copy_key(cfg->auth_key, &cfg->auth_keylen,
+					      x->aalg->alg_key,
+					      x->aalg->alg_key_len);
+	} else {
+		return -EOPNOTSUPP;
+	}
+	if (err)
+		return err;
+
+	if (dir == S2S_DIR_IN) {
+		window = x->replay_esn ? x->replay_esn->replay_window :
+					 x->props.replay_window;
+		cfg->replay_window = window ?
+			clamp_t(u32, window, S2S_REPLAY_WINDOW_MIN,
+				S2S_REPLAY_WINDOW_MAX) : 0;
+	} else if (READ_ONCE(x->curlft.packets)) {
+		/*
+		 * A state that already carried traffic (the module was
+		 * reloaded): its sequence numbers are not ours to know, so
+		 * start beyond every one it can have used and ask for a rekey.
+		 */
+		cfg->seq = READ_ONCE(x->curlft.packets) + 2 * S2S_KM_SEQ_MARGIN;
+		if (!cfg->esn && cfg->seq > U32_MAX)
+			return -ERANGE;
+	}
+	return 0;
+}
+
+/*
+ * Mirrors one live xfrm state into an SA of the tunnel carrying its
+ * interface ID, once.  The transform is built and keyed without RTNL.
+ */
+static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
+{
+	struct netlink_ext_ack extack = {};
+	struct s2s_km_binding *b = NULL;
+	struct s2s_sa_config *cfg;
+	struct net_device *dev;
+	struct s2s_tunnel *t;
+	struct s2s_sa *sa;
+	int ifindex, err;
+	u8 dir;
+
+	rtnl_lock();
+	t = READ_ONCE(x->km.state) == XFRM_STATE_VALID &&
+	    !s2s_km_binding_find(x) ? s2s_km_tunnel_by_if_id(net, x->if_id) :
+				      NULL;
+	dir = t ? s2s_km_dir(t, x) : 0;
+	if (dir == S2S_DIR_OUT && sync && s2s_km_older_out(t, x))
+		dir = 0;
+	ifindex = t ? t->dev->ifindex : 0;
+	rtnl_unlock();
+	if (!dir)
+		return;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return;
+	err = s2s_km_fill_config(cfg, x, dir);
+	sa = err ? ERR_PTR(err) : s2s_sa_create(cfg, &extack);
+	kfree_sensitive(cfg);
+	if (IS_ERR(sa)) {
+		pr_warn_ratelimited("xfrm SA spi 0x%08x (if_id %u) not carried: %s (%ld)\n",
+				    ntohl(x->id.spi), x->if_id,
+				    extack._msg ?: "unsupported", PTR_ERR(sa));
+		return;
+	}
+
+	rtnl_lock();
+	dev = __dev_get_by_index(net, ifindex);
+	t = dev ? s2s_tunnel_from_dev(dev) : NULL;
+	err = -ENODEV;
+	if (t && rtnl_dereference(t->params)->cfg.if_id == x->if_id &&
+	    s2s_km_dir(t, x) == dir &&
+	    READ_ONCE(x->km.state) == XFRM_STATE_VALID &&
+	    !s2s_km_binding_find(x)) {
+		err = -ENOMEM;
+		b = kzalloc(sizeof(*b), GFP_KERNEL);
+		if (b)
+			err = s2s_sa_link(t, sa, &extack);
+	}
+	if (!err) {
+		s2s_sa_get(sa);		/* the binding's reference */
+		b->net = net;
+		b->ifindex = ifindex;
+		b->sa = sa;
+		xfrm_state_hold(x);
+		b->x = x;
+		b->rekey_asked = dir == S2S_DIR_OUT &&
+				 READ_ONCE(x->curlft.packets);
+		list_add_tail(&b->node, &s2s_km_bindings);
+	}
+	rtnl_unlock();
+	if (err) {
+		kfree(b);
+		s2s_sa_put(sa);
+		if (err != -ENODEV)
+			pr_warn_ratelimited("xfrm SA spi 0x%08x (if_id %u) not carried: %s (%d)\n",
+					    ntohl(x->id.spi), x->if_id,
+					    extack._msg ?: "", err);
+		return;
+	}
+	if (b->rekey_asked)
+		km_state_expired(x, 0, 0);
+}
+
+struct s2s_km_walk {
+	struct xfrm_state *states[S2S_KM_WALK_BATCH];
+	unsigned int n;
+};
+
+/* Under the namespace's xfrm state lock: only take references. */
+static int s2s_km_collect(struct xfrm_state *x, int count, void *arg)
+{
+	struct s2s_km_walk *w = arg;
+
+	if (!s2s_km_candidate(x))
+		return 0;
+	if (w->n == S2S_KM_WALK_BATCH)
+		return -ENOBUFS;	/* the walk resumes at @x */
+	xfrm_state_hold(x);
+	w->states[w->n++] = x;
+	return 0;
+}
+
+/* Mirrors every state of @net that a tunnel carries and is not yet. */
+static void s2s_km_resync(struct net *net)
+{
+	struct xfrm_state_walk walk;
+	struct s2s_km_walk *w;
+	unsigned int i;
+	int err;
+
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return;
+	xfrm_state_walk_init(&walk, IPPROTO_ESP, NULL);
+	do {
+		w->n = 0;
+		err = xfrm_state_walk(net, &walk, s2s_km_collect, w);
+		for (i = 0; i < w->n; i++) {
+			s2s_km_mirror(net, w->states[i], true);
+			xfrm_state_put(w->states[i]);
+		}
+	} while (err == -ENOBUFS && !READ_ONCE(s2s_km_stopping));
+	xfrm_state_walk_done(&walk, net);
+	kfree(w);
+}
+
+/* After lost events: every namespace. */
+static void s2s_km_resync_every_net(void)
+{
+	struct net **nets, *net;
+	unsigned int n = 0, i;
+
+	nets = kcalloc(S2S_KM_RESYNC_NETS_MAX, sizeof(*nets), GFP_KERNEL);
+	if (!nets)
+		return;
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		if (n == S2S_KM_RESYNC_NETS_MAX)
+			break;
+		nets[n] = maybe_get_net(net);
+		if (nets[n])
+			n++;
+	}
+	rcu_read_unlock();
+	for (i = 0; i < n; i++) {
+		s2s_km_resync(nets[i]);
+		put_net(nets[i]);
+	}
+	kfree(nets);
+}
+
+static void s2s_km_binding_free(struct s2s_km_binding *b)
+{
+	list_del(&b->node);
+	s2s_sa_put(b->sa);
+	xfrm_state_put(b->x);
+	kfree(b);
+}
+
+/*
+ * Adds the SA's usage since the last time to the xfrm state, so that
+ * xfrm's byte and packet lifetimes fire (the daemon rekeys on the soft
+ * one) and the daemon reports real counters.
+ */
+static void s2s_km_feed(struct s2s_km_binding *b)
+{
+	u64 bytes = atomic64_read(&b->sa->cur_bytes);
+	u64 packets = atomic64_read(&b->sa->cur_packets);
+	struct xfrm_state *x = b->x;
+
+	if (bytes != b->fed_bytes || packets != b->fed_packets) {
+		spin_lock_bh(&x->lock);
+		if (x->km.state == XFRM_STATE_VALID) {
+			x->curlft.bytes += bytes - b->fed_bytes;
+			x->curlft.packets += packets - b->fed_packets;
+			x->lastused = ktime_get_real_seconds();
+			xfrm_state_check_expire(x);
+		}
+		spin_unlock_bh(&x->lock);
+		b->fed_bytes = bytes;
+		b->fed_packets = packets;
+	}
+	if (b->sa->dir == S2S_DIR_OUT && !b->rekey_asked &&
+	    atomic64_read(&b->sa->seq_out) >
+	    (b->sa->esn ? U64_MAX : U32_MAX) - S2S_KM_SEQ_MARGIN) {
+		b->rekey_asked = true;
+		km_state_expired(x, 0, 0);
+	}
+}
+
+/* Feeds usage back and removes what xfrm or the user took away (RTNL). */
+static void s2s_km_reconcile(void)
+{
+	struct s2s_km_binding *b, *tmp;
+	struct net_device *dev;
+	struct s2s_tunnel *t;
+	bool linked, carried;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node) {
+		dev = __dev_get_by_index(b->net, b->ifindex);
+		t = dev ? s2s_tunnel_from_dev(dev) : NULL;
+		linked = t && s2s_sa_lookup(t, b->sa->dir, b->sa->spi) == b->sa;
+		carried = t && rtnl_dereference(t->params)->cfg.if_id == b->x->if_id;
+
+		s2s_km_feed(b);
+		if (linked && carried &&
+		    READ_ONCE(b->x->km.state) != XFRM_STATE_DEAD)
+			continue;
+		if (linked)
+			s2s_sa_del(t, b->sa->dir, ntohl(b->sa->spi), NULL);
+		s2s_km_binding_free(b);
+	}
+}
+
+static void s2s_km_run(struct s2s_km_event *ev)
+{
+	struct xfrm_state *x;
+
+	switch (ev->kind) {
+	case S2S_KM_MIRROR:
+		/* the live state: UPDSA may have announced a discarded copy */
+		x = xfrm_state_lookup(ev->net, ev->mark, &ev->daddr, ev->spi,
+				      IPPROTO_ESP, ev->family);
+		if (x) {
+			if (s2s_km_candidate(x))
+				s2s_km_mirror(ev->net, x, false);
+			xfrm_state_put(x);
+		}
+		break;
+	case S2S_KM_SYNC:
+		s2s_km_resync(ev->net);
+		break;
+	}
+}
+
+static void s2s_km_work_fn(struct work_struct *work)
+{
+	struct s2s_km_event *ev, *tmp;
+	LIST_HEAD(events);
+	bool resync_all, again;
+
+	spin_lock_bh(&s2s_km_lock);
+	list_splice_init(&s2s_km_events, &events);
+	s2s_km_n_events = 0;
+	resync_all = s2s_km_resync_all;
+	s2s_km_resync_all = false;
+	spin_unlock_bh(&s2s_km_lock);
+
+	list_for_each_entry_safe(ev, tmp, &events, node) {
+		if (!READ_ONCE(s2s_km_stopping))
+			s2s_km_run(ev);
+		list_del(&ev->node);
+		s2s_km_event_free(ev);
+	}
+	if (resync_all && !READ_ONCE(s2s_km_stopping))
+		s2s_km_resync_every_net();
+
+	rtnl_lock();
+	s2s_km_reconcile();
+	again = !list_empty(&s2s_km_bindings);
+	rtnl_unlock();
+	if (again && !READ_ONCE(s2s_km_stopping))
+		queue_delayed_work(s2s_km_wq, &s2s_km_work, S2S_KM_TICK);
+}
+
+/**
+ * s2s_km_check_if_id() - may a tunnel carry this interface ID?
+ * @net: the tunnel's namespace
+ * @self: the tunnel being changed, or NULL for a new one
+ * @if_id: the interface ID, 0 for none
+ * @extack: receives the reason of a refusal
+ *
+ * An interface ID names the SAs of one tunnel: two tunnels of a namespace
+ * cannot share one.  Called under RTNL.
+ *
+ * Return: 0 or -EEXIST.
+ */
+int s2s_km_check_if_id(struct net *net, const struct s2s_tunnel *self,
+		       u32 if_id, struct netlink_ext_ack *extack)
+{
+	struct s2s_tunnel *t;
+
+	if (!if_id)
+		return 0;
+	t = s2s_km_tunnel_by_if_id(net, if_id);
+	if (t && t != self) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "another tunnel of this namespace carries this if-id");
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/**
+ * s2s_km_sync() - mirror the xfrm states of a namespace now
+ * @net: the namespace
+ *
+ * Called when a tunnel's interface ID or addresses change: the states
+ * installed before are mirrored, those no longer carried are dropped.
+ * Asynchronous.
+ */
+void s2s_km_sync(struct net *net)
+{
+	s2s_km_queue(net, S2S_KM_SYNC, NULL, GFP_KERNEL);
+}
+
+static bool s2s_km_tunnel_has_if_id(const struct s2s_tunnel *t,
+				    const void *arg)
+{
+	return rcu_dereference_rtnl(t->params)->cfg.if_id == *(const u32 *)arg;
+}
+
+/**
+ * s2s_km_claim() - hold back a packet whose SA is still being set up
+ * @net: the namespace the packet arrived in
+ * @skb: an ESP packet that no s2svpn SA owns
+ * @family: outer family
+ * @saddr: outer source address
+ * @daddr: outer destination address
+ * @spi: the packet's SPI, network order
+ *
+ * Between an IKE daemon installing an xfrm state for a tunnel's interface
+ * ID and its s2svpn SA being ready, the packets for that SPI must not reach
+ * xfrm: they are dropped and counted as sa_pending on the tunnel.  Called
+ * under RCU from the ESP receive path.
+ *
+ * Return: 0 when the packet was consumed, -EINVAL when it is not ours.
+ */
+int s2s_km_claim(struct net *net, struct sk_buff *skb, u16 family,
+		 const union s2s_addr *saddr, const union s2s_addr *daddr,
+		 __be32 spi)
+{
+	struct s2s_km_pending *p;
+	struct s2s_tunnel *t;
+
+	if (!atomic_read(&s2s_km_n_pending))
+		return -EINVAL;
+	hash_for_each_possible_rcu(s2s_km_pending, p, node, (__force u32)spi) {
+		if (p->spi != spi || p->family != family || p->net != net ||
+		    (family == AF_INET ? p->daddr.ip4 != daddr->ip4 :
+		     !ipv6_addr_equal(&p->daddr.ip6, &daddr->ip6)))
+			continue;
+		t = s2s_tunnel_lookup_outer(net, family, saddr, daddr,
+					    s2s_km_tunnel_has_if_id, &p->if_id);
+		if (!t)
+			return -EINVAL;
+		s2s_stats_drop(&t->stats, S2S_DROP_SA_PENDING);
+		kfree_skb(skb);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* A dying namespace: its bindings go before xfrm flushes its states. */
+static void __net_exit s2s_km_net_exit(struct net *net)
+{
+	struct s2s_km_binding *b, *tmp;
+
+	rtnl_lock();
+	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node)
+		if (b->net == net)
+			s2s_km_binding_free(b);
+	rtnl_unlock();
+}
+
+static struct pernet_operations s2s_km_net_ops = {
+	.exit = s2s_km_net_exit,
+};
+
+/**
+ * s2s_km_init() - register the key manager with xfrm
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2s_km_init(void)
+{
+	int err;
+
+	s2s_km_wq = alloc_ordered_workqueue("s2svpn_km", 0);
+	if (!s2s_km_wq)
+		return -ENOMEM;
+	INIT_DELAYED_WORK(&s2s_km_work, s2s_km_work_fn);
+	/* exits before xfrm's own per-namespace teardown */
+	err = register_pernet_subsys(&s2s_km_net_ops);
+	if (err) {
+		destroy_workqueue(s2s_km_wq);
+		return err;
+	}
+	xfrm_register_km(&s2s_km_mgr);
+	return 0;
+}
+
+/**
+ * s2s_km_exit() - unregister the key manager and drain it
+ *
+ * No notification runs once xfrm_unregister_km() returns; the work item is
+ * then stopped, pending events dropped and the bindings released.  The
+ * SAs stay with their tunnels, which go away with the module.
+ */
+void s2s_km_exit(void)
+{
+	struct s2s_km_binding *b, *tmp;
+	struct s2s_km_event *ev, *etmp;
+	LIST_HEAD(events);
+
+	xfrm_unregister_km(&s2s_km_mgr);
+	spin_lock_bh(&s2s_km_lock);
+	WRITE_ONCE(s2s_km_stopping, true);
+	spin_unlock_bh(&s2s_km_lock);
+	cancel_delayed_work_sync(&s2s_km_work);
+	flush_workqueue(s2s_km_wq);
+
+	spin_lock_bh(&s2s_km_lock);
+	list_splice_init(&s2s_km_events, &events);
+	s2s_km_n_events = 0;
+	spin_unlock_bh(&s2s_km_lock);
+	list_for_each_entry_safe(ev, etmp, &events, node)
+		s2s_km_event_free(ev);
+
+	rtnl_lock();
+	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node)
+		s2s_km_binding_free(b);
+	rtnl_unlock();
+	unregister_pernet_subsys(&s2s_km_net_ops);
+	destroy_workqueue(s2s_km_wq);
+}
