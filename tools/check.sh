@@ -83,7 +83,7 @@ for t in tools/tests/*.sh; do
 	[ "$t" = tools/tests/tap.sh ] || host_tests+=("$t")
 done
 
-echo "1..$((6 + ${#host_tests[@]} + 2 * ${#kernels[@]}))"
+echo "1..$((7 + ${#host_tests[@]} + 2 * ${#kernels[@]}))"
 
 run build/logs/tools.log make -s tools
 step_result $? "build s2sctl"
@@ -121,9 +121,33 @@ for k in "${kernels[@]}"; do
 		rc=1
 	fi
 	step_result $rc "build s2svpn.ko for $k"
+done
 
-	run "build/vm/$k/run_tests.log" selftests/run_tests.sh -k "$k"
-	suite_result $? "selftests on $k" "build/vm/$k/run_tests.log"
+# The test VM is TCG on one host thread, so with two or more CPUs the
+# kernels' suites run side by side (S2S_CHECK_JOBS=1: one after the
+# other).  The first one's output streams; the others' follow from their
+# logs.  The helper programs are built once, before any suite starts.
+run build/logs/selftest-tools.log make -s -C selftests all
+step_result $? "build the selftests' helper programs"
+jobs=${S2S_CHECK_JOBS:-$(nproc)}
+declare -A bg=()
+for k in "${kernels[@]:1}"; do
+	[ "${#bg[@]}" -lt $((jobs - 1)) ] || break
+	mkdir -p "build/vm/$k"
+	selftests/run_tests.sh -k "$k" </dev/null >"build/vm/$k/run_tests.log" 2>&1 &
+	bg[$k]=$!
+done
+for k in "${kernels[@]}"; do
+	if [ -n "${bg[$k]:-}" ]; then
+		wait "${bg[$k]}"
+		rc=$?
+		sed -E -e 's/^/# /' -e '/^# [0-9]+ passed, [0-9]+ failed/s/, / /g' \
+			"build/vm/$k/run_tests.log"
+	else
+		run "build/vm/$k/run_tests.log" selftests/run_tests.sh -k "$k"
+		rc=$?
+	fi
+	suite_result $rc "selftests on $k" "build/vm/$k/run_tests.log"
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"
