@@ -33,6 +33,10 @@ union s2s_addr {
  * @encap: enum s2s_encap
  * @sport: UDP encapsulation source port (host order)
  * @dport: UDP encapsulation destination port (host order)
+ * @probe_family: AF_INET or AF_INET6 when liveness probing is on, else 0
+ * @probe: the peer's inside address that probes go to (probe.c)
+ * @probe_interval: ms between probes
+ * @probe_misses: silent intervals after which the peer is dead
  */
 struct s2s_tunnel_config {
 	u16 family;
@@ -45,6 +49,10 @@ struct s2s_tunnel_config {
 	u8 encap;
 	u16 sport;
 	u16 dport;
+	u16 probe_family;
+	union s2s_addr probe;
+	u32 probe_interval;
+	u32 probe_misses;
 };
 
 /**
@@ -85,6 +93,10 @@ struct s2s_tunnel_params {
  * @sel: traffic selectors, both directions (selector.c)
  * @policy_node: entry in s2s_net.policy_tunnels while the tunnel is in
  *	policy mode (policy.c; RTNL writes, RCU reads)
+ * @probe_work: liveness probing (probe.c)
+ * @last_rx: jiffies of the last authenticated inbound packet
+ * @peer_dead: probing found the peer silent: no carrier (RTNL)
+ * @probe_seq: sequence number of the last probe (RTNL)
  */
 struct s2s_tunnel {
 	struct net_device *dev;
@@ -103,6 +115,10 @@ struct s2s_tunnel {
 	struct s2s_queue rxq;
 	struct s2s_sel_table *sel;
 	struct list_head policy_node;
+	struct delayed_work probe_work;
+	unsigned long last_rx;
+	bool peer_dead;
+	u16 probe_seq;
 };
 
 int s2s_device_init(void);

@@ -45,6 +45,6 @@ int s2s_nl_put_sa_id(struct sk_buff *msg, const struct s2s_sa_id *id);
 
 void s2s_event_sa_expire(const struct s2s_sa_id *id, u8 kind, u8 limit);
 void s2s_event_seq_wrap(const struct s2s_sa_id *id);
-void s2s_event_tunnel_state(const struct net_device *dev);
+void s2s_event_tunnel_state(const struct net_device *dev, u8 peer);
 
 #endif /* _S2S_EVENTS_H */

@@ -143,6 +143,14 @@ int s2s_put_tunnel(struct nl_msg *msg, const struct s2s_tunnel *t)
 		err |= nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_SPORT, t->sport);
 	if (t->set & S2S_TUNNEL_HAS_DPORT)
 		err |= nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_DPORT, t->dport);
+	if (t->set & S2S_TUNNEL_HAS_PROBE)	/* none: 0 bytes */
+		err |= t->probe.family ?
+		       put_addr(msg, S2S_TUNNEL_A_PROBE_ADDR, &t->probe) :
+		       nla_put(msg, S2S_TUNNEL_A_PROBE_ADDR, 0, NULL);
+	if (t->set & S2S_TUNNEL_HAS_PROBE_INTERVAL)
+		err |= nla_put_u32(msg, S2S_TUNNEL_A_PROBE_INTERVAL, t->probe_interval);
+	if (t->set & S2S_TUNNEL_HAS_PROBE_MISSES)
+		err |= nla_put_u32(msg, S2S_TUNNEL_A_PROBE_MISSES, t->probe_misses);
 	nla_nest_end(msg, nest);
 	return err ? -EMSGSIZE : 0;
 }
@@ -415,6 +423,9 @@ static struct nla_policy tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 	[S2S_TUNNEL_A_IFNAME]		= { .type = NLA_STRING },
 	[S2S_TUNNEL_A_TX_SPI]		= { .type = NLA_U32 },
 	[S2S_TUNNEL_A_LINK_MTU]		= { .type = NLA_U32 },
+	[S2S_TUNNEL_A_PROBE_INTERVAL]	= { .type = NLA_U32 },
+	[S2S_TUNNEL_A_PROBE_MISSES]	= { .type = NLA_U32 },
+	[S2S_TUNNEL_A_PEER_STATE]	= { .type = NLA_U8 },
 };
 
 static struct nla_policy sa_policy[S2S_SA_A_MAX + 1] = {
@@ -601,6 +612,20 @@ int s2s_tunnel_from_msg(struct nl_msg *msg, struct s2s_tunnel *t)
 	if (ta[S2S_TUNNEL_A_LINK_MTU]) {
 		t->link_mtu = nla_get_u32(ta[S2S_TUNNEL_A_LINK_MTU]);
 		t->set |= S2S_TUNNEL_HAS_LINK_MTU;
+	}
+	if (get_addr(ta[S2S_TUNNEL_A_PROBE_ADDR], &t->probe))
+		t->set |= S2S_TUNNEL_HAS_PROBE;
+	if (ta[S2S_TUNNEL_A_PROBE_INTERVAL]) {
+		t->probe_interval = nla_get_u32(ta[S2S_TUNNEL_A_PROBE_INTERVAL]);
+		t->set |= S2S_TUNNEL_HAS_PROBE_INTERVAL;
+	}
+	if (ta[S2S_TUNNEL_A_PROBE_MISSES]) {
+		t->probe_misses = nla_get_u32(ta[S2S_TUNNEL_A_PROBE_MISSES]);
+		t->set |= S2S_TUNNEL_HAS_PROBE_MISSES;
+	}
+	if (ta[S2S_TUNNEL_A_PEER_STATE]) {
+		t->peer_state = nla_get_u8(ta[S2S_TUNNEL_A_PEER_STATE]);
+		t->set |= S2S_TUNNEL_HAS_PEER_STATE;
 	}
 	get_stats(ta[S2S_TUNNEL_A_STATS], &t->stats);
 	return 0;
@@ -809,6 +834,10 @@ int s2s_event_from_msg(struct nl_msg *msg, struct s2s_event *ev)
 		if (tt[S2S_TUNNEL_A_OPER_STATE]) {
 			ev->oper_state = nla_get_u8(tt[S2S_TUNNEL_A_OPER_STATE]);
 			ev->has_state = true;
+		}
+		if (tt[S2S_TUNNEL_A_PEER_STATE]) {
+			ev->peer_state = nla_get_u8(tt[S2S_TUNNEL_A_PEER_STATE]);
+			ev->has_peer_state = true;
 		}
 		if (!ev->ifname[0])
 			get_owner(tt[S2S_TUNNEL_A_IFINDEX],

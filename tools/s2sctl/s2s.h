@@ -52,6 +52,10 @@ enum {
 	S2S_TUNNEL_HAS_STATE		= 1u << 8,
 	S2S_TUNNEL_HAS_TX_SPI		= 1u << 9,
 	S2S_TUNNEL_HAS_LINK_MTU		= 1u << 10,
+	S2S_TUNNEL_HAS_PROBE		= 1u << 11,	/* probe address or none */
+	S2S_TUNNEL_HAS_PROBE_INTERVAL	= 1u << 12,
+	S2S_TUNNEL_HAS_PROBE_MISSES	= 1u << 13,
+	S2S_TUNNEL_HAS_PEER_STATE	= 1u << 14,
 };
 
 struct s2s_tunnel {
@@ -70,6 +74,10 @@ struct s2s_tunnel {
 	uint32_t mtu;		/* configured; 0 = derived from the underlay */
 	uint32_t link_mtu;	/* the device's current MTU */
 	uint32_t tx_spi;
+	struct s2s_addr probe;	/* family 0: no probing */
+	uint32_t probe_interval;	/* ms */
+	uint32_t probe_misses;
+	uint8_t peer_state;	/* enum s2s_peer_state */
 	struct s2s_stats stats;
 };
 
@@ -181,6 +189,8 @@ struct s2s_event {
 	uint8_t limit;		/* SA expiry: enum s2s_expire_limit */
 	bool has_state;
 	uint8_t oper_state;	/* tunnel state */
+	bool has_peer_state;
+	uint8_t peer_state;	/* enum s2s_peer_state */
 };
 
 #endif /* S2SCTL_S2S_H */
