@@ -10,7 +10,7 @@
 # stream completes, no replay, auth or unknown-SPI drop on either site, the
 # carrier never drops.
 
-# shellcheck disable=SC2016
+# shellcheck disable=SC2016,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 

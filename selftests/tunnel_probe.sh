@@ -12,7 +12,7 @@
 # carrier).  "probe none" stops probing; bad values are refused; deleting a
 # probing tunnel and its namespace is clean.
 
-# shellcheck disable=SC2016
+# shellcheck disable=SC2016,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
