@@ -36,6 +36,7 @@
 #include "extack.h"
 #include "netns.h"
 #include "policy.h"
+#include "probe.h"
 #include "sa.h"
 #include "selector.h"
 #include "transport.h"
@@ -387,8 +388,9 @@ void s2s_tunnel_update_mtu(struct s2s_tunnel *t)
  * s2s_tunnel_update_carrier() - carrier on only while the tunnel can send
  * @t: the tunnel
  *
- * The carrier is on while the tunnel has outer addresses and an outbound
- * SA that is not dead (hard-expired or out of sequence numbers).  Without
+ * The carrier is on while the tunnel has outer addresses, an outbound SA
+ * that is not dead (hard-expired or out of sequence numbers) and, when
+ * liveness probing is on, a peer that is not dead (probe.c).  Without
  * carrier the kernel marks routes through the tunnel linkdown, so multipath
  * routes and routing daemons move traffic to another path.  Every change
  * of what this depends on happens under RTNL (SA add, replace, delete and
@@ -404,7 +406,7 @@ void s2s_tunnel_update_carrier(struct s2s_tunnel *t)
 	ASSERT_RTNL();
 	sa = rtnl_dereference(t->tx_sa);
 	on = rtnl_dereference(t->params)->cfg.family && sa &&
-	     s2s_sa_state(sa) != S2S_SA_STATE_DEAD;
+	     s2s_sa_state(sa) != S2S_SA_STATE_DEAD && !t->peer_dead;
 	if (on == netif_carrier_ok(t->dev))
 		return;
 	if (on)
@@ -412,7 +414,7 @@ void s2s_tunnel_update_carrier(struct s2s_tunnel *t)
 	else
 		netif_carrier_off(t->dev);
 	if (netif_running(t->dev))
-		s2s_event_tunnel_state(t->dev);
+		s2s_event_tunnel_state(t->dev, s2s_probe_peer_state(t));
 }
 
 /**
@@ -436,6 +438,7 @@ static int s2s_dev_init(struct net_device *dev)
 
 	t->net = dev_net(dev);
 	INIT_LIST_HEAD(&t->sa_list);
+	s2s_probe_init(t);
 	s2s_queue_init(&t->txq, dev);
 	s2s_queue_init(&t->rxq, dev);
 	err = s2s_stats_init(&t->stats, GFP_KERNEL_ACCOUNT);
@@ -481,6 +484,7 @@ static void s2s_dev_uninit(struct net_device *dev)
 {
 	struct s2s_tunnel *t = netdev_priv(dev);
 
+	s2s_probe_stop(t);
 	s2s_encap_tunnel_stop(t);
 	s2s_encap_sock_put(t->encap_sock);
 	t->encap_sock = NULL;
@@ -513,13 +517,13 @@ static void s2s_dev_free(struct net_device *dev)
 static int s2s_dev_open(struct net_device *dev)
 {
 	s2s_encap_tunnel_kick(netdev_priv(dev));
-	s2s_event_tunnel_state(dev);
+	s2s_event_tunnel_state(dev, s2s_probe_peer_state(netdev_priv(dev)));
 	return 0;
 }
 
 static int s2s_dev_stop(struct net_device *dev)
 {
-	s2s_event_tunnel_state(dev);
+	s2s_event_tunnel_state(dev, s2s_probe_peer_state(netdev_priv(dev)));
 	return 0;
 }
 
@@ -668,6 +672,7 @@ static int s2s_tunnel_register(struct net_device *dev,
 	list_add_tail(&t->net_node, &s2s_net(t->net)->tunnels);
 	s2s_net(t->net)->n_tunnels++;
 	s2s_tunnel_hash(t);
+	s2s_probe_update(t);
 	return 0;
 }
 
@@ -781,7 +786,8 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 	t->user_mtu = cfg->mtu;
 	s2s_tunnel_update_mtu(t);
 	s2s_encap_tunnel_kick(t);
-	s2s_tunnel_update_carrier(t);
+	/* restarts the probing, and updates the carrier */
+	s2s_probe_update(t);
 	return 0;
 
 err_sock:

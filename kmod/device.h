@@ -36,6 +36,10 @@ union s2s_addr {
  * @dport: UDP encapsulation destination port (host order)
  * @keepalive: seconds between NAT keepalives, 0 = none
  * @if_id: xfrm interface ID whose states the tunnel carries (km.c), 0 = none
+ * @probe_family: AF_INET or AF_INET6 when liveness probing is on, else 0
+ * @probe: the peer's inside address that probes go to (probe.c)
+ * @probe_interval: ms between probes
+ * @probe_misses: silent intervals after which the peer is dead
  */
 struct s2s_tunnel_config {
 	u16 family;
@@ -50,6 +54,10 @@ struct s2s_tunnel_config {
 	u16 dport;
 	u16 keepalive;
 	u32 if_id;
+	u16 probe_family;
+	union s2s_addr probe;
+	u32 probe_interval;
+	u32 probe_misses;
 };
 
 /**
@@ -103,6 +111,10 @@ struct s2s_tunnel_params {
  * @nat_family: family of the last learned source
  * @nat_addr: last learned outer source address
  * @nat_port: last learned UDP source port (network order)
+ * @probe_work: liveness probing (probe.c)
+ * @last_rx: jiffies of the last authenticated inbound packet
+ * @peer_dead: probing found the peer silent: no carrier (RTNL)
+ * @probe_seq: sequence number of the last probe (RTNL)
  */
 struct s2s_tunnel {
 	struct net_device *dev;
@@ -128,6 +140,10 @@ struct s2s_tunnel {
 	u16 nat_family;
 	union s2s_addr nat_addr;
 	__be16 nat_port;
+	struct delayed_work probe_work;
+	unsigned long last_rx;
+	bool peer_dead;
+	u16 probe_seq;
 };
 
 int s2s_device_init(void);

@@ -144,10 +144,16 @@ static int s2s_event_fill_sa(struct sk_buff *msg, const void *arg)
 	return 0;
 }
 
-/* The TUNNEL nest: operational state, index and name. */
+struct s2s_event_state {
+	const struct net_device *dev;
+	u8 peer;	/* enum s2s_peer_state */
+};
+
+/* The TUNNEL nest: operational state, peer state, index and name. */
 static int s2s_event_fill_state(struct sk_buff *msg, const void *arg)
 {
-	const struct net_device *dev = arg;
+	const struct s2s_event_state *ev = arg;
+	const struct net_device *dev = ev->dev;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(msg, S2S_A_TUNNEL);
@@ -155,6 +161,7 @@ static int s2s_event_fill_state(struct sk_buff *msg, const void *arg)
 	    nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE,
 		       netif_running(dev) && netif_carrier_ok(dev) ?
 		       S2S_STATE_UP : S2S_STATE_DOWN) ||
+	    nla_put_u8(msg, S2S_TUNNEL_A_PEER_STATE, ev->peer) ||
 	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME, dev))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
@@ -192,12 +199,15 @@ void s2s_event_seq_wrap(const struct s2s_sa_id *id)
 /**
  * s2s_event_tunnel_state() - multicast a tunnel's operational state
  * @dev: the tunnel's device; up when running with carrier
+ * @peer: enum s2s_peer_state, what liveness probing knows of the peer
  *
  * May be called from any context.
  */
-void s2s_event_tunnel_state(const struct net_device *dev)
+void s2s_event_tunnel_state(const struct net_device *dev, u8 peer)
 {
-	s2s_event(dev, S2S_CMD_EVENT_TUNNEL_STATE, s2s_event_fill_state, dev);
+	struct s2s_event_state ev = { .dev = dev, .peer = peer };
+
+	s2s_event(dev, S2S_CMD_EVENT_TUNNEL_STATE, s2s_event_fill_state, &ev);
 }
 
 struct s2s_event_nat {

@@ -129,6 +129,7 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	struct s2s_segment *seg;
 	unsigned int hlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
 	unsigned int elen = skb->len - hlen - sa->icvlen, padlen, len;
+	unsigned long now;
 	int reason;
 	u8 nexthdr;
 
@@ -211,6 +212,10 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	}
 	s2s_stats_rx(&t->stats, len);
 	s2s_stats_rx(&sa->stats, len);
+	/* authenticated: the peer is alive (probe.c) */
+	now = jiffies;
+	if (READ_ONCE(t->last_rx) != now)
+		WRITE_ONCE(t->last_rx, now);
 	gro_cells_receive(&t->gro_cells, skb);
 	s2s_crypt_free(c);
 	return;

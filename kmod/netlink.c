@@ -26,6 +26,7 @@
 #include "km.h"
 #include "netlink.h"
 #include "netns.h"
+#include "probe.h"
 #include "sa.h"
 #include "segment.h"
 #include "selector.h"
@@ -59,6 +60,14 @@ static const struct nla_policy s2s_tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 	[S2S_TUNNEL_A_ENCAP_KEEPALIVE] = NLA_POLICY_MAX(NLA_U16,
 							S2S_KEEPALIVE_MAX),
 	[S2S_TUNNEL_A_IF_ID] = { .type = NLA_U32 },
+	[S2S_TUNNEL_A_PROBE_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 0,
+						      sizeof(struct in6_addr)),
+	[S2S_TUNNEL_A_PROBE_INTERVAL] = NLA_POLICY_RANGE(NLA_U32,
+							 S2S_PROBE_INTERVAL_MIN,
+							 S2S_PROBE_INTERVAL_MAX),
+	[S2S_TUNNEL_A_PROBE_MISSES] = NLA_POLICY_RANGE(NLA_U32,
+						       S2S_PROBE_MISSES_MIN,
+						       S2S_PROBE_MISSES_MAX),
 };
 
 static const struct nla_policy s2s_sa_policy[S2S_SA_A_MAX + 1] = {
@@ -206,6 +215,7 @@ static int s2s_nl_put_tunnel(struct sk_buff *msg, struct s2s_tunnel *t)
 	    nla_put_u8(msg, S2S_TUNNEL_A_ENCAP, cfg->encap) ||
 	    nla_put_u32(msg, S2S_TUNNEL_A_IF_ID, cfg->if_id) ||
 	    nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE, s2s_nl_oper_state(t)) ||
+	    nla_put_u8(msg, S2S_TUNNEL_A_PEER_STATE, s2s_probe_peer_state(t)) ||
 	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME,
 			   t->dev))
 		goto cancel;
@@ -214,6 +224,12 @@ static int s2s_nl_put_tunnel(struct sk_buff *msg, struct s2s_tunnel *t)
 	     nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_DPORT, cfg->dport) ||
 	     nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_KEEPALIVE, cfg->keepalive) ||
 	     s2s_nl_put_peer(msg, t)))
+		goto cancel;
+	if (cfg->probe_family &&
+	    (s2s_nl_put_addr(msg, S2S_TUNNEL_A_PROBE_ADDR, cfg->probe_family,
+			     &cfg->probe) ||
+	     nla_put_u32(msg, S2S_TUNNEL_A_PROBE_INTERVAL, cfg->probe_interval) ||
+	     nla_put_u32(msg, S2S_TUNNEL_A_PROBE_MISSES, cfg->probe_misses)))
 		goto cancel;
 
 	rcu_read_lock();
@@ -459,6 +475,52 @@ static struct s2s_tunnel *s2s_nl_tunnel_lookup(struct net *net,
 	return t;
 }
 
+/* Liveness probing: an address of 0 bytes turns it off. */
+static int s2s_nl_parse_probe(struct s2s_tunnel_config *cfg,
+			      struct nlattr **tb,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *addr = tb[S2S_TUNNEL_A_PROBE_ADDR], *opt;
+
+	if (addr) {
+		switch (nla_len(addr)) {
+		case 0:
+			cfg->probe_family = 0;
+			memset(&cfg->probe, 0, sizeof(cfg->probe));
+			cfg->probe_interval = 0;
+			cfg->probe_misses = 0;
+			break;
+		case sizeof(struct in_addr):
+			cfg->probe_family = AF_INET;
+			cfg->probe.ip4 = nla_get_in_addr(addr);
+			break;
+		case sizeof(struct in6_addr):
+			cfg->probe_family = AF_INET6;
+			cfg->probe.ip6 = nla_get_in6_addr(addr);
+			break;
+		default:
+			S2S_NL_ERR_ATTR(extack, addr,
+					"a probe address is 4 (IPv4) or 16 (IPv6) bytes, or 0 to stop probing");
+			return -EINVAL;
+		}
+	}
+	opt = tb[S2S_TUNNEL_A_PROBE_INTERVAL] ?: tb[S2S_TUNNEL_A_PROBE_MISSES];
+	if (opt && !cfg->probe_family) {
+		S2S_NL_ERR_ATTR(extack, opt,
+				"probe interval and misses need a probe address");
+		return -EINVAL;
+	}
+	if (tb[S2S_TUNNEL_A_PROBE_INTERVAL])
+		cfg->probe_interval = nla_get_u32(tb[S2S_TUNNEL_A_PROBE_INTERVAL]);
+	if (tb[S2S_TUNNEL_A_PROBE_MISSES])
+		cfg->probe_misses = nla_get_u32(tb[S2S_TUNNEL_A_PROBE_MISSES]);
+	if (cfg->probe_family && !cfg->probe_interval)
+		cfg->probe_interval = S2S_PROBE_INTERVAL_DEFAULT;
+	if (cfg->probe_family && !cfg->probe_misses)
+		cfg->probe_misses = S2S_PROBE_MISSES_DEFAULT;
+	return 0;
+}
+
 /* Applies the attributes present in a TUNNEL nest to @cfg. */
 static int s2s_nl_parse_tunnel(struct s2s_tunnel_config *cfg,
 			       struct nlattr *nest,
@@ -519,7 +581,7 @@ static int s2s_nl_parse_tunnel(struct s2s_tunnel_config *cfg,
 		if (!tb[S2S_TUNNEL_A_ENCAP_KEEPALIVE])
 			cfg->keepalive = S2S_KEEPALIVE_DEFAULT;
 	}
-	return 0;
+	return s2s_nl_parse_probe(cfg, tb, extack);
 }
 
 static int s2s_nl_parse_sa_aead(struct s2s_sa_config *cfg,

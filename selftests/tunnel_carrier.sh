@@ -11,7 +11,7 @@
 # carries on over vpn1; a new outbound SA brings vpn0 back; deleting the
 # outbound SA takes the carrier away again.
 
-# shellcheck disable=SC2016
+# shellcheck disable=SC2016,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 

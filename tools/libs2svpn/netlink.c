@@ -148,6 +148,14 @@ int s2s_put_tunnel(struct nl_msg *msg, const struct s2s_tunnel *t)
 				   t->keepalive);
 	if (t->set & S2S_TUNNEL_HAS_IF_ID)
 		err |= nla_put_u32(msg, S2S_TUNNEL_A_IF_ID, t->if_id);
+	if (t->set & S2S_TUNNEL_HAS_PROBE)	/* none: 0 bytes */
+		err |= t->probe.family ?
+		       put_addr(msg, S2S_TUNNEL_A_PROBE_ADDR, &t->probe) :
+		       nla_put(msg, S2S_TUNNEL_A_PROBE_ADDR, 0, NULL);
+	if (t->set & S2S_TUNNEL_HAS_PROBE_INTERVAL)
+		err |= nla_put_u32(msg, S2S_TUNNEL_A_PROBE_INTERVAL, t->probe_interval);
+	if (t->set & S2S_TUNNEL_HAS_PROBE_MISSES)
+		err |= nla_put_u32(msg, S2S_TUNNEL_A_PROBE_MISSES, t->probe_misses);
 	nla_nest_end(msg, nest);
 	return err ? -EMSGSIZE : 0;
 }
@@ -423,6 +431,9 @@ static struct nla_policy tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 	[S2S_TUNNEL_A_ENCAP_KEEPALIVE]	= { .type = NLA_U16 },
 	[S2S_TUNNEL_A_NAT_DPORT]	= { .type = NLA_U16 },
 	[S2S_TUNNEL_A_IF_ID]		= { .type = NLA_U32 },
+	[S2S_TUNNEL_A_PROBE_INTERVAL]	= { .type = NLA_U32 },
+	[S2S_TUNNEL_A_PROBE_MISSES]	= { .type = NLA_U32 },
+	[S2S_TUNNEL_A_PEER_STATE]	= { .type = NLA_U8 },
 };
 
 static struct nla_policy sa_policy[S2S_SA_A_MAX + 1] = {
@@ -622,6 +633,20 @@ int s2s_tunnel_from_msg(struct nl_msg *msg, struct s2s_tunnel *t)
 	if (ta[S2S_TUNNEL_A_IF_ID]) {
 		t->if_id = nla_get_u32(ta[S2S_TUNNEL_A_IF_ID]);
 		t->set |= S2S_TUNNEL_HAS_IF_ID;
+	}
+	if (get_addr(ta[S2S_TUNNEL_A_PROBE_ADDR], &t->probe))
+		t->set |= S2S_TUNNEL_HAS_PROBE;
+	if (ta[S2S_TUNNEL_A_PROBE_INTERVAL]) {
+		t->probe_interval = nla_get_u32(ta[S2S_TUNNEL_A_PROBE_INTERVAL]);
+		t->set |= S2S_TUNNEL_HAS_PROBE_INTERVAL;
+	}
+	if (ta[S2S_TUNNEL_A_PROBE_MISSES]) {
+		t->probe_misses = nla_get_u32(ta[S2S_TUNNEL_A_PROBE_MISSES]);
+		t->set |= S2S_TUNNEL_HAS_PROBE_MISSES;
+	}
+	if (ta[S2S_TUNNEL_A_PEER_STATE]) {
+		t->peer_state = nla_get_u8(ta[S2S_TUNNEL_A_PEER_STATE]);
+		t->set |= S2S_TUNNEL_HAS_PEER_STATE;
 	}
 	get_stats(ta[S2S_TUNNEL_A_STATS], &t->stats);
 	return 0;
@@ -835,6 +860,10 @@ int s2s_event_from_msg(struct nl_msg *msg, struct s2s_event *ev)
 		    tt[S2S_TUNNEL_A_NAT_DPORT]) {
 			ev->nat_dport = nla_get_u16(tt[S2S_TUNNEL_A_NAT_DPORT]);
 			ev->has_nat = true;
+		}
+		if (tt[S2S_TUNNEL_A_PEER_STATE]) {
+			ev->peer_state = nla_get_u8(tt[S2S_TUNNEL_A_PEER_STATE]);
+			ev->has_peer_state = true;
 		}
 		if (!ev->ifname[0])
 			get_owner(tt[S2S_TUNNEL_A_IFINDEX],

@@ -34,6 +34,13 @@ const struct s2s_name s2s_oper_state_names[] = {
 	{ 0, NULL },
 };
 
+const struct s2s_name s2s_peer_state_names[] = {
+	{ S2S_PEER_UNKNOWN, "unknown" },
+	{ S2S_PEER_ALIVE, "alive" },
+	{ S2S_PEER_DEAD, "dead" },
+	{ 0, NULL },
+};
+
 const struct s2s_name s2s_sa_state_names[] = {
 	{ S2S_SA_STATE_VALID, "valid" },
 	{ S2S_SA_STATE_SOFT_EXPIRED, "soft-expired" },

@@ -18,6 +18,7 @@ extern const struct s2s_name s2s_mode_names[];
 extern const struct s2s_name s2s_dir_names[];
 extern const struct s2s_name s2s_encap_names[];
 extern const struct s2s_name s2s_oper_state_names[];
+extern const struct s2s_name s2s_peer_state_names[];
 extern const struct s2s_name s2s_sa_state_names[];
 extern const struct s2s_name s2s_action_names[];
 extern const struct s2s_name s2s_expire_kind_names[];

@@ -404,11 +404,53 @@ static int same_family(struct parser *p, const char *kw1, const char *word1,
 enum {
 	TK_LOCAL, TK_REMOTE, TK_MODE, TK_MARK, TK_MTU, TK_ENCAP, TK_SPORT,
 	TK_DPORT, TK_KEEPALIVE, TK_IF_ID,
+	TK_PROBE, TK_PROBE_INTERVAL, TK_PROBE_MISSES,
 };
 static const char *const tunnel_keywords[] = {
 	"local", "remote", "mode", "mark", "mtu", "encap", "sport", "dport",
-	"keepalive", "if-id", NULL,
+	"keepalive", "if-id", "probe", "probe-interval", "probe-misses", NULL,
 };
+
+/* probe ADDR|none, probe-interval MS, probe-misses N */
+static int parse_tunnel_probe(struct parser *p, struct s2s_tunnel *t, int k,
+			      const char *word)
+{
+	const char *value;
+	uint64_t v;
+
+	switch (k) {
+	case TK_PROBE:
+		if (take_value(p, word, &value))
+			return -1;
+		if (strcmp(value, "none")) {
+			p->i--;
+			if (take_addr(p, word, &t->probe, &value))
+				return -1;
+		}
+		t->set |= S2S_TUNNEL_HAS_PROBE;
+		return 0;
+	case TK_PROBE_INTERVAL:
+		if (take_number(p, word, "probe interval", S2S_PROBE_INTERVAL_MAX, &v))
+			return -1;
+		if (v < S2S_PROBE_INTERVAL_MIN)
+			return fail(p, "invalid probe interval \"%s\": %d to %d ms",
+				    p->argv[p->i - 1], S2S_PROBE_INTERVAL_MIN,
+				    S2S_PROBE_INTERVAL_MAX);
+		t->probe_interval = v;
+		t->set |= S2S_TUNNEL_HAS_PROBE_INTERVAL;
+		return 0;
+	default:
+		if (take_number(p, word, "probe misses", S2S_PROBE_MISSES_MAX, &v))
+			return -1;
+		if (v < S2S_PROBE_MISSES_MIN)
+			return fail(p, "invalid probe misses \"%s\": %d to %d",
+				    p->argv[p->i - 1], S2S_PROBE_MISSES_MIN,
+				    S2S_PROBE_MISSES_MAX);
+		t->probe_misses = v;
+		t->set |= S2S_TUNNEL_HAS_PROBE_MISSES;
+		return 0;
+	}
+}
 
 static int parse_tunnel(struct parser *p, struct s2s_tunnel *t, bool add)
 {
@@ -420,7 +462,9 @@ static int parse_tunnel(struct parser *p, struct s2s_tunnel *t, bool add)
 	if (take_ifname(p, cmd, t->ifname))
 		return -1;
 	while ((word = take(p))) {
-		switch (keyword_index(p, tunnel_keywords, word, &seen)) {
+		int k = keyword_index(p, tunnel_keywords, word, &seen);
+
+		switch (k) {
 		case TK_LOCAL:
 			if (take_addr(p, word, &t->local, &local_word))
 				return -1;
@@ -481,10 +525,21 @@ static int parse_tunnel(struct parser *p, struct s2s_tunnel *t, bool add)
 			t->if_id = v;
 			t->set |= S2S_TUNNEL_HAS_IF_ID;
 			break;
+		case TK_PROBE:
+		case TK_PROBE_INTERVAL:
+		case TK_PROBE_MISSES:
+			if (parse_tunnel_probe(p, t, k, word))
+				return -1;
+			break;
 		default:
 			return -1;
 		}
 	}
+	if ((t->set & (S2S_TUNNEL_HAS_PROBE_INTERVAL | S2S_TUNNEL_HAS_PROBE_MISSES)) &&
+	    (t->set & S2S_TUNNEL_HAS_PROBE ? !t->probe.family : add))
+		return fail(p, "\"%s\" needs \"probe ADDR\"",
+			    t->set & S2S_TUNNEL_HAS_PROBE_INTERVAL ?
+			    "probe-interval" : "probe-misses");
 
 	if (add && !(t->set & S2S_TUNNEL_HAS_LOCAL))
 		return fail(p, "%s: missing \"local\"", cmd);
@@ -1286,15 +1341,20 @@ static const char usage_tunnel[] =
 "  s2sctl tunnel add NAME local ADDR remote ADDR [mode route|policy]\n"
 "                    [mark MARK[/MASK]] [mtu N] [encap udp [sport PORT] [dport PORT]]\n"
 "                    [if-id N]\n"
+"                    [probe ADDR [probe-interval MS] [probe-misses N]]\n"
 "  s2sctl tunnel set NAME [local ADDR] [remote ADDR] [mode route|policy]\n"
 "                    [mark MARK[/MASK]] [mtu N] [encap udp|none] [sport PORT] [dport PORT]\n"
 "                    [if-id N]\n"
+"                    [probe ADDR|none] [probe-interval MS] [probe-misses N]\n"
 "  s2sctl tunnel del NAME\n"
 "  s2sctl tunnel show [NAME]\n"
 "      ADDR: IPv4 or IPv6, local and remote of one family.  MASK defaults\n"
 "      to 0xffffffff; mtu 0 derives the MTU from the underlay; encap udp\n"
 "      ports default to 4500; if-id N carries the SAs an IKE daemon installs\n"
-"      through XFRM with interface ID N (0: none).\n";
+"      through XFRM with interface ID N (0: none).  probe: ICMP echo to\n"
+"      the peer's inside ADDR every MS (10 to 30000, default 1000) ms;\n"
+"      the peer is dead, and the tunnel without carrier, after N (1 to\n"
+"      255, default 3) intervals without authenticated traffic from it.\n";
 
 static const char usage_sa[] =
 "  s2sctl sa add NAME dir in|out spi SPI ALGO [replay-window N] [esn] [seq N]\n"

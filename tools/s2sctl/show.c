@@ -236,6 +236,11 @@ static void print_tunnel(FILE *f, const struct s2s_tunnel *t,
 		      t->nat_dport);
 	if (t->if_id)
 		field(f, 2, "if-id:", "%u", t->if_id);
+	if (t->probe.family)
+		field(f, 2, "probe:", "%s every %u ms, dead after %u misses; peer %s",
+		      addr_str(&t->probe, false, a, sizeof(a)), t->probe_interval,
+		      t->probe_misses, enum_name(s2s_peer_state_names,
+						 t->peer_state, buf, sizeof(buf)));
 	if (t->tx_spi)
 		field(f, 2, "tx spi:", "0x%08x", t->tx_spi);
 	else if (t->set & S2S_TUNNEL_HAS_TX_SPI)
@@ -416,6 +421,14 @@ static void json_tunnel(struct s2s_json *j, const struct s2s_tunnel *t,
 			json_selector(j, sel);
 	}
 	s2s_json_array_end(j);
+	/* liveness probing; appended last */
+	json_addr(j, "probe", &t->probe, t->probe.family, false);
+	json_u64_or_null(j, "probe_interval", t->probe.family, t->probe_interval);
+	json_u64_or_null(j, "probe_misses", t->probe.family, t->probe_misses);
+	if (t->probe.family)
+		json_enum(j, "peer", s2s_peer_state_names, t->peer_state);
+	else
+		s2s_json_kv_string(j, "peer", NULL);
 	s2s_json_object_end(j);
 }
 
@@ -568,8 +581,12 @@ static void print_event(FILE *f, const struct s2s_event *ev, const char *name)
 		fputc('\n', f);
 		break;
 	case S2S_CMD_EVENT_TUNNEL_STATE:
-		fprintf(f, "%s tunnel %s state %s\n", name, ev->ifname,
+		fprintf(f, "%s tunnel %s state %s", name, ev->ifname,
 			enum_name(s2s_oper_state_names, ev->oper_state, s, sizeof(s)));
+		if (ev->has_peer_state && ev->peer_state != S2S_PEER_UNKNOWN)
+			fprintf(f, " peer %s", enum_name(s2s_peer_state_names,
+							 ev->peer_state, s, sizeof(s)));
+		fputc('\n', f);
 		break;
 	case S2S_CMD_EVENT_NAT_MAPPING:
 		fprintf(f, "%s tunnel %s peer %s port %u\n", name, ev->ifname,
@@ -605,6 +622,10 @@ static void json_event(FILE *f, const struct s2s_event *ev, const char *name)
 			json_enum(&j, "state", s2s_oper_state_names, ev->oper_state);
 		else
 			s2s_json_kv_string(&j, "state", NULL);
+		if (ev->has_peer_state && ev->peer_state != S2S_PEER_UNKNOWN)
+			json_enum(&j, "peer", s2s_peer_state_names, ev->peer_state);
+		else
+			s2s_json_kv_string(&j, "peer", NULL);
 		break;
 	case S2S_CMD_EVENT_NAT_MAPPING:
 		json_addr(&j, "peer", &ev->nat_remote, ev->has_nat, false);

@@ -51,6 +51,12 @@
 #define S2S_TUNNEL_SELECTORS_MAX 16384	/* selectors per tunnel, both directions */
 #define S2S_SEL_PRIORITY_MAX	65535	/* selector priorities: 0..MAX, lower first */
 #define S2S_SEL_PRIORITY_DEFAULT 1000	/* when a selector names none */
+#define S2S_PROBE_INTERVAL_MIN	10	/* ms between liveness probes */
+#define S2S_PROBE_INTERVAL_MAX	30000	/* fits the s16 policy bounds of 6.1 */
+#define S2S_PROBE_INTERVAL_DEFAULT 1000
+#define S2S_PROBE_MISSES_MIN	1	/* silent intervals before the peer is dead */
+#define S2S_PROBE_MISSES_MAX	255
+#define S2S_PROBE_MISSES_DEFAULT 3
 
 /*
  * Algorithms, by their crypto API names (as "ip xfrm" writes them), and
@@ -143,6 +149,13 @@ enum s2s_oper_state {
 	S2S_STATE_UP = 1,
 };
 
+/* What liveness probing knows of the peer (S2S_TUNNEL_A_PEER_STATE) */
+enum s2s_peer_state {
+	S2S_PEER_UNKNOWN = 0,	/* no probing configured */
+	S2S_PEER_ALIVE = 1,	/* authenticated traffic within the limit */
+	S2S_PEER_DEAD = 2,	/* silent for probe-misses intervals: no carrier */
+};
+
 enum s2s_tunnel_attr {
 	S2S_TUNNEL_A_UNSPEC,
 	S2S_TUNNEL_A_LOCAL,		/* binary: 4 or 16 bytes */
@@ -168,6 +181,10 @@ enum s2s_tunnel_attr {
 	S2S_TUNNEL_A_NAT_DPORT,		/* u16: and its port (read-only) */
 	S2S_TUNNEL_A_IF_ID,		/* u32: carry the xfrm states with this
 					 * interface ID; 0 = none */
+	S2S_TUNNEL_A_PROBE_ADDR,	/* binary: 4 or 16 bytes, 0 bytes = off */
+	S2S_TUNNEL_A_PROBE_INTERVAL,	/* u32: ms between probes */
+	S2S_TUNNEL_A_PROBE_MISSES,	/* u32: silent intervals before dead */
+	S2S_TUNNEL_A_PEER_STATE,	/* u8: enum s2s_peer_state (read-only) */
 	__S2S_TUNNEL_A_MAX,
 };
 #define S2S_TUNNEL_A_MAX (__S2S_TUNNEL_A_MAX - 1)

@@ -232,7 +232,9 @@ static void test_tunnel_reply(void)
 		 "\"replay_window\":1024,\"esn\":true,\"seq\":20,"
 		 "\"state\":\"soft-expired\",\"age\":3723,\"lifetime\":{"
 		 "\"soft_bytes\":0,\"hard_bytes\":1000000,", "tunnel JSON: its SAs");
-	contains(out, "\"selectors\":[]}]\n", "tunnel JSON: selectors, one document");
+	contains(out, "\"selectors\":[],\"probe\":null,\"probe_interval\":null,"
+		 "\"probe_misses\":null,\"peer\":null}]\n",
+		 "tunnel JSON: selectors, probing last, one document");
 	free(out);
 
 	CAPTURE(out, s2s_show_tunnels(f, false, &tunnels, &sas, NULL));
@@ -475,7 +477,17 @@ static void test_events(void)
 	nla_nest_end(msg, nest);
 	event_is(msg, "tunnel-state tunnel vpn0 state down\n",
 		 "{\"event\":\"tunnel-state\",\"tunnel\":\"vpn0\",\"ifindex\":7,"
-		 "\"state\":\"down\"}\n", "tunnel-state event");
+		 "\"state\":\"down\",\"peer\":null}\n", "tunnel-state event");
+
+	msg = event(S2S_CMD_EVENT_TUNNEL_STATE);
+	nest = nla_nest_start(msg, S2S_A_TUNNEL);
+	nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE, S2S_STATE_DOWN);
+	nla_put_u8(msg, S2S_TUNNEL_A_PEER_STATE, S2S_PEER_DEAD);
+	nla_nest_end(msg, nest);
+	event_is(msg, "tunnel-state tunnel vpn0 state down peer dead\n",
+		 "{\"event\":\"tunnel-state\",\"tunnel\":\"vpn0\",\"ifindex\":7,"
+		 "\"state\":\"down\",\"peer\":\"dead\"}\n",
+		 "tunnel-state event: the peer is dead");
 }
 
 /* An NLMSG_ERROR or NLMSG_DONE as the kernel builds it with extended ACK. */

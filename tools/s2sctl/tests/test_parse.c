@@ -230,6 +230,18 @@ static void test_tunnel(void)
 		       t->encap == S2S_ENCAP_UDP && t->sport == 4501 &&
 		       t->dport == 4500 && (t->set & S2S_TUNNEL_HAS_DPORT),
 		       "tunnel add: all keywords, dport defaults to 4500");
+	if (good(TUN " probe 169.254.10.2 probe-interval 200 probe-misses 3"))
+		tap_ok(t->probe.family == AF_INET && t->probe.bytes[3] == 2 &&
+		       t->probe_interval == 200 && t->probe_misses == 3 &&
+		       (t->set & S2S_TUNNEL_HAS_PROBE_INTERVAL) &&
+		       (t->set & S2S_TUNNEL_HAS_PROBE_MISSES),
+		       "tunnel add: probe, probe-interval, probe-misses");
+	if (good("tunnel set vpn0 probe none"))
+		tap_ok(t->set == S2S_TUNNEL_HAS_PROBE && !t->probe.family,
+		       "tunnel set: probe none");
+	if (good("tunnel set vpn0 probe-misses 5"))
+		tap_ok(t->set == S2S_TUNNEL_HAS_PROBE_MISSES && t->probe_misses == 5,
+		       "tunnel set: probe-misses alone (probing already on)");
 	if (good(TUN " mark 7"))
 		tap_ok(t->mark == 7 && t->mask == 0xffffffff, "mark mask defaults to all ones");
 	if (good("tunnel set vpn0 mtu 0"))
@@ -298,6 +310,15 @@ static void test_tunnel(void)
 	bad(TUN " encap udp keepalive", "keepalive");
 	bad(TUN " keepalive 20", "\"keepalive\" needs \"encap udp\"");
 	bad("tunnel set vpn0 encap none dport 4500", "\"dport\" needs \"encap udp\"");
+	bad(TUN " probe 10.1", "invalid probe address \"10.1\"");
+	bad(TUN " probe", "missing value after \"probe\"");
+	bad(TUN " probe-interval 100", "\"probe-interval\" needs \"probe ADDR\"");
+	bad("tunnel set vpn0 probe none probe-misses 2",
+	    "\"probe-misses\" needs \"probe ADDR\"");
+	bad(TUN " probe fd00::2 probe-interval 5", "invalid probe interval \"5\"");
+	bad(TUN " probe fd00::2 probe-interval 30001", "invalid probe interval \"30001\"");
+	bad(TUN " probe fd00::2 probe-misses 0", "invalid probe misses \"0\"");
+	bad(TUN " probe fd00::2 probe-misses 256", "invalid probe misses \"256\"");
 	bad("tunnel set vpn0", "nothing to change");
 	bad("tunnel add", "missing tunnel name");
 	bad("tunnel add abcdefghijklmnop local 192.0.2.1 remote 192.0.2.2",

@@ -55,6 +55,10 @@ enum {
 	S2S_TUNNEL_HAS_KEEPALIVE	= 1u << 11,
 	S2S_TUNNEL_HAS_NAT		= 1u << 12,	/* nat_remote, nat_dport */
 	S2S_TUNNEL_HAS_IF_ID		= 1u << 13,
+	S2S_TUNNEL_HAS_PROBE		= 1u << 14,	/* probe address or none */
+	S2S_TUNNEL_HAS_PROBE_INTERVAL	= 1u << 15,
+	S2S_TUNNEL_HAS_PROBE_MISSES	= 1u << 16,
+	S2S_TUNNEL_HAS_PEER_STATE	= 1u << 17,
 };
 
 struct s2s_tunnel {
@@ -77,6 +81,10 @@ struct s2s_tunnel {
 	struct s2s_addr nat_remote;	/* where UDP-encapsulated ESP goes now */
 	uint16_t nat_dport;
 	uint32_t if_id;		/* xfrm interface ID carried, 0 = none */
+	struct s2s_addr probe;	/* family 0: no probing */
+	uint32_t probe_interval;	/* ms */
+	uint32_t probe_misses;
+	uint8_t peer_state;	/* enum s2s_peer_state */
 	struct s2s_stats stats;
 };
 
@@ -191,6 +199,8 @@ struct s2s_event {
 	bool has_nat;		/* NAT mapping */
 	struct s2s_addr nat_remote;
 	uint16_t nat_dport;
+	bool has_peer_state;
+	uint8_t peer_state;	/* enum s2s_peer_state */
 };
 
 #endif /* S2SCTL_S2S_H */
