@@ -1278,14 +1278,16 @@ const char *s2s_op_name(enum s2s_op op)
 
 static const char usage_tunnel[] =
 "  s2sctl tunnel add NAME local ADDR remote ADDR [mode route|policy]\n"
-"                    [mark MARK[/MASK]] [mtu N] [encap udp [sport PORT] [dport PORT]]\n"
+"                    [mark MARK[/MASK]] [mtu N]\n"
+"                    [encap udp [sport PORT] [dport PORT] [keepalive SECONDS]]\n"
 "  s2sctl tunnel set NAME [local ADDR] [remote ADDR] [mode route|policy]\n"
-"                    [mark MARK[/MASK]] [mtu N] [encap udp|none] [sport PORT] [dport PORT]\n"
+"                    [mark MARK[/MASK]] [mtu N] [encap udp|none] [sport PORT]\n"
+"                    [dport PORT] [keepalive SECONDS]\n"
 "  s2sctl tunnel del NAME\n"
 "  s2sctl tunnel show [NAME]\n"
 "      ADDR: IPv4 or IPv6, local and remote of one family.  MASK defaults\n"
 "      to 0xffffffff; mtu 0 derives the MTU from the underlay; encap udp\n"
-"      ports default to 4500.\n";
+"      ports default to 4500, NAT keepalives to every 20 s (0: none).\n";
 
 static const char usage_sa[] =
 "  s2sctl sa add NAME dir in|out spi SPI ALGO [replay-window N] [esn] [seq N]\n"
