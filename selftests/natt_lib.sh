@@ -132,3 +132,9 @@ natt_capture_gaps() {
 	tcpdump -n -tt -r "${NATT_CAP_FILE[$1]}" "$2" 2>/dev/null |
 		awk 'NR > 1 { printf "%.2f\n", $1 - prev } { prev = $1 }'
 }
+
+# natt_kill PID: ends a helper this test started, if it still runs.
+natt_kill() {
+	kill "$1" 2>/dev/null
+	return 0
+}

@@ -56,7 +56,10 @@ s2s_check_eq "B: port preserved, output still goes to 192.0.2.254:4500" \
 	"$(esp_jq "$show_b" -- '$j0[0] | "\(.nat_remote):\(.nat_dport)"')" "$NATT_N_OUT:4500"
 
 gaps=$(natt_capture_gaps wire "src $NATT_N_OUT and $KA")
-awk 'NF { n++; if ($1 < 1.5 || $1 > 3.0) bad = 1 } END { exit !(n >= 2 && !bad) }' <<<"$gaps"
+# none early; a loaded VM may run a timer late, so the median decides
+sort -n <<<"$gaps" | awk 'NF { g[++n] = $1 } END {
+	exit !(n >= 3 && g[1] >= 1.5 && g[int((n + 1) / 2)] <= 3.0) }'
+
 s2s_result $? "A's keepalives every 2 s: gaps $(echo $gaps)" \
 	"$(natt_capture_show wire "src $NATT_N_OUT and $KA")"
 s2s_check_eq "B (keepalive 0) sends none" "$(natt_capture_count wire "src $NATT_B and $KA")" 0
@@ -67,7 +70,7 @@ events=$(mktemp /tmp/natt-events.XXXXXX)
 s2s_defer rm -f "$events"
 s2sctl -j -n "$b" monitor >"$events" 2>&1 &
 monitor=$!
-s2s_defer kill "$monitor"
+s2s_defer natt_kill "$monitor"
 
 # remap LO-HI: the NAT maps into LO-HI and forgets its mappings; A's next
 # packet gets a new port, B learns it from the first authenticated one
@@ -114,10 +117,9 @@ import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 4600))
 print("bound", flush=True)
-time.sleep(60)' >"$holder" 2>&1 &
-holder_pid=$!
-s2s_defer kill "$holder_pid"
-s2s_wait 10 grep -q bound "$holder"
+time.sleep(600)' >"$holder" 2>&1 &
+s2s_defer natt_kill $!
+s2s_check "another socket holds UDP 4600 on B" s2s_wait 30 grep -q bound "$holder"
 out=$(s2sctl -n "$b" tunnel add vpn2 local $NATT_B remote 192.0.2.98 encap udp sport 4600 2>&1)
 rc=$?
 [ $rc = 1 ] && grep -q "in use" <<<"$out"
@@ -153,6 +155,19 @@ s2s_check "kernel: encap sport 0 refused" kernel_refuses encap=1 sport=0
 s2s_check "kernel: keepalive 3601 refused" kernel_refuses encap=1 keepalive=3601
 s2s_check "kernel: ports without encap udp refused" kernel_refuses encap=0 dport=4500
 s2s_check "vpn0 unchanged and working" esp_ping "$a" $ESP_LAN4_B 2
+
+# --- teardown under traffic ----------------------------------------------------
+
+ip netns exec "$a" ping -q -i 0.01 -w 6 $ESP_LAN4_B >/dev/null 2>&1 &
+flood=$!
+sleep 2
+# B's processes (iperf3 server, monitor, port holder) would keep it alive
+ip netns pids "$b" | xargs -r kill
+s2s_check "B's namespace (tunnels, socket) deleted under traffic" ip netns del "$b"
+sleep 1
+s2s_check "module unloaded under traffic (A's tunnel, socket, keepalives live)" \
+	rmmod s2svpn
+wait $flood
 
 esp_check_dmesg "no kernel warnings"
 s2s_exit

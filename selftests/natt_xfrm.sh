@@ -45,8 +45,8 @@ for fam in (socket.AF_INET, socket.AF_INET6):
     socks.append(s)
 print("bound", flush=True)
 time.sleep(600)' >"$holder" 2>&1 &
-s2s_defer kill $!
-s2s_check "B: UDP_ENCAP_ESPINUDP sockets on 4500" s2s_wait 10 grep -q bound "$holder"
+s2s_defer natt_kill $!
+s2s_check "B: UDP_ENCAP_ESPINUDP sockets on 4500" s2s_wait 30 grep -q bound "$holder"
 
 # b_native L R: B's XFRM interface, states with UDP encapsulation between
 # its address L and A's address as B sees it (R), and policies.

@@ -1339,22 +1339,23 @@ const char *s2s_op_name(enum s2s_op op)
 
 static const char usage_tunnel[] =
 "  s2sctl tunnel add NAME local ADDR remote ADDR [mode route|policy]\n"
-"                    [mark MARK[/MASK]] [mtu N] [encap udp [sport PORT] [dport PORT]]\n"
-"                    [if-id N]\n"
-"                    [probe ADDR [probe-interval MS] [probe-misses N]]\n"
+"                    [mark MARK[/MASK]] [mtu N]\n"
+"                    [encap udp [sport PORT] [dport PORT] [keepalive SECONDS]]\n"
+"                    [if-id N] [probe ADDR [probe-interval MS] [probe-misses N]]\n"
 "  s2sctl tunnel set NAME [local ADDR] [remote ADDR] [mode route|policy]\n"
-"                    [mark MARK[/MASK]] [mtu N] [encap udp|none] [sport PORT] [dport PORT]\n"
-"                    [if-id N]\n"
+"                    [mark MARK[/MASK]] [mtu N] [encap udp|none] [sport PORT]\n"
+"                    [dport PORT] [keepalive SECONDS] [if-id N]\n"
 "                    [probe ADDR|none] [probe-interval MS] [probe-misses N]\n"
 "  s2sctl tunnel del NAME\n"
 "  s2sctl tunnel show [NAME]\n"
 "      ADDR: IPv4 or IPv6, local and remote of one family.  MASK defaults\n"
 "      to 0xffffffff; mtu 0 derives the MTU from the underlay; encap udp\n"
-"      ports default to 4500; if-id N carries the SAs an IKE daemon installs\n"
-"      through XFRM with interface ID N (0: none).  probe: ICMP echo to\n"
-"      the peer's inside ADDR every MS (10 to 30000, default 1000) ms;\n"
-"      the peer is dead, and the tunnel without carrier, after N (1 to\n"
-"      255, default 3) intervals without authenticated traffic from it.\n";
+"      ports default to 4500, NAT keepalives to every 20 s (0: none);\n"
+"      if-id N carries the SAs an IKE daemon installs through XFRM with\n"
+"      interface ID N (0: none).  probe: ICMP echo to the peer's inside\n"
+"      ADDR every MS (10 to 30000, default 1000) ms; the peer is dead, and\n"
+"      the tunnel without carrier, after N (1 to 255, default 3) intervals\n"
+"      without authenticated traffic from it.\n";
 
 static const char usage_sa[] =
 "  s2sctl sa add NAME dir in|out spi SPI ALGO [replay-window N] [esn] [seq N]\n"

@@ -488,6 +488,15 @@ static void test_events(void)
 		 "{\"event\":\"tunnel-state\",\"tunnel\":\"vpn0\",\"ifindex\":7,"
 		 "\"state\":\"down\",\"peer\":\"dead\"}\n",
 		 "tunnel-state event: the peer is dead");
+
+	msg = event(S2S_CMD_EVENT_NAT_MAPPING);
+	nest = nla_nest_start(msg, S2S_A_TUNNEL);
+	nla_put(msg, S2S_TUNNEL_A_NAT_REMOTE, 4, (uint8_t []){ 192, 0, 2, 254 });
+	nla_put_u16(msg, S2S_TUNNEL_A_NAT_DPORT, 20145);
+	nla_nest_end(msg, nest);
+	event_is(msg, "nat-mapping tunnel vpn0 peer 192.0.2.254 port 20145\n",
+		 "{\"event\":\"nat-mapping\",\"tunnel\":\"vpn0\",\"ifindex\":7,"
+		 "\"peer\":\"192.0.2.254\",\"port\":20145}\n", "nat-mapping event");
 }
 
 /* An NLMSG_ERROR or NLMSG_DONE as the kernel builds it with extended ACK. */
