@@ -25,7 +25,7 @@ N_NETNS=${S2S_STRESS_NETNS:-10}
 PARAM=/sys/module/s2svpn/parameters/parallel
 KEY=0x00112233445566778899aabbccddeeff01020304
 GCM="aead 'rfc4106(gcm(aes))' $KEY 128"	# for batch files
-GCMA=(aead 'rfc4106(gcm(aes))' $KEY 128)
+GCMA=(aead 'rfc4106(gcm(aes))' "$KEY" 128)
 
 s2s_require_cmd jq iperf3
 s2s_require_s2sctl
