@@ -100,3 +100,8 @@ check-debug:
 FUZZ_SECONDS ?= 600
 fuzz: tools
 	@tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_KERNEL)
+
+# The stress test at full size (60 s of churn, 10,000 tunnels, 100
+# namespaces) on the debug kernel; STRESS_KERNEL=KVER: an installed kernel.
+stress: tools
+	@tools/fuzz.sh --stress 0 $(STRESS_KERNEL)

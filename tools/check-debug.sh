@@ -34,4 +34,4 @@ rc=${PIPESTATUS[0]}
 reports=$(cat "build/vm/$kver"/*/kernel-errors 2>/dev/null | wc -l)
 leaks=$(cat "build/vm/$kver"/*/kmemleak 2>/dev/null | grep -c '^unreferenced object')
 echo "# check-debug: $(($(date +%s) - start)) s, $reports kernel report lines, $leaks kmemleak objects"
-exit $rc
+exit "$rc"

@@ -6,7 +6,16 @@
 # installed kernel KVER.  Prints the number of messages sent and the time.
 #
 # usage: tools/fuzz.sh SECONDS [KVER]
+#        tools/fuzz.sh --stress 0 [KVER]   ("make stress": stress_config.sh
+#                      with 60 s of churn, 10,000 tunnels, 100 namespaces)
 set -uo pipefail
+
+test=netlink_fuzz.sh
+if [ "${1:-}" = --stress ]; then
+	test=stress_config.sh
+	shift
+	export S2S_STRESS_SECONDS=60 S2S_STRESS_TUNNELS=10000 S2S_STRESS_NETNS=100
+fi
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -32,9 +41,10 @@ mkdir -p "$(dirname "$count")"
 rm -f "$count"
 S2S_MODULE=$top/build/$kver/kmod/s2svpn.ko S2S_NLFUZZ_SECONDS=$seconds \
 S2S_NLFUZZ_COUNT=$count \
-	selftests/vm/run.sh -k "$kver" -t $((seconds + 600)) -n netlink_fuzz.long \
-	selftests/netlink_fuzz.sh
+	selftests/vm/run.sh -k "$kver" -t $((seconds + 1800)) -n "$test.long" \
+	"selftests/$test"
 rc=$?
-echo "# fuzz on $kver: $(cat "$count" 2>/dev/null || echo 0) messages," \
-	"$(($(date +%s) - start)) s in all, exit $rc"
+[ $test = netlink_fuzz.sh ] &&
+	echo "# fuzz on $kver: $(cat "$count" 2>/dev/null || echo 0) messages"
+echo "# $test on $kver: $(($(date +%s) - start)) s in all, exit $rc"
 exit $rc
