@@ -100,8 +100,11 @@ static int s2s_input_select(struct s2s_tunnel *t, struct sk_buff *skb,
 }
 
 /*
- * RFC 3948 NAT mapping: an authenticated, new ESP-in-UDP packet from
- * another address or port than output uses moves output there.
+ * RFC 3948 NAT mapping: an authenticated ESP-in-UDP packet from another
+ * address or port than output uses moves output there, once it passed
+ * every check and raised the replay window's top.  A captured packet
+ * replayed later from elsewhere (even with replay protection off) is
+ * never above the top, so it cannot move the peer.
  */
 static void s2s_input_nat_check(struct s2s_tunnel *t,
 				const struct s2s_outer *o)
@@ -130,6 +133,7 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	unsigned int hlen = sizeof(struct ip_esp_hdr) + sa->ivlen;
 	unsigned int elen = skb->len - hlen - sa->icvlen, padlen, len;
 	unsigned long now;
+	bool newest;
 	int reason;
 	u8 nexthdr;
 
@@ -138,12 +142,10 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 		goto drop;
 	}
 	/* authenticated: now the window may move */
-	if (!s2s_replay_advance(&sa->replay, c->seq)) {
+	if (!s2s_replay_advance(&sa->replay, c->seq, &newest)) {
 		reason = S2S_DROP_REPLAY;
 		goto drop;
 	}
-	if (c->outer.sport)
-		s2s_input_nat_check(t, &c->outer);
 	reason = s2s_check_trailer(c, elen, &nexthdr, &padlen);
 	if (reason)
 		goto drop;
@@ -212,6 +214,8 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	}
 	s2s_stats_rx(&t->stats, len);
 	s2s_stats_rx(&sa->stats, len);
+	if (c->outer.sport && newest)
+		s2s_input_nat_check(t, &c->outer);
 	/* authenticated: the peer is alive (probe.c) */
 	now = jiffies;
 	if (READ_ONCE(t->last_rx) != now)

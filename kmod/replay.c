@@ -73,15 +73,20 @@ bool s2s_replay_precheck(struct s2s_replay *r, u64 seq)
  * s2s_replay_advance() - check again and record, after authentication
  * @r: the window
  * @seq: the full sequence number
+ * @newest: set to whether @seq is above every sequence number seen before
+ *	(also with replay protection off); may be NULL
  *
  * Return: false if @seq is a replay or too old.
  */
-bool s2s_replay_advance(struct s2s_replay *r, u64 seq)
+bool s2s_replay_advance(struct s2s_replay *r, u64 seq, bool *newest)
 {
-	bool ok;
+	bool ok, above;
 
 	spin_lock_bh(&r->lock);
+	above = seq > r->st.top;
 	ok = s2s_replay_update(&r->st, seq);
 	spin_unlock_bh(&r->lock);
+	if (newest)
+		*newest = ok && above;
 	return ok;
 }

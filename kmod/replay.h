@@ -23,6 +23,6 @@ int s2s_replay_init(struct s2s_replay *r, u32 window, gfp_t gfp);
 void s2s_replay_free(struct s2s_replay *r);
 u64 s2s_replay_seq(struct s2s_replay *r, u32 seq_lo, bool esn);
 bool s2s_replay_precheck(struct s2s_replay *r, u64 seq);
-bool s2s_replay_advance(struct s2s_replay *r, u64 seq);
+bool s2s_replay_advance(struct s2s_replay *r, u64 seq, bool *newest);
 
 #endif /* _S2S_REPLAY_H */
