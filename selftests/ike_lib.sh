@@ -80,12 +80,12 @@ ike_conf() {
 			dpd_delay = 10s
 			local {
 				auth = ${IKE_AUTH:-psk}
-				id = ${IKE_ID_PREFIX:-}$l
+				id = ${IKE_LOCAL_ID:-$l}
 	${IKE_LOCAL_EXTRA:-}
 			}
 			remote {
 				auth = ${IKE_AUTH:-psk}
-				id = ${IKE_ID_PREFIX:-}$r
+				id = ${IKE_REMOTE_ID:-$r}
 			}
 			children {
 				net {
