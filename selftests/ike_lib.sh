@@ -53,6 +53,7 @@ ike_conf() {
 		filelog {
 			log {
 				path = $d/charon.log
+				flush_line = yes
 				default = 1
 				ike = 2
 				chd = 2
