@@ -831,7 +831,12 @@ int s2s_km_init(void)
 {
 	int err;
 
-	s2s_km_wq = alloc_ordered_workqueue("s2svpn_km", 0);
+	/*
+	 * High priority: a rekey's new outbound SA takes over transmission
+	 * only once this work item has run, while the daemon already tells
+	 * the peer to delete the old one.
+	 */
+	s2s_km_wq = alloc_ordered_workqueue("s2svpn_km", WQ_HIGHPRI);
 	if (!s2s_km_wq)
 		return -ENOMEM;
 	INIT_DELAYED_WORK(&s2s_km_work, s2s_km_work_fn);
