@@ -601,29 +601,70 @@ static void s2s_km_feed(struct s2s_km_binding *b)
 	}
 }
 
-/* Feeds usage back and removes what xfrm or the user took away (RTNL). */
+/* The binding's tunnel, if it still exists. */
+static struct s2s_tunnel *s2s_km_binding_tunnel(struct s2s_km_binding *b)
+{
+	struct net_device *dev = __dev_get_by_index(b->net, b->ifindex);
+
+	return dev ? s2s_tunnel_from_dev(dev) : NULL;
+}
+
+/* Its SA is still wanted: the tunnel carries the state, which lives. */
+static bool s2s_km_binding_alive(struct s2s_km_binding *b,
+				 struct s2s_tunnel *t)
+{
+	return t && rtnl_dereference(t->params)->cfg.if_id == b->x->if_id &&
+	       READ_ONCE(b->x->km.state) == XFRM_STATE_VALID;
+}
+
+/*
+ * A tunnel left without an outbound SA while an older outbound state of
+ * its interface ID is still valid (the daemon deleted the newest one, as
+ * after a rekey collision) sends with the newest of those again, its
+ * sequence numbers continuing.
+ */
+static void s2s_km_fallback_out(void)
+{
+	struct s2s_km_binding *b;
+	struct s2s_tunnel *t;
+
+	list_for_each_entry_reverse(b, &s2s_km_bindings, node) {
+		t = s2s_km_binding_tunnel(b);
+		if (b->sa->dir != S2S_DIR_OUT || !s2s_km_binding_alive(b, t) ||
+		    rcu_access_pointer(t->tx_sa) ||
+		    s2s_sa_state(b->sa) == S2S_SA_STATE_DEAD)
+			continue;
+		s2s_sa_get(b->sa);
+		if (s2s_sa_link(t, b->sa, NULL))
+			s2s_sa_put(b->sa);
+	}
+}
+
+/*
+ * Feeds usage back and removes what xfrm or the user took away (RTNL).
+ * Outbound SAs replaced by a newer one stay bound, unlinked, while their
+ * xfrm state lives: s2s_km_fallback_out() may need them.
+ */
 static void s2s_km_reconcile(void)
 {
 	struct s2s_km_binding *b, *tmp;
-	struct net_device *dev;
 	struct s2s_tunnel *t;
-	bool linked, carried;
+	bool linked, alive;
 
 	ASSERT_RTNL();
 	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node) {
-		dev = __dev_get_by_index(b->net, b->ifindex);
-		t = dev ? s2s_tunnel_from_dev(dev) : NULL;
+		t = s2s_km_binding_tunnel(b);
 		linked = t && s2s_sa_lookup(t, b->sa->dir, b->sa->spi) == b->sa;
-		carried = t && rtnl_dereference(t->params)->cfg.if_id == b->x->if_id;
+		alive = s2s_km_binding_alive(b, t);
 
 		s2s_km_feed(b);
-		if (linked && carried &&
-		    READ_ONCE(b->x->km.state) != XFRM_STATE_DEAD)
+		if (alive && (linked || b->sa->dir == S2S_DIR_OUT))
 			continue;
 		if (linked)
 			s2s_sa_del(t, b->sa->dir, ntohl(b->sa->spi), NULL);
 		s2s_km_binding_free(b);
 	}
+	s2s_km_fallback_out();
 }
 
 static void s2s_km_run(struct s2s_km_event *ev)
@@ -790,7 +831,12 @@ int s2s_km_init(void)
 {
 	int err;
 
-	s2s_km_wq = alloc_ordered_workqueue("s2svpn_km", 0);
+	/*
+	 * High priority: a rekey's new outbound SA takes over transmission
+	 * only once this work item has run, while the daemon already tells
+	 * the peer to delete the old one.
+	 */
+	s2s_km_wq = alloc_ordered_workqueue("s2svpn_km", WQ_HIGHPRI);
 	if (!s2s_km_wq)
 		return -ENOMEM;
 	INIT_DELAYED_WORK(&s2s_km_work, s2s_km_work_fn);

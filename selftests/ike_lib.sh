@@ -53,6 +53,7 @@ ike_conf() {
 		filelog {
 			log {
 				path = $d/charon.log
+				flush_line = yes
 				default = 1
 				ike = 2
 				chd = 2
@@ -80,12 +81,12 @@ ike_conf() {
 			dpd_delay = 10s
 			local {
 				auth = ${IKE_AUTH:-psk}
-				id = ${IKE_ID_PREFIX:-}$l
+				id = ${IKE_LOCAL_ID:-$l}
 	${IKE_LOCAL_EXTRA:-}
 			}
 			remote {
 				auth = ${IKE_AUTH:-psk}
-				id = ${IKE_ID_PREFIX:-}$r
+				id = ${IKE_REMOTE_ID:-$r}
 			}
 			children {
 				net {
