@@ -571,9 +571,31 @@ static void s2s_km_binding_free(struct s2s_km_binding *b)
 }
 
 /*
+ * xfrm must never send with a sequence number, and so an IV, that
+ * s2svpn already used under the same key: should the state ever transmit
+ * through xfrm again (the tunnel gave up its if-id, the module went while
+ * an XFRM interface of that if-id exists), it continues after ours.
+ * Called under x->lock.
+ */
+static void s2s_km_feed_oseq(struct xfrm_state *x, u64 seq)
+{
+	struct xfrm_replay_state_esn *esn = x->replay_esn;
+
+	if (esn) {
+		if (seq > ((u64)esn->oseq_hi << 32 | esn->oseq)) {
+			esn->oseq = lower_32_bits(seq);
+			esn->oseq_hi = upper_32_bits(seq);
+		}
+	} else if (seq > x->replay.oseq) {
+		x->replay.oseq = min_t(u64, seq, U32_MAX);
+	}
+}
+
+/*
  * Adds the SA's usage since the last time to the xfrm state, so that
  * xfrm's byte and packet lifetimes fire (the daemon rekeys on the soft
- * one) and the daemon reports real counters.
+ * one) and the daemon reports real counters; an outbound state's
+ * sequence number follows ours.
  */
 static void s2s_km_feed(struct s2s_km_binding *b)
 {
@@ -587,6 +609,9 @@ static void s2s_km_feed(struct s2s_km_binding *b)
 			x->curlft.bytes += bytes - b->fed_bytes;
 			x->curlft.packets += packets - b->fed_packets;
 			x->lastused = ktime_get_real_seconds();
+			if (b->sa->dir == S2S_DIR_OUT)
+				s2s_km_feed_oseq(x,
+						 atomic64_read(&b->sa->seq_out));
 			xfrm_state_check_expire(x);
 		}
 		spin_unlock_bh(&x->lock);
@@ -812,9 +837,12 @@ static void __net_exit s2s_km_net_exit(struct net *net)
 	struct s2s_km_binding *b, *tmp;
 
 	rtnl_lock();
-	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node)
-		if (b->net == net)
-			s2s_km_binding_free(b);
+	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node) {
+		if (b->net != net)
+			continue;
+		s2s_km_feed(b);
+		s2s_km_binding_free(b);
+	}
 	rtnl_unlock();
 }
 
@@ -878,8 +906,11 @@ void s2s_km_exit(void)
 		s2s_km_event_free(ev);
 
 	rtnl_lock();
-	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node)
+	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node) {
+		/* the last usage and sequence number, for xfrm */
+		s2s_km_feed(b);
 		s2s_km_binding_free(b);
+	}
 	rtnl_unlock();
 	unregister_pernet_subsys(&s2s_km_net_ops);
 	destroy_workqueue(s2s_km_wq);

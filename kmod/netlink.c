@@ -581,6 +581,16 @@ static int s2s_nl_parse_tunnel(struct s2s_tunnel_config *cfg,
 		if (!tb[S2S_TUNNEL_A_ENCAP_KEEPALIVE])
 			cfg->keepalive = S2S_KEEPALIVE_DEFAULT;
 	}
+	/*
+	 * Under IKE the daemon owns the UDP port and each SA says how it is
+	 * encapsulated; the key manager leaves NAT-T states to xfrm.
+	 */
+	if (cfg->if_id && cfg->encap == S2S_ENCAP_UDP) {
+		S2S_NL_ERR_ATTR(extack, tb[S2S_TUNNEL_A_IF_ID] ?:
+				tb[S2S_TUNNEL_A_ENCAP],
+				"if-id and encap udp exclude each other: under IKE the daemon owns the UDP port");
+		return -EINVAL;
+	}
 	return s2s_nl_parse_probe(cfg, tb, extack);
 }
 

@@ -45,6 +45,17 @@ s2s_check "tunnel set if-id 0 unbinds" s2sctl -n "$a" tunnel set vpn0 if-id 0
 s2s_check_eq "JSON shows if_id 0" "$(esp_json "$a" | jq -r '.[0].if_id')" 0
 s2s_check "the if-id is free again" s2sctl -n "$a" tunnel add vpn1 local $A4 remote 192.0.2.3 if-id $IFID
 s2s_check "and vpn1 goes" s2sctl -n "$a" tunnel del vpn1
+# under IKE the daemon owns the UDP port: if-id and encap udp exclude each other
+out=$(s2sctl -n "$a" tunnel add vpn1 local $A4 remote 192.0.2.3 if-id $IFID encap udp 2>&1)
+rc=$?
+[ $rc = 1 ] && grep -q "if-id and encap udp exclude each other" <<<"$out"
+s2s_result $? "if-id with encap udp: refused with the kernel's reason" "$out (exit $rc)"
+s2s_check "tunnel add with encap udp" s2sctl -n "$a" tunnel add vpn1 local $A4 remote 192.0.2.3 encap udp keepalive 0
+out=$(s2sctl -n "$a" tunnel set vpn1 if-id $IFID 2>&1)
+rc=$?
+[ $rc = 1 ] && grep -q "if-id and encap udp exclude each other" <<<"$out"
+s2s_result $? "if-id set on an encap udp tunnel: refused" "$out (exit $rc)"
+s2s_check "and vpn1 goes again" s2sctl -n "$a" tunnel del vpn1
 
 ip -n "$a" -batch - <<EOF
 link set vpn0 up
@@ -132,6 +143,13 @@ s2s_check_eq "A's outbound xfrm state counts what s2svpn sent" \
 	"$(xfrm_cur $A4 $B4 $ESP_SPI_AB)" "$(s2s_sa out $ESP_SPI_AB)"
 s2s_check_eq "A's inbound xfrm state counts what s2svpn received" \
 	"$(xfrm_cur $B4 $A4 $ESP_SPI_BA)" "$(s2s_sa in $ESP_SPI_BA)"
+# xfrm never reuses a sequence number (an IV) s2svpn sent under that key
+oseq=$(ip -n "$a" -s xfrm state get src $A4 dst $B4 proto esp spi $ESP_SPI_AB |
+	sed -n 's/.*oseq 0x\([0-9a-f]*\).*/\1/p' | head -n 1)
+tx=$(s2s_sa out $ESP_SPI_AB | awk '{ print $2 }')
+[ -n "$oseq" ] && [ "${tx:-0}" -gt 0 ] && [ $((16#$oseq)) -ge "$tx" ]
+s2s_result $? "A's outbound xfrm state's oseq follows s2svpn's sequence numbers" \
+	"oseq 0x$oseq, s2svpn sent $tx"
 
 s2s_check "DELSA: delete A's outbound state" \
 	ip -n "$a" xfrm state delete src $A4 dst $B4 proto esp spi $ESP_SPI_AB
