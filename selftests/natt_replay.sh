@@ -33,12 +33,14 @@ ESPF="src $NATT_A and udp dst port 4500 and greater 100"	# A's ESP, not keepaliv
 
 esp_do "three namespaces, A masqueraded by N" natt_topology || s2s_exit
 s2s_setup_ns x || s2s_exit
-esp_do "attacker X wired to B" eval '
+attacker() {
 	s2s_veth "$x" ul "$b" x &&
 	ip -n "$x" addr add $X/24 dev ul &&
 	ip -n "$x" route add default via $XB &&
 	ip -n "$b" addr add $XB/24 dev x &&
-	s2s_wait 10 ip netns exec "$x" ping -c 1 -W 1 $NATT_B' || s2s_exit
+	s2s_wait 10 ip netns exec "$x" ping -c 1 -W 1 $NATT_B
+}
+esp_do "attacker X wired to B" attacker || s2s_exit
 s2s_check "tunnel on A: encap udp keepalive 0" natt_tunnel "$a" $NATT_A $NATT_B \
 	$ESP_NET4_B $ESP_NET6_B $ESP_LAN4_A $ESP_LAN6_A keepalive 0 || s2s_exit
 s2s_check "tunnel on B: encap udp keepalive 0" natt_tunnel "$b" $NATT_B $NATT_N_OUT \
@@ -85,7 +87,7 @@ counters() {
 # (in NS); B's rx_packets must grow by RX and drops.replay by REPLAY, and
 # the mapping must stay where it was.
 attack() {
-	local before after want m
+	local before after want m rx rp
 	before=$(counters)
 	resend "$1" "$2" "$3" || return 1
 	read -r rx rp <<<"$before"
