@@ -15,6 +15,15 @@ export HOME=/tmp TERM=dumb LANG=C.UTF-8
 # the HMACs to generic C code that no user of s2svpn runs.
 modprobe -q -a "$(</sys/devices/system/cpu/modalias)" 2>/dev/null
 
+# An s2svpn installed from the s2svpn-dkms package is what the kernel would
+# autoload (generic netlink family, link kind) in place of the module under
+# test: hide it, unless it is the module under test (deb_tunnel.sh).
+dkms=/lib/modules/$(uname -r)/updates/dkms
+if compgen -G "$dkms/s2svpn.ko*" >/dev/null &&
+	! grep -q '^export S2S_MODULE=/lib/modules/' "$s2s_out/cmd"; then
+	mount -t tmpfs -o ro,size=4k none "$dkms"
+fi
+
 # kmemleak (debug kernels): forget what boot left, report what the command
 # leaked.  Two scans, as an object must stay unreferenced across scans.
 leaks=/sys/kernel/debug/kmemleak
