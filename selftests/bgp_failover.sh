@@ -4,13 +4,13 @@
 # Two tunnels and BGP: a customer gateway (cgw) with two s2svpn
 # route-based tunnels to a cloud gateway (cloud, also s2svpn here), eBGP
 # over each tunnel's inside addresses (169.254.10.0/30, 169.254.20.0/30)
-# with BFD (FRR zebra + bgpd + bfdd on both gateways), each side announcing
+# with BFD 300 ms x 3 (FRR zebra + bgpd + bfdd on both gateways), each side announcing
 # its LAN; both tunnels carry the routes (ECMP).  While a sequence-numbered
 # UDP stream and an iperf3 TCP stream run from the on-premises host to the
 # cloud host, the underlay ESP of the tunnel carrying the UDP stream is
 # dropped both ways (nftables on cgw): BFD takes that BGP session down, the
 # routes keep only the other tunnel, the UDP outage (max_gap_ms) stays
-# below 3 s and the TCP stream survives.  Restoring the underlay brings the
+# below 5 s and the TCP stream survives.  Restoring the underlay brings the
 # ECMP routes back.
 #
 #   lanh 10.1.0.2 -- 10.1.0.1 cgw ==vpn0 (192.0.2.1 <-> 192.0.2.2)==== cloud 10.2.0.1 -- 10.2.0.2 chost
@@ -117,8 +117,8 @@ frr_conf() {
 	log file $d/bfdd.log
 	bfd
 	 profile fast
-	  transmit-interval 200
-	  receive-interval 200
+	  transmit-interval 300
+	  receive-interval 300
 	  detect-multiplier 3
 	 exit
 	exit
@@ -266,13 +266,14 @@ s2s_result $rc_r "UDP: the receiver saw the end of the stream" "$(cat "$recv")"
 s2s_log "UDP: $(tail -n 1 "$recv")"
 gap=$(sed -n 's/.* max_gap_ms \([0-9]*\).*/\1/p' "$recv")
 lost=$(sed -n 's/.* lost \([0-9]*\).*/\1/p' "$recv")
-echo "# bgp_failover: kernel $(uname -r) outage ${gap:-?} ms, ${lost:-?} datagrams lost (BFD 200 ms x 3)"
+echo "# bgp_failover: kernel $(uname -r) outage ${gap:-?} ms, ${lost:-?} datagrams lost (BFD 300 ms x 3)"
+frr_show cgw "show bfd peers counters" | grep -E 'peer|Session (up|down)' | sed 's/^/# /'
 esp_check_ge "UDP: the stream lost datagrams (the break was real)" "${lost:-0}" 1
 # (max_gap_ms counts only gaps that ended: the stream must have come back)
-s2s_check "UDP: outage below 3000 ms (BFD, not the 30 s hold time)" \
-	test $rc_r = 0 -a "${gap:-99999}" -lt 3000
+s2s_check "UDP: outage below 5000 ms (BFD, not the 30 s hold time)" \
+	test $rc_r = 0 -a "${gap:-99999}" -lt 5000
 esp_bg_check tcp "iperf3 TCP (4 streams) on-prem -> cloud survives the failover"
-s2s_check "ping over $other" esp_ping "$lanh" 10.2.0.2 3
+s2s_check "ping over $other" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
 
 # restore: the routes come back on both tunnels
 s2s_check "nftables rule removed" ip netns exec "$cgw" nft delete table inet bgp_failover
@@ -297,12 +298,12 @@ s2s_check "cloud gateway prepends on vpn1" prepend cloud 64512 1
 active() {
 	via_is "$cgw" 10.2.0.0/24 $1 && via_is "$cloud" 10.1.0.0/24 $1
 }
-s2s_check "active/standby: routes over vpn0 only" s2s_wait 30 active vpn0 ||
+s2s_check "active/standby: routes over vpn0 only" s2s_wait 40 active vpn0 ||
 	frr_logs | sed 's/^/# /'
 s2s_check "nftables drops vpn0's underlay ESP" break_ul 192.0.2.2
 s2s_check "standby takes over: routes over vpn1 within 10 s" s2s_wait 10 active vpn1 ||
 	frr_logs | sed 's/^/# /'
-s2s_check "ping over vpn1" esp_ping "$lanh" 10.2.0.2 3
+s2s_check "ping over vpn1" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
 s2s_check "nftables rule removed" ip netns exec "$cgw" nft delete table inet bgp_failover
 s2s_check "routes return to vpn0 within 40 s" s2s_wait 40 active vpn0
 
