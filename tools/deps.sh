@@ -26,6 +26,8 @@ packages=(
 	# what the tests run inside the VM
 	iproute2 iputils-ping iperf3 tcpdump jq ethtool wireguard-tools nftables conntrack
 	strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins
+	# selftests/bgp_failover.sh: BGP + BFD over two tunnels
+	frr
 	# benchmark charts
 	gnuplot-nox
 	# host tests of the manual pages (groff -ww)
