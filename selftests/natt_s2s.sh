@@ -45,7 +45,13 @@ s2s_check "ping6 (inner) B -> A through the NAT" esp_ping "$b" $ESP_LAN6_A 3
 esp_check_iperf "iperf3 A -> B" "$a" $ESP_LAN4_B -n 512K
 esp_check_iperf "iperf3 B -> A" "$a" $ESP_LAN4_B -n 512K -R
 show_b=$(esp_json "$b")
-sleep 3		# at least three keepalive intervals in the capture
+# at least four keepalives (three intervals) in the capture, however fast
+# the traffic above went (tcpdump -U writes each packet at once)
+four_keepalives() {
+	[ "$(tcpdump -n -r "${NATT_CAP_FILE[wire]}" "src $NATT_N_OUT and $KA" \
+		2>/dev/null | wc -l)" -ge 4 ]
+}
+s2s_wait 15 four_keepalives
 udp=$(natt_capture_count wire "udp port 4500")
 esp=$(natt_capture_count wire "ip proto 50")
 esp_check_ge "the NATed segment carries UDP/4500 (packets)" "$udp" 100
