@@ -14,6 +14,7 @@
 #   make fuzz            the netlink fuzzer for FUZZ_SECONDS (default 600)
 #                        on the debug kernel
 #   make stress          the long stress test on the debug kernel
+#   make check-timing    the timing-sensitive VM tests (BGP/BFD failover)
 #   make deps            install what is missing (S2S_BACKPORTS=1: Linux 6.12 too)
 #   make install         s2sctl, libs2svpn, man pages, completion, the module's
 #                        sources for DKMS (DESTDIR, PREFIX=/usr/local, ...:
@@ -29,7 +30,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 export S2S_VERSION KVER KDIR
 
 .PHONY: all module tools clean deps module-tree check demo checkpatch bench \
-	install uninstall deb debug-kernel check-debug fuzz stress
+	install uninstall deb debug-kernel check-debug fuzz stress check-timing
 all: module tools
 
 module:
@@ -94,6 +95,14 @@ debug-kernel:
 
 check-debug:
 	@tools/check-debug.sh
+
+# The timing-sensitive VM tests (selftests/Makefile TEST_PROGS_TIMING, e.g.
+# BGP/BFD failover), one kernel after the other on an otherwise idle host.
+check-timing: deps
+	@for k in $$(tools/kernels.sh); do \
+		$(MAKE) -s module-tree KVER=$$k KDIR=/lib/modules/$$k/build || exit 1; \
+		selftests/run_tests.sh -k $$k $$($(MAKE) -s -C selftests list | sed -n 's/^timing //p') || exit 1; \
+	done
 
 # The netlink fuzzer in the VM on the debug kernel, FUZZ_SECONDS per fuzzer
 # (two run at once); FUZZ_KERNEL=KVER fuzzes an installed kernel instead.
