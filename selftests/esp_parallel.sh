@@ -56,7 +56,8 @@ in_order() {
 	seqs=$(sed -n 's/.*ESP(spi=0x[0-9a-f]*,seq=\(0x[0-9a-f]*\)).*/\1/p' "$cap")
 	rm -f "$cap"
 	n=$(wc -w <<<"$seqs")
-	esp_check_ge "$tag: the flood's ESP packets were captured" "$n" 500
+	# of the 600, a loaded host's tcpdump may miss some: order is the point
+	esp_check_ge "$tag: the flood's ESP packets were captured" "$n" 300
 	for s in $seqs; do
 		[ $((s)) -gt "$prev" ] || { inorder=0; break; }
 		prev=$((s))
