@@ -150,5 +150,20 @@ for k in "${kernels[@]}"; do
 	suite_result $rc "selftests on $k" "build/vm/$k/run_tests.log"
 done
 
+# A recap of what failed, just above the last line, so that the end of a
+# long log names the failing tests and their failing checks.
+if [ $failed != 0 ]; then
+	echo "# failures:"
+	for k in "${kernels[@]}"; do
+		sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' \
+			"build/vm/$k/run_tests.log" 2>/dev/null |
+		while read -r t; do
+			echo "#   $k $t"
+			grep -E '^not ok|^# .*(WARNING|BUG|timed out)' \
+				"build/vm/$k/$t.log" 2>/dev/null | head -n 5 |
+				sed 's/^/#     /'
+		done
+	done
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
