@@ -17,10 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
-s2s_require_cmd jq ping python3
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping python3
 
 setup() {
 	esp_two_sites && esp_s2s_tunnels 4 && esp_s2s_sas gcm128-128

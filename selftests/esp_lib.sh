@@ -477,6 +477,16 @@ esp_sniff_check() {
 # --- the kernel log -------------------------------------------------------
 
 # esp_dmesg_mark: remembers where the kernel log ends now.
+# esp_begin CMD...: the preamble of a test on the module: the commands CMD,
+# s2sctl and the module are there (the test is skipped otherwise), and the
+# kernel log is marked for esp_check_dmesg.
+esp_begin() {
+	s2s_require_cmd "$@"
+	s2s_require_s2sctl
+	s2s_require_module
+	esp_dmesg_mark
+}
+
 esp_dmesg_mark() {
 	ESP_DMESG_LINES=$(dmesg 2>/dev/null | wc -l)
 }

@@ -10,10 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
-s2s_require_cmd jq ping
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping
 
 esp_do "two sites over a veth" esp_two_sites || s2s_exit
 s2s_check "s2svpn tunnels over IPv4" esp_s2s_tunnels 4 || s2s_exit

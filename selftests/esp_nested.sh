@@ -15,10 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
-s2s_require_cmd jq ping
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping
 
 LAN7=10.7.0.1
 LAN8=10.8.0.1

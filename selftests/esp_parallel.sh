@@ -16,10 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
-s2s_require_cmd jq ping iperf3 tcpdump python3
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping iperf3 tcpdump python3
 [ "$(nproc)" -ge 2 ] || s2s_skip "the parallel path needs 2 CPUs, this VM has $(nproc)"
 
 param=/sys/module/s2svpn/parameters/parallel

@@ -11,10 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
-s2s_require_cmd jq ping iperf3 tcpdump
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping iperf3 tcpdump
 
 esp_do "two sites over a veth" esp_two_sites || s2s_exit
 esp_do "iperf3 server on site B" esp_iperf_server "$b" || s2s_exit

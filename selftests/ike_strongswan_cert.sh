@@ -14,10 +14,7 @@
 . "$(dirname "$0")/ike_lib.sh"
 
 ike_require
-s2s_require_cmd pki
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin pki
 
 # pki_make DIR: ca.pem, and for a and b: their key and certificate
 pki_make() {

@@ -22,10 +22,7 @@
 . "$(dirname "$0")/esp_lib.sh"
 . "$(dirname "$0")/natt_lib.sh"
 
-s2s_require_cmd jq ping tcpdump nft conntrack python3
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping tcpdump nft conntrack python3
 
 X=198.51.100.1
 XB=198.51.100.2

@@ -21,10 +21,7 @@
 . "$(dirname "$0")/esp_lib.sh"
 . "$(dirname "$0")/natt_lib.sh"
 
-s2s_require_cmd jq ping iperf3 tcpdump nft conntrack python3
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping iperf3 tcpdump nft conntrack python3
 GENL="$S2S_TOP/selftests/tools/s2s_genl.py"
 
 esp_do "three namespaces, A masqueraded by N" natt_topology || s2s_exit

@@ -19,10 +19,7 @@
 . "$(dirname "$0")/esp_lib.sh"
 . "$(dirname "$0")/natt_lib.sh"
 
-s2s_require_cmd jq ping iperf3 tcpdump nft python3
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping iperf3 tcpdump nft python3
 IFID=42
 ALGO=gcm128-128
 

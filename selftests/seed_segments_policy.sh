@@ -18,10 +18,7 @@
 . "$(dirname "$0")/esp_lib.sh"
 . "$(dirname "$0")/seed_lib.sh"
 
-s2s_require_cmd jq ping nft
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping nft
 
 esp_do "seed topology, native cloud endpoint, policy-based gateway" seed_setup policy ||
 	s2s_exit

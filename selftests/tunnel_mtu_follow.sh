@@ -11,10 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
-s2s_require_cmd jq ping
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping
 
 link_mtu() { ip -n "$1" -j link show "$2" | jq '.[0].mtu'; }
 

@@ -16,10 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
-s2s_require_cmd jq ping nft
-s2s_require_s2sctl
-s2s_require_module
-esp_dmesg_mark
+esp_begin jq ping nft
 
 esp_do "two sites over a veth" esp_two_sites || s2s_exit
 s2s_check "s2svpn tunnels over IPv4" esp_s2s_tunnels 4 || s2s_exit
@@ -34,6 +31,10 @@ monitor=$!
 s2s_defer kill "$monitor"
 sleep 0.5
 
+# rx_grew BEFORE N: A's vpn0 has received at least N packets since BEFORE
+rx_grew() {
+	test "$(esp_stat "$a" vpn0 rx_packets)" -ge $(($1 + $2))
+}
 has_event() {
 	jq -e -s "any(.[]; $1)" "$events" >/dev/null 2>&1
 }
@@ -66,9 +67,8 @@ s2s_check "probe the peer every 100 ms, dead after 3 misses" \
 s2s_check "show: probe address, interval, misses" \
 	show_is '.probe == "169.254.10.2" and .probe_interval == 100 and .probe_misses == 3'
 rx=$(esp_stat "$a" vpn0 rx_packets)
-sleep 1
 s2s_check "the probes are answered without other traffic" \
-	test "$(esp_stat "$a" vpn0 rx_packets)" -ge $((rx + 3))
+	s2s_wait 5 rx_grew "$rx" 3
 s2s_check "peer alive, state up" s2s_wait 5 show_is '.peer == "alive" and .state == "up"'
 s2s_check_eq "carrier" "$(carrier)" true
 
@@ -111,8 +111,7 @@ ip -n "$b" addr add fd00:a9::2/64 dev vpn0 nodad
 s2s_check "IPv6 probe" \
 	s2sctl -n "$a" tunnel set vpn0 probe fd00:a9::2 probe-interval 100 probe-misses 3
 rx=$(esp_stat "$a" vpn0 rx_packets)
-sleep 1
-s2s_check "IPv6 probes are answered" test "$(esp_stat "$a" vpn0 rx_packets)" -ge $((rx + 3))
+s2s_check "IPv6 probes are answered" s2s_wait 5 rx_grew "$rx" 3
 s2s_check "peer alive" s2s_wait 5 show_is '.peer == "alive" and .state == "up"'
 s2s_check "B probes A too" s2sctl -n "$b" tunnel set vpn0 probe 169.254.10.1 probe-interval 20
 s2s_check "delete A's probing tunnel" s2sctl -n "$a" tunnel del vpn0
