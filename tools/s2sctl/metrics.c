@@ -186,57 +186,81 @@ static void stats_families(FILE *f, const char *prefix, const char *what,
 	}
 }
 
+/*
+ * value_fn: the gauge's value for one object, false when the object does
+ * not report it (an older module, or an attribute a dump left out).
+ */
+typedef bool (*value_fn)(const void *obj, uint64_t *value);
+
+/* gauge_family: one gauge family with a sample for each object that has it */
+static void gauge_family(FILE *f, const char *name, const char *help,
+			 const struct s2s_vec *objs, value_fn value,
+			 labels_fn labels)
+{
+	family(f, name, "gauge", help);
+	for (size_t i = 0; i < objs->n; i++) {
+		const void *obj = s2s_vec_at(objs, i);
+		uint64_t v;
+
+		if (!value(obj, &v))
+			continue;
+		fprintf(f, "%s{", name);
+		labels(f, obj);
+		fprintf(f, "} %" PRIu64 "\n", v);
+	}
+}
+
+static bool tunnel_up(const void *obj, uint64_t *v)
+{
+	const struct s2s_tunnel *t = obj;
+
+	*v = t->oper_state == S2S_STATE_UP;
+	return t->set & S2S_TUNNEL_HAS_STATE;
+}
+
+static bool tunnel_mtu(const void *obj, uint64_t *v)
+{
+	const struct s2s_tunnel *t = obj;
+
+	*v = t->link_mtu;
+	return t->set & S2S_TUNNEL_HAS_LINK_MTU;
+}
+
+static bool sa_age(const void *obj, uint64_t *v)
+{
+	const struct s2s_sa *sa = obj;
+
+	*v = sa->age;
+	return sa->set & S2S_SA_HAS_AGE;
+}
+
+static bool sa_seq(const void *obj, uint64_t *v)
+{
+	const struct s2s_sa *sa = obj;
+
+	*v = sa->seq;
+	return sa->set & S2S_SA_HAS_SEQ;
+}
+
 void s2s_print_prometheus(FILE *f, const struct s2s_snapshot *snap)
 {
 	const struct s2s_vec *tunnels = &snap->tunnels;
 
-	family(f, "s2svpn_tunnel_up", "gauge",
-	       "1 when the tunnel is up (it has an outbound SA and its device is up)");
-	for (size_t i = 0; i < tunnels->n; i++) {
-		const struct s2s_tunnel *t = s2s_vec_at(tunnels, i);
-
-		if (!(t->set & S2S_TUNNEL_HAS_STATE))
-			continue;
-		fprintf(f, "s2svpn_tunnel_up{");
-		tunnel_labels(f, t);
-		fprintf(f, "} %d\n", t->oper_state == S2S_STATE_UP);
-	}
-	family(f, "s2svpn_tunnel_mtu", "gauge", "the tunnel interface's MTU in bytes");
-	for (size_t i = 0; i < tunnels->n; i++) {
-		const struct s2s_tunnel *t = s2s_vec_at(tunnels, i);
-
-		if (!(t->set & S2S_TUNNEL_HAS_LINK_MTU))
-			continue;
-		fprintf(f, "s2svpn_tunnel_mtu{");
-		tunnel_labels(f, t);
-		fprintf(f, "} %" PRIu32 "\n", t->link_mtu);
-	}
+	gauge_family(f, "s2svpn_tunnel_up",
+		     "1 when the tunnel is up (it has an outbound SA and its device is up)",
+		     tunnels, tunnel_up, tunnel_labels);
+	gauge_family(f, "s2svpn_tunnel_mtu", "the tunnel interface's MTU in bytes",
+		     tunnels, tunnel_mtu, tunnel_labels);
 	stats_families(f, "tunnel", "tunnel", tunnels,
 		       offsetof(struct s2s_tunnel, stats), tunnel_labels);
 
 	stats_families(f, "sa", "SA", &snap->sas, offsetof(struct s2s_sa, stats),
 		       sa_labels);
-	family(f, "s2svpn_sa_age_seconds", "gauge", "seconds since the SA was added");
-	for (size_t i = 0; i < snap->sas.n; i++) {
-		const struct s2s_sa *sa = s2s_vec_at(&snap->sas, i);
-
-		if (!(sa->set & S2S_SA_HAS_AGE))
-			continue;
-		fprintf(f, "s2svpn_sa_age_seconds{");
-		sa_labels(f, sa);
-		fprintf(f, "} %" PRIu64 "\n", sa->age);
-	}
-	family(f, "s2svpn_sa_seq", "gauge",
-	       "the SA's last sequence number, sent (out) or accepted (in)");
-	for (size_t i = 0; i < snap->sas.n; i++) {
-		const struct s2s_sa *sa = s2s_vec_at(&snap->sas, i);
-
-		if (!(sa->set & S2S_SA_HAS_SEQ))
-			continue;
-		fprintf(f, "s2svpn_sa_seq{");
-		sa_labels(f, sa);
-		fprintf(f, "} %" PRIu64 "\n", sa->seq);
-	}
+	gauge_family(f, "s2svpn_sa_age_seconds", "seconds since the SA was added",
+		     &snap->sas, sa_age, sa_labels);
+	gauge_family(f, "s2svpn_sa_seq",
+		     "the SA's last sequence number, sent (out) or accepted (in)",
+		     &snap->sas, sa_seq, sa_labels);
 
 	stats_families(f, "segment", "segment", &snap->segments,
 		       offsetof(struct s2s_segment, stats), segment_labels);
