@@ -165,6 +165,17 @@ static const struct nla_policy s2s_selector_req_policy[S2S_A_MAX + 1] = {
 	__missing;							\
 })
 
+/*
+ * S2S_NL_NEST - parses the top-level nest @type of a request into @tb
+ * (@max, @policy), refusing its absence with the message @missing (a
+ * literal, as for NL_SET_ERR_MSG_MOD).
+ */
+#define S2S_NL_NEST(info, type, tb, max, policy, missing)		\
+	(S2S_NL_MISSING((info)->extack, NULL, (info)->attrs, type,	\
+			missing) ? -EINVAL :				\
+	 nla_parse_nested(tb, max, (info)->attrs[type], policy,	\
+			  (info)->extack))
+
 /* ---- message building ---- */
 
 static int s2s_nl_put_addr(struct sk_buff *msg, int type, u16 family,
@@ -940,11 +951,8 @@ static int s2s_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest = info->attrs[S2S_A_SA];
 	int err;
 
-	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SA,
-			   "the SA to delete (SA with DIR and SPI) is missing"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, S2S_SA_A_MAX, nest, s2s_sa_policy,
-			       info->extack);
+	err = S2S_NL_NEST(info, S2S_A_SA, tb, S2S_SA_A_MAX, s2s_sa_policy,
+			  "the SA to delete (SA with DIR and SPI) is missing");
 	if (err)
 		return err;
 	if (S2S_NL_MISSING(info->extack, nest, tb, S2S_SA_A_DIR,
@@ -996,11 +1004,9 @@ static int s2s_nl_parse_segment(struct nlattr **tb, struct genl_info *info)
 	struct nlattr *nest = info->attrs[S2S_A_SEGMENT];
 	int err;
 
-	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SEGMENT,
-			   "the segment (SEGMENT with NAME) is missing"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, S2S_SEGMENT_A_MAX, nest, s2s_segment_policy,
-			       info->extack);
+	err = S2S_NL_NEST(info, S2S_A_SEGMENT, tb, S2S_SEGMENT_A_MAX,
+			  s2s_segment_policy,
+			  "the segment (SEGMENT with NAME) is missing");
 	if (err)
 		return err;
 	if (S2S_NL_MISSING(info->extack, nest, tb, S2S_SEGMENT_A_NAME,
@@ -1096,11 +1102,9 @@ static int s2s_nl_selector_del(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest = info->attrs[S2S_A_SELECTOR];
 	int err;
 
-	if (S2S_NL_MISSING(info->extack, NULL, info->attrs, S2S_A_SELECTOR,
-			   "the selector to delete (SELECTOR with ID) is missing"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, S2S_SEL_A_MAX, nest, s2s_selector_policy,
-			       info->extack);
+	err = S2S_NL_NEST(info, S2S_A_SELECTOR, tb, S2S_SEL_A_MAX,
+			  s2s_selector_policy,
+			  "the selector to delete (SELECTOR with ID) is missing");
 	if (err)
 		return err;
 	if (S2S_NL_MISSING(info->extack, nest, tb, S2S_SEL_A_ID,
