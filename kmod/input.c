@@ -123,6 +123,42 @@ static void s2s_input_nat_check(struct s2s_tunnel *t,
 		s2s_encap_learn(t, o->family, &o->saddr, o->sport);
 }
 
+/*
+ * The decrypted packet must carry an inner header the IP layer can parse,
+ * as ip_rcv_core() and ipv6_rcv() check it, so that an authenticated but
+ * malformed packet is counted here (bad_inner) instead of vanishing in the
+ * IP layer: a whole header of the version the next header named (another
+ * version: bad_trailer); for IPv4 an ihl of at least 5 within the packet,
+ * a right header checksum and a total length from the header's end to the
+ * packet's end; for IPv6 a payload within the packet.  Bytes past the
+ * inner packet (TFC padding, RFC 4303 section 2.7) are the IP layer's to
+ * trim.  Returns the drop reason or 0.
+ */
+static int s2s_input_inner_check(struct sk_buff *skb)
+{
+	bool v4 = skb->protocol == htons(ETH_P_IP);
+	unsigned int hlen = v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
+	const struct iphdr *iph;
+	unsigned int len;
+
+	if (!pskb_may_pull(skb, hlen))
+		return S2S_DROP_BAD_INNER;
+	if (ip_hdr(skb)->version != (v4 ? 4 : 6))
+		return S2S_DROP_BAD_TRAILER;
+	if (!v4) {
+		len = ntohs(ipv6_hdr(skb)->payload_len) + hlen;
+		return len <= skb->len ? 0 : S2S_DROP_BAD_INNER;
+	}
+	hlen = ip_hdr(skb)->ihl * 4;
+	if (hlen < sizeof(*iph) || !pskb_may_pull(skb, hlen))
+		return S2S_DROP_BAD_INNER;
+	iph = ip_hdr(skb);
+	len = ntohs(iph->tot_len);
+	if (ip_fast_csum(iph, iph->ihl) || len < hlen || len > skb->len)
+		return S2S_DROP_BAD_INNER;
+	return 0;
+}
+
 static void s2s_input_finish(struct s2s_crypt *c, int err)
 {
 	struct s2s_tunnel *t = netdev_priv(c->dev);
@@ -159,21 +195,11 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 		goto drop;
 	}
 	skb_reset_network_header(skb);
-	if (nexthdr == IPPROTO_IPIP) {
-		skb->protocol = htons(ETH_P_IP);
-		if (!pskb_may_pull(skb, sizeof(struct iphdr)) ||
-		    ip_hdr(skb)->version != 4) {
-			reason = S2S_DROP_BAD_TRAILER;
-			goto drop;
-		}
-	} else {
-		skb->protocol = htons(ETH_P_IPV6);
-		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
-		    ipv6_hdr(skb)->version != 6) {
-			reason = S2S_DROP_BAD_TRAILER;
-			goto drop;
-		}
-	}
+	skb->protocol = nexthdr == IPPROTO_IPIP ? htons(ETH_P_IP) :
+						  htons(ETH_P_IPV6);
+	reason = s2s_input_inner_check(skb);
+	if (reason)
+		goto drop;
 	if (INET_ECN_decapsulate(skb, c->outer.tos,
 				 skb->protocol == htons(ETH_P_IP) ?
 				 ip_hdr(skb)->tos :

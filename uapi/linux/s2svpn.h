@@ -266,7 +266,7 @@ enum s2s_drop_reason {
 	S2S_DROP_SEQ_EXHAUSTED,	/* tx: sequence number would wrap */
 	S2S_DROP_NO_ROUTE,	/* tx: no route to the remote gateway */
 	S2S_DROP_LOOP,		/* tx: route to remote points into the tunnel */
-	S2S_DROP_BAD_INNER,	/* tx: not an IPv4/IPv6 packet */
+	S2S_DROP_BAD_INNER,	/* rx/tx: bad inner IPv4/IPv6 header */
 	S2S_DROP_NO_MEM,	/* rx/tx: allocation failed */
 	S2S_DROP_CRYPTO,	/* rx/tx: crypto API error other than auth */
 	S2S_DROP_POLICY_DISCARD, /* selector action discard */
