@@ -1,20 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Two tunnels and BGP: a customer gateway (cgw) with two s2svpn
-# route-based tunnels to a cloud gateway (cloud, also s2svpn here), eBGP
-# over each tunnel's inside addresses (169.254.10.0/30, 169.254.20.0/30)
-# with BFD 500 ms x 3 (FRR zebra + bgpd + bfdd on both gateways), each side announcing
-# its LAN; both tunnels carry the routes (ECMP).  While a sequence-numbered
-# UDP stream and an iperf3 TCP stream run from the on-premises host to the
-# cloud host, the underlay ESP of the tunnel carrying the UDP stream is
-# dropped both ways (nftables on cgw): BFD takes that BGP session down, the
-# routes keep only the other tunnel, the UDP outage (max_gap_ms) stays
-# below 5 s and the TCP stream survives.  Restoring the underlay brings the
-# ECMP routes back.
+# Two tunnels and BGP, as a cloud's dynamic-routing VPN runs them: a
+# customer gateway (cgw) with two s2svpn route-based tunnels to a cloud
+# gateway (cloud) that uses native Linux XFRM interfaces (ip link type xfrm,
+# if_id 10 and 20, states and policies by ip xfrm), with FRR standing in
+# for the transit gateway.  eBGP over each tunnel's inside addresses
+# (169.254.10.0/30, 169.254.20.0/30) with BFD 500 ms x 3 (FRR zebra + bgpd
+# + bfdd on both gateways), each side announcing its LAN; both tunnels
+# carry the routes (ECMP).  While a sequence-numbered UDP stream and an
+# iperf3 TCP stream run from the on-premises host to the cloud host, the
+# underlay ESP of the tunnel carrying the UDP stream is dropped both ways
+# (nftables on cgw): BFD takes that BGP session down, the routes keep only
+# the other tunnel, the UDP outage (max_gap_ms) stays below 10 s and the
+# TCP stream survives.  Restoring the underlay brings the ECMP routes back.
+# Then active/standby by AS-path prepending on vpn1: routes over vpn0
+# only, vpn1 takes over when vpn0 breaks.
 #
-#   lanh 10.1.0.2 -- 10.1.0.1 cgw ==vpn0 (192.0.2.1 <-> 192.0.2.2)==== cloud 10.2.0.1 -- 10.2.0.2 chost
-#   AS 65000                      ==vpn1 (198.51.100.1 <-> .2)======== AS 64512
+#   lanh 10.1.0.2 -- 10.1.0.1 cgw vpn0 (192.0.2.1 <-> 192.0.2.2) xfrm0 cloud 10.2.0.1 -- 10.2.0.2 chost
+#   AS 65000                      vpn1 (198.51.100.1 <-> .2)     xfrm1 AS 64512
 #
 # BGP hold time is 30 s (as a cloud's VPN uses), so without BFD the routes
 # do not move in time: S2S_BGP_NO_BFD=1 runs the same test without BFD (the
@@ -23,12 +27,9 @@
 # shellcheck disable=SC2016,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
+. "$(dirname "$0")/bgp_lib.sh"
 
-FRR=/usr/lib/frr
-for d in zebra bgpd bfdd; do
-	[ -x $FRR/$d ] || s2s_skip "FRR $FRR/$d is not installed (apt-get install frr)"
-done
-id frr >/dev/null 2>&1 || s2s_skip "no frr user (apt-get install frr)"
+bgp_require
 s2s_require_cmd jq iperf3 nft
 s2s_require_s2sctl
 s2s_require_module
@@ -37,6 +38,8 @@ esp_dmesg_mark
 
 PORT=7000
 NO_BFD=${S2S_BGP_NO_BFD:-0}
+# shellcheck disable=SC2034
+BGP_NO_BFD=$NO_BFD
 
 topology() {
 	s2s_setup_ns lanh cgw cloud chost || return 1
@@ -62,134 +65,58 @@ topology() {
 	addr add 192.0.2.2/24 dev ul
 	addr add 198.51.100.2/24 dev ul
 	EOF
-	for ns in "$cgw" "$cloud"; do
-		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
-			net.ipv4.conf.all.ignore_routes_with_linkdown=1 \
-			net.ipv4.fib_multipath_hash_policy=1 || return 1
-	done
+	bgp_router_sysctls "$cgw" "$cloud" &&
 	s2s_wait 10 ip netns exec "$cgw" ping -c 1 -W 1 198.51.100.2
 }
 esp_do "four namespaces: on-prem host, customer gateway, cloud gateway, cloud host" \
 	topology || s2s_exit
 
-# tunnels SIDE: vpn0 and vpn1 with inside addresses and manual SAs
-# (cgw->cloud SPIs 0x1000/0x1100, cloud->cgw 0x2000/0x2100)
-tunnels() {
-	local ns=$1 me=$2 peer=$3 o=out i=in
-	[ "$me" = 1 ] || { o=in; i=out; }
+# vpn0 and vpn1 on the customer gateway (s2svpn), xfrm0 (if_id 10) and
+# xfrm1 (if_id 20) on the cloud gateway; SPIs cgw->cloud 0x1000/0x1100,
+# cloud->cgw 0x2000/0x2100
+cgw_tunnels() {
 	{
-		echo "tunnel add vpn0 local 192.0.2.$me remote 192.0.2.$peer"
-		echo "tunnel add vpn1 local 198.51.100.$me remote 198.51.100.$peer"
-		esp_sa_line vpn0 $o 0x1000 gcm128-128 1
-		esp_sa_line vpn0 $i 0x2000 gcm128-128 2
-		esp_sa_line vpn1 $o 0x1100 gcm128-128 3
-		esp_sa_line vpn1 $i 0x2100 gcm128-128 4
-	} | s2sctl -n "$ns" -b - &&
-	ip -n "$ns" -batch - <<-EOF
-	addr add 169.254.10.$me/30 dev vpn0
-	addr add 169.254.20.$me/30 dev vpn1
+		bgp_s2s_tunnel_lines vpn0 192.0.2.1 192.0.2.2 0x1000 1 0x2000 2 &&
+		bgp_s2s_tunnel_lines vpn1 198.51.100.1 198.51.100.2 0x1100 3 0x2100 4
+	} | s2sctl -n "$cgw" -b - &&
+	ip -n "$cgw" -batch - <<-EOF
+	addr add 169.254.10.1/30 dev vpn0
+	addr add 169.254.20.1/30 dev vpn1
 	link set vpn0 up
 	link set vpn1 up
 	EOF
 }
-s2s_check "customer gateway: two s2svpn tunnels, manual keys" tunnels "$cgw" 1 2
-s2s_check "cloud gateway: two s2svpn tunnels, manual keys" tunnels "$cloud" 2 1
-s2s_check "ping across vpn0's inside addresses" esp_ping "$cgw" 169.254.10.2 2
-s2s_check "ping across vpn1's inside addresses" esp_ping "$cgw" 169.254.20.2 2
+cloud_tunnels() {
+	{
+		bgp_xfrm_tunnel_lines xfrm0 10 192.0.2.2 192.0.2.1 169.254.10.2/30 \
+			0x2000 2 0x1000 1 &&
+		bgp_xfrm_tunnel_lines xfrm1 20 198.51.100.2 198.51.100.1 169.254.20.2/30 \
+			0x2100 4 0x1100 3
+	} | ip -n "$cloud" -batch -
+}
+s2s_check "customer gateway: two s2svpn tunnels, manual keys" cgw_tunnels
+s2s_check "cloud gateway: two native XFRM interfaces (if_id 10, 20)" cloud_tunnels
+s2s_check "ping across vpn0/xfrm0's inside addresses" esp_ping "$cgw" 169.254.10.2 2
+s2s_check "ping across vpn1/xfrm1's inside addresses" esp_ping "$cgw" 169.254.20.2 2
 
 # --- FRR -------------------------------------------------------------------
 
-# The VM's root is read-only: every router gets its own directory for its
-# configuration, pid files, vty sockets and the zebra API socket.
-FRR_DIR=$(mktemp -d /tmp/bgp-failover.XXXXXX)
-chmod 755 "$FRR_DIR"
-s2s_defer rm -rf "$FRR_DIR"
+bgp_frr_dir
+bgp_frr_conf cgw 65000 169.254.10.1 2 10.1.0.0/24 169.254.10.2/64512 169.254.20.2/64512
+bgp_frr_conf cloud 64512 169.254.10.2 2 10.2.0.0/24 169.254.10.1/65000 169.254.20.1/65000
+esp_do "FRR (zebra, bfdd, bgpd) on the customer gateway" bgp_frr_start "$cgw" cgw || s2s_exit
+esp_do "FRR (zebra, bfdd, bgpd) on the cloud gateway" bgp_frr_start "$cloud" cloud || s2s_exit
+frr_logs() { bgp_logs cgw cloud; }
 
-# frr_conf NAME AS PEER_AS ME PEER LAN
-frr_conf() {
-	local d=$FRR_DIR/$1 as=$2 pas=$3 me=$4 peer=$5 lan=$6 n bfd=
-	mkdir -p "$d" || return 1
-	[ "$NO_BFD" = 1 ] || bfd="neighbor PEER bfd profile fast"
-	cat >"$d/zebra.conf" <<-EOF
-	log file $d/zebra.log
-	EOF
-	cat >"$d/bfdd.conf" <<-EOF
-	log file $d/bfdd.log
-	bfd
-	 profile fast
-	  transmit-interval 500
-	  receive-interval 500
-	  detect-multiplier 3
-	 exit
-	exit
-	EOF
-	{
-		echo "log file $d/bgpd.log"
-		echo "router bgp $as"
-		echo " bgp router-id 169.254.10.$me"
-		echo " no bgp ebgp-requires-policy"
-		echo " no bgp network import-check"
-		for n in 10 20; do
-			echo " neighbor 169.254.$n.$peer remote-as $pas"
-			echo " neighbor 169.254.$n.$peer timers 10 30"
-			echo " neighbor 169.254.$n.$peer timers connect 1"
-			[ -n "$bfd" ] && echo " ${bfd/PEER/169.254.$n.$peer}"
-		done
-		echo " address-family ipv4 unicast"
-		echo "  network $lan"
-		echo "  maximum-paths 2"
-		echo " exit-address-family"
-	} >"$d/bgpd.conf"
-}
-
-# frr_start NS NAME: zebra, bfdd and bgpd in NS, as the frr user (FRR
-# wants a user of its vty group), state in FRR_DIR/NAME
-frr_start() {
-	local ns=$1 d=$FRR_DIR/$2 daemon
-	local common=(-d -u frr -g frr --vty_socket "$d" -z "$d/zserv.api")
-	chown -R frr:frr "$d" || return 1
-	for daemon in zebra bfdd bgpd; do
-		local extra=()
-		[ $daemon = bfdd ] && extra=(--bfdctl "$d/bfdd.sock")
-		ip netns exec "$ns" $FRR/$daemon "${common[@]}" "${extra[@]}" \
-			-f "$d/$daemon.conf" -i "$d/$daemon.pid" || return 1
-		s2s_defer esp_kill_pidfile "$d/$daemon.pid"
-		[ $daemon = zebra ] && { s2s_wait 10 test -S "$d/zserv.api" || return 1; }
-	done
-	return 0
-}
-
-frr_conf cgw 65000 64512 1 2 10.1.0.0/24
-frr_conf cloud 64512 65000 2 1 10.2.0.0/24
-esp_do "FRR (zebra, bfdd, bgpd) on the customer gateway" frr_start "$cgw" cgw || s2s_exit
-esp_do "FRR (zebra, bfdd, bgpd) on the cloud gateway" frr_start "$cloud" cloud || s2s_exit
-
-frr_show() {
-	vtysh --vty_socket "$FRR_DIR/$1" -c "$2" 2>&1
-}
-frr_logs() {
-	frr_show cgw "show bgp summary"
-	frr_show cgw "show bfd peers brief"
-	frr_show cgw "show ip route"
-	tail -n 20 "$FRR_DIR"/*/*.log
-}
-
-# via NS NET: the devices of NS's route to NET, sorted ("vpn0 vpn1")
-via() {
-	ip -n "$1" route show "$2" | grep -o 'dev vpn[01]' | cut -d' ' -f2 | sort | xargs
-}
-via_is() { [ "$(via "$1" "$2")" = "$3" ]; }
-
+# the cloud's device of a customer gateway's tunnel
+declare -A XF=([vpn0]=xfrm0 [vpn1]=xfrm1)
 routes_ecmp() {
-	via_is "$cgw" 10.2.0.0/24 "vpn0 vpn1" && via_is "$cloud" 10.1.0.0/24 "vpn0 vpn1"
+	bgp_via_is "$cgw" 10.2.0.0/24 "vpn0 vpn1" && bgp_via_is "$cloud" 10.1.0.0/24 "xfrm0 xfrm1"
 }
 s2s_check "BGP: ECMP routes over both tunnels on both gateways" \
-	s2s_wait 60 routes_ecmp || { frr_logs | sed 's/^/# /'; s2s_exit; }
+	s2s_wait 60 routes_ecmp || { frr_logs; s2s_exit; }
 if [ "$NO_BFD" != 1 ]; then
-	bfd_up() {
-		[ "$(frr_show cgw 'show bfd peers brief' | grep -c ' up ')" = 2 ]
-	}
-	s2s_check "BFD: both sessions up" s2s_wait 20 bfd_up
+	s2s_check "BFD: both sessions up" s2s_wait 20 bgp_bfd_up cgw 2
 fi
 s2s_check "ping on-prem host -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
@@ -203,11 +130,7 @@ s2s_wait 10 grep -q listening "$recv"
 esp_iperf_server "$chost"
 ip netns exec "$lanh" "$UDPSEQ" send 10.2.0.2 $PORT 200 60 &
 pid_s=$!
-quiet_kill() {
-	kill "$@" 2>/dev/null
-	return 0
-}
-s2s_defer quiet_kill $pid_s $pid_r
+s2s_defer bgp_quiet_kill $pid_s $pid_r
 sleep 1
 
 # the tunnel carrying the UDP stream (the flow hash picks one)
@@ -252,11 +175,11 @@ nft_clean() {
 }
 s2s_defer nft_clean
 moved() {
-	via_is "$cgw" 10.2.0.0/24 $other && via_is "$cloud" 10.1.0.0/24 $other
+	bgp_via_is "$cgw" 10.2.0.0/24 $other && bgp_via_is "$cloud" 10.1.0.0/24 ${XF[$other]}
 }
 start=$SECONDS
 s2s_check "routes move to $other on both gateways within 10 s" s2s_wait 10 moved ||
-	frr_logs | sed 's/^/# /'
+	frr_logs
 s2s_log "routes moved after about $((SECONDS - start)) s"
 sleep 1
 kill -TERM $pid_s
@@ -267,7 +190,7 @@ s2s_log "UDP: $(tail -n 1 "$recv")"
 gap=$(sed -n 's/.* max_gap_ms \([0-9]*\).*/\1/p' "$recv")
 lost=$(sed -n 's/.* lost \([0-9]*\).*/\1/p' "$recv")
 echo "# bgp_failover: kernel $(uname -r) outage ${gap:-?} ms, ${lost:-?} datagrams lost (BFD 500 ms x 3)"
-frr_show cgw "show bfd peers counters" | grep -E 'peer|Session (up|down)' | sed 's/^/# /'
+bgp_show cgw "show bfd peers counters" | grep -E 'peer|Session (up|down)' | sed 's/^/# /'
 esp_check_ge "UDP: the stream lost datagrams (the break was real)" "${lost:-0}" 1
 # (max_gap_ms counts only gaps that ended: the stream must have come back)
 s2s_check "UDP: outage below 10000 ms (BFD, not the 30 s hold time)" \
@@ -279,7 +202,7 @@ s2s_check "ping over $other" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
 s2s_check "nftables rule removed" ip netns exec "$cgw" nft delete table inet bgp_failover
 start=$SECONDS
 s2s_check "ECMP routes come back within 40 s" s2s_wait 40 routes_ecmp ||
-	frr_logs | sed 's/^/# /'
+	frr_logs
 s2s_log "routes came back after about $((SECONDS - start)) s"
 s2s_check "ping on-prem host -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
@@ -287,22 +210,22 @@ s2s_check "ping on-prem host -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
 # prepend NAME AS PEER: vpn1's session gets a longer AS path out
 prepend() {
-	vtysh --vty_socket "$FRR_DIR/$1" -c 'configure terminal' \
-		-c 'route-map STANDBY permit 10' -c "set as-path prepend $2 $2" -c exit \
-		-c "router bgp $2" -c 'address-family ipv4 unicast' \
-		-c "neighbor 169.254.20.$3 route-map STANDBY out" -c end \
-		-c 'clear bgp ipv4 unicast * soft out'
+	bgp_show "$1" 'configure terminal' \
+		'route-map STANDBY permit 10' "set as-path prepend $2 $2" exit \
+		"router bgp $2" 'address-family ipv4 unicast' \
+		"neighbor 169.254.20.$3 route-map STANDBY out" end \
+		'clear bgp ipv4 unicast * soft out'
 }
 s2s_check "customer gateway prepends on vpn1" prepend cgw 65000 2
 s2s_check "cloud gateway prepends on vpn1" prepend cloud 64512 1
 active() {
-	via_is "$cgw" 10.2.0.0/24 $1 && via_is "$cloud" 10.1.0.0/24 $1
+	bgp_via_is "$cgw" 10.2.0.0/24 $1 && bgp_via_is "$cloud" 10.1.0.0/24 ${XF[$1]}
 }
 s2s_check "active/standby: routes over vpn0 only" s2s_wait 40 active vpn0 ||
-	frr_logs | sed 's/^/# /'
+	frr_logs
 s2s_check "nftables drops vpn0's underlay ESP" break_ul 192.0.2.2
 s2s_check "standby takes over: routes over vpn1 within 10 s" s2s_wait 10 active vpn1 ||
-	frr_logs | sed 's/^/# /'
+	frr_logs
 s2s_check "ping over vpn1" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
 s2s_check "nftables rule removed" ip netns exec "$cgw" nft delete table inet bgp_failover
 s2s_check "routes return to vpn0 within 40 s" s2s_wait 40 active vpn0

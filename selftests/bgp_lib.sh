@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash disable=SC2154
+#
+# BGP/BFD helpers of the failover tests (bgp_failover.sh, bgp_gateways.sh):
+# FRR (zebra, bfdd, bgpd) per namespace, the cloud side's native XFRM
+# interfaces, route inspection.  Source after lib.sh and esp_lib.sh.
+
+BGP_FRR=/usr/lib/frr
+
+# bgp_require: skips the test unless FRR and the tools are installed.
+bgp_require() {
+	local d
+	for d in zebra bfdd bgpd; do
+		[ -x $BGP_FRR/$d ] || s2s_skip "FRR $BGP_FRR/$d is not installed (apt-get install frr)"
+	done
+	id frr >/dev/null 2>&1 || s2s_skip "no frr user (apt-get install frr)"
+	command -v vtysh >/dev/null || s2s_skip "no vtysh (apt-get install frr)"
+}
+
+# bgp_frr_dir: BGP_DIR, one directory for every router's configuration,
+# pid files, vty sockets and zebra API socket (the VM's root is read-only).
+bgp_frr_dir() {
+	BGP_DIR=$(mktemp -d /tmp/bgp.XXXXXX)
+	chmod 755 "$BGP_DIR"
+	s2s_defer rm -rf "$BGP_DIR"
+}
+
+# bgp_frr_conf NAME AS ROUTER_ID MAXPATHS "NET..." PEER_ADDR/PEER_AS...:
+# the configuration of router NAME: eBGP to every peer (hold time 30 s as a
+# cloud's VPN uses, BFD 500 ms x 3 unless BGP_NO_BFD=1), announcing NETs,
+# up to MAXPATHS equal paths installed (ECMP).
+bgp_frr_conf() {
+	local d=$BGP_DIR/$1 as=$2 rid=$3 maxp=$4 nets=$5 p addr n
+	shift 5
+	mkdir -p "$d" || return 1
+	echo "log file $d/zebra.log" >"$d/zebra.conf"
+	cat >"$d/bfdd.conf" <<-EOF
+	log file $d/bfdd.log
+	bfd
+	 profile fast
+	  transmit-interval 500
+	  receive-interval 500
+	  detect-multiplier 3
+	 exit
+	exit
+	EOF
+	{
+		echo "log file $d/bgpd.log"
+		echo "router bgp $as"
+		echo " bgp router-id $rid"
+		echo " no bgp ebgp-requires-policy"
+		echo " no bgp network import-check"
+		for p in "$@"; do
+			addr=${p%/*}
+			echo " neighbor $addr remote-as ${p#*/}"
+			echo " neighbor $addr timers 10 30"
+			echo " neighbor $addr timers connect 1"
+			[ "${BGP_NO_BFD:-0}" = 1 ] || echo " neighbor $addr bfd profile fast"
+		done
+		echo " address-family ipv4 unicast"
+		for n in $nets; do
+			echo "  network $n"
+		done
+		echo "  maximum-paths $maxp"
+		echo " exit-address-family"
+	} >"$d/bgpd.conf"
+}
+
+# bgp_frr_start NS NAME: zebra, bfdd and bgpd of router NAME in NS, as the
+# frr user (FRR wants a user of its vty group), stopped on exit.
+bgp_frr_start() {
+	local ns=$1 d=$BGP_DIR/$2 daemon
+	local common=(-d -u frr -g frr --vty_socket "$d" -z "$d/zserv.api")
+	chown -R frr:frr "$d" || return 1
+	for daemon in zebra bfdd bgpd; do
+		local extra=()
+		[ $daemon = bfdd ] && extra=(--bfdctl "$d/bfdd.sock")
+		ip netns exec "$ns" $BGP_FRR/$daemon "${common[@]}" "${extra[@]}" \
+			-f "$d/$daemon.conf" -i "$d/$daemon.pid" || return 1
+		s2s_defer esp_kill_pidfile "$d/$daemon.pid"
+		[ $daemon = zebra ] && { s2s_wait 10 test -S "$d/zserv.api" || return 1; }
+	done
+	return 0
+}
+
+# bgp_show NAME CMD...: vtysh commands on router NAME.
+bgp_show() {
+	local name=$1 c args=()
+	shift
+	for c in "$@"; do
+		args+=(-c "$c")
+	done
+	vtysh --vty_socket "$BGP_DIR/$name" "${args[@]}" 2>&1
+}
+
+# bgp_logs NAME...: sessions, BFD, routes and log tails, as "# " lines.
+bgp_logs() {
+	local r
+	for r in "$@"; do
+		echo "--- $r"
+		bgp_show "$r" "show bgp summary" "show bfd peers brief" "show ip route"
+		tail -n 10 "$BGP_DIR/$r"/*.log
+	done | sed 's/^/# /'
+}
+
+# bgp_bfd_up NAME N: router NAME has N BFD sessions up.
+bgp_bfd_up() {
+	[ "$(bgp_show "$1" 'show bfd peers brief' | grep -c ' up ')" = "$2" ]
+}
+
+# bgp_via NS NET: the devices of NS's route to NET, sorted, one line
+# ("vpn0 vpn1"); for a route through gateways, their addresses.
+bgp_via() {
+	ip -n "$1" route show "$2" | grep -o 'dev [^ ]*' | cut -d' ' -f2 | sort | xargs
+}
+bgp_gw() {
+	ip -n "$1" route show "$2" | grep -o 'via [^ ]*' | cut -d' ' -f2 | sort | xargs
+}
+bgp_via_is() { [ "$(bgp_via "$1" "$2")" = "$3" ]; }
+bgp_gw_is() { [ "$(bgp_gw "$1" "$2")" = "$3" ]; }
+
+# bgp_router_sysctls NS...: forwarding, multipath hashing on ports, and
+# routes over a device without carrier ignored.
+bgp_router_sysctls() {
+	local ns
+	for ns in "$@"; do
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
+			net.ipv4.conf.all.ignore_routes_with_linkdown=1 \
+			net.ipv4.fib_multipath_hash_policy=1 || return 1
+	done
+}
+
+# bgp_s2s_tunnel_lines NAME LOCAL REMOTE SPI_OUT SEED_OUT SPI_IN SEED_IN:
+# the s2sctl batch lines of a route-based tunnel with manual keys.
+bgp_s2s_tunnel_lines() {
+	echo "tunnel add $1 local $2 remote $3"
+	esp_sa_line "$1" out "$4" gcm128-128 "$5" &&
+	esp_sa_line "$1" in "$6" gcm128-128 "$7"
+}
+
+# bgp_xfrm_tunnel_lines NAME IF_ID LOCAL REMOTE INSIDE SPI_OUT SEED_OUT
+#                       SPI_IN SEED_IN: "ip -batch" lines of a native XFRM
+# interface (the cloud side's tunnel), its two states and its policies for
+# any traffic, all with IF_ID, and its inside address INSIDE (a /30).
+bgp_xfrm_tunnel_lines() {
+	local name=$1 ifid=$2 l=$3 r=$4 inside=$5
+	esp_words link add "$name" type xfrm if_id "$ifid"
+	esp_xfrm_state_lines "$l" "$r" "$6" "$7" "$8" "$9" gcm128-128 0 if_id "$ifid" &&
+	esp_xfrm_policy_lines "$l" "$r" 0.0.0.0/0 0.0.0.0/0 if_id "$ifid"
+	esp_words addr add "$inside" dev "$name"
+	esp_words link set "$name" up
+}
+
+bgp_quiet_kill() {
+	kill "$@" 2>/dev/null
+	return 0
+}
