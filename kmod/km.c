@@ -541,14 +541,18 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 			s2s_km_take_over(t, sa);
 			err = s2s_sa_link(t, sa, &extack);
 		}
-		/* output goes where the daemon's newest outbound state says */
+		/*
+		 * Output goes where the daemon's newest outbound state says;
+		 * a move from an earlier NAT-T state's is a mapping change.
+		 */
 		if (!err && dir == S2S_DIR_OUT) {
 			union s2s_addr peer;
 
 			s2s_addr_from_xfrm(&peer, x->props.family,
 					   &x->id.daddr);
 			s2s_tunnel_set_peer(t, x->props.family, &peer,
-					    sa->udp_peer, false);
+					    sa->udp_peer,
+					    rtnl_dereference(t->params)->peer_port);
 		}
 	}
 	if (!err) {
