@@ -767,8 +767,10 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 		!s2s_addr_equal(cfg->family, &cfg->local, &old->cfg.local) ||
 		!s2s_addr_equal(cfg->family, &cfg->remote, &old->cfg.remote);
 	/* a learned NAT mapping stays while the peer's address and port do */
-	if (!moved && cfg->encap == S2S_ENCAP_UDP &&
-	    old->cfg.encap == S2S_ENCAP_UDP && cfg->dport == old->cfg.dport) {
+	if (!moved && ((cfg->encap == S2S_ENCAP_UDP &&
+			old->cfg.encap == S2S_ENCAP_UDP &&
+			cfg->dport == old->cfg.dport) ||
+		       (cfg->if_id && cfg->if_id == old->cfg.if_id))) {
 		p->peer = old->peer;
 		p->peer_port = old->peer_port;
 	}
@@ -801,18 +803,21 @@ err_sock:
  * @family: the family of @addr
  * @addr: the peer's outer address as the NAT shows it
  * @port: the peer's UDP port as the NAT shows it (network order)
+ * @notify: send the nat-mapping event
  *
  * Called under RTNL when an authenticated packet came from there (RFC 3948
- * section 3.1, as IKE's NAT mapping update does).  A new parameter object
- * with its own route cache takes over; the event tells listeners.
+ * section 3.1, as IKE's NAT mapping update does), or when an IKE daemon
+ * installs an outbound SA for another mapping (km.c).  A new parameter
+ * object with its own route cache takes over; the event tells listeners.
  */
 void s2s_tunnel_set_peer(struct s2s_tunnel *t, u16 family,
-			 const union s2s_addr *addr, __be16 port)
+			 const union s2s_addr *addr, __be16 port, bool notify)
 {
 	struct s2s_tunnel_params *old = rtnl_dereference(t->params), *p;
 
 	ASSERT_RTNL();
-	if (old->cfg.encap != S2S_ENCAP_UDP || old->cfg.family != family ||
+	if ((old->cfg.encap != S2S_ENCAP_UDP && !old->cfg.if_id) ||
+	    old->cfg.family != family ||
 	    (s2s_addr_equal(family, &old->peer, addr) &&
 	     old->peer_port == port))
 		return;
@@ -823,7 +828,8 @@ void s2s_tunnel_set_peer(struct s2s_tunnel *t, u16 family,
 	p->peer_port = port;
 	rcu_assign_pointer(t->params, p);
 	call_rcu(&old->rcu, s2s_params_free_rcu);
-	s2s_event_nat_mapping(t->dev, family, addr, ntohs(port));
+	if (notify)
+		s2s_event_nat_mapping(t->dev, family, addr, ntohs(port));
 }
 
 /**

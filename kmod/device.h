@@ -107,10 +107,11 @@ struct s2s_tunnel_params {
  * @encap_sock: the UDP encapsulation socket while encapsulating (RTNL)
  * @keepalive_work: sends NAT keepalives (encap.c)
  * @nat_work: applies a learned NAT mapping (encap.c)
- * @nat_lock: protects @nat_family, @nat_addr and @nat_port
+ * @nat_lock: protects @nat_family, @nat_addr, @nat_port and @nat_spi
  * @nat_family: family of the last learned source
  * @nat_addr: last learned outer source address
  * @nat_port: last learned UDP source port (network order)
+ * @nat_spi: the inbound SPI that taught it (network order)
  * @probe_work: liveness probing (probe.c)
  * @last_rx: jiffies of the last authenticated inbound packet
  * @peer_dead: probing found the peer silent: no carrier (RTNL)
@@ -140,6 +141,7 @@ struct s2s_tunnel {
 	u16 nat_family;
 	union s2s_addr nat_addr;
 	__be16 nat_port;
+	__be32 nat_spi;
 	struct delayed_work probe_work;
 	unsigned long last_rx;
 	bool peer_dead;
@@ -159,7 +161,7 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 void s2s_tunnel_delete(struct s2s_tunnel *t);
 void s2s_tunnel_update_mtu(struct s2s_tunnel *t);
 void s2s_tunnel_set_peer(struct s2s_tunnel *t, u16 family,
-			 const union s2s_addr *addr, __be16 port);
+			 const union s2s_addr *addr, __be16 port, bool notify);
 void s2s_tunnel_update_carrier(struct s2s_tunnel *t);
 void s2s_tunnel_get_config(const struct s2s_tunnel *t,
 			   struct s2s_tunnel_config *cfg);

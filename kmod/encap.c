@@ -23,7 +23,9 @@
  * from another address or port than output uses, output follows it (as
  * strongSwan updates a NAT mapping).  The receive path only notes the new
  * source; a work item swaps the tunnel's parameters under RTNL and sends
- * the event.
+ * the event.  The same learning serves SAs an IKE daemon installed with
+ * UDP encapsulation (km.c), and the daemon is then told as xfrm would
+ * tell it (km_new_mapping()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,6 +38,7 @@
 #include "device.h"
 #include "encap.h"
 #include "input.h"
+#include "km.h"
 #include "netns.h"
 #include "transport.h"
 
@@ -265,17 +268,22 @@ static void s2s_encap_nat_work(struct work_struct *work)
 	struct s2s_tunnel *t = container_of(work, struct s2s_tunnel, nat_work);
 	union s2s_addr addr;
 	__be16 port;
+	__be32 spi;
 	u16 family;
 
 	spin_lock_bh(&t->nat_lock);
 	family = t->nat_family;
 	addr = t->nat_addr;
 	port = t->nat_port;
+	spi = t->nat_spi;
 	spin_unlock_bh(&t->nat_lock);
 
 	rtnl_lock();
-	if (t->dev->reg_state == NETREG_REGISTERED)
-		s2s_tunnel_set_peer(t, family, &addr, port);
+	if (t->dev->reg_state == NETREG_REGISTERED) {
+		s2s_tunnel_set_peer(t, family, &addr, port, true);
+		/* under IKE the daemon learns it too, as from xfrm's ESP */
+		s2s_km_new_mapping(t, spi, &addr, port);
+	}
 	rtnl_unlock();
 	dev_put(t->dev);	/* taken by s2s_encap_learn() */
 }
@@ -286,17 +294,19 @@ static void s2s_encap_nat_work(struct work_struct *work)
  * @family: outer family
  * @saddr: outer source address
  * @sport: UDP source port
+ * @spi: the inbound SA's SPI (network order)
  *
  * Called from the receive path when the source differs from where output
  * goes; the change is applied in process context.
  */
 void s2s_encap_learn(struct s2s_tunnel *t, u16 family,
-		     const union s2s_addr *saddr, __be16 sport)
+		     const union s2s_addr *saddr, __be16 sport, __be32 spi)
 {
 	spin_lock_bh(&t->nat_lock);
 	t->nat_family = family;
 	t->nat_addr = *saddr;
 	t->nat_port = sport;
+	t->nat_spi = spi;
 	spin_unlock_bh(&t->nat_lock);
 	/* the work holds the device until it has run */
 	dev_hold(t->dev);

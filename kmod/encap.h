@@ -41,6 +41,6 @@ void s2s_encap_tunnel_init(struct s2s_tunnel *t);
 void s2s_encap_tunnel_kick(struct s2s_tunnel *t);
 void s2s_encap_tunnel_stop(struct s2s_tunnel *t);
 void s2s_encap_learn(struct s2s_tunnel *t, u16 family,
-		     const union s2s_addr *saddr, __be16 sport);
+		     const union s2s_addr *saddr, __be16 sport, __be32 spi);
 
 #endif /* _S2S_ENCAP_H */

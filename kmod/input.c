@@ -10,7 +10,11 @@
  * that source).  ESP in UDP (encap.c) is taken only by a tunnel that
  * encapsulates on that port, from any source: behind a NAT the source is
  * the NAT's, and authentication decides; an authenticated, not replayed
- * packet from a new source moves output there (encap.c).  Then length checks and the replay precheck before any
+ * packet from a new source moves output there (encap.c).  Under an IKE
+ * daemon an SA's own encapsulation decides (km.c): ESP in UDP arrives
+ * through the daemon's socket and xfrm4/6_rcv_encap() (transport.c), and
+ * a new source is also reported to the daemon.  Then length checks and
+ * the replay precheck before any
  * crypto work, decryption, the replay window moved only once the packet
  * is authenticated, the trailer checked (padding in small steps, no big
  * buffer in softirq), ECN decapsulation per RFC 6040, and delivery
@@ -106,7 +110,7 @@ static int s2s_input_select(struct s2s_tunnel *t, struct sk_buff *skb,
  * replayed later from elsewhere (even with replay protection off) is
  * never above the top, so it cannot move the peer.
  */
-static void s2s_input_nat_check(struct s2s_tunnel *t,
+static void s2s_input_nat_check(struct s2s_tunnel *t, const struct s2s_sa *sa,
 				const struct s2s_outer *o)
 {
 	const struct s2s_tunnel_params *p;
@@ -114,13 +118,15 @@ static void s2s_input_nat_check(struct s2s_tunnel *t,
 
 	rcu_read_lock();
 	p = rcu_dereference(t->params);
-	same = p->peer_port == o->sport && p->cfg.family == o->family &&
+	/* an xfrm state's SA: where the daemon said the peer is, until learnt */
+	same = (p->peer_port ?: sa->udp_peer) == o->sport &&
+	       p->cfg.family == o->family &&
 	       (o->family == AF_INET ?
 		p->peer.ip4 == o->saddr.ip4 :
 		ipv6_addr_equal(&p->peer.ip6, &o->saddr.ip6));
 	rcu_read_unlock();
 	if (!same)
-		s2s_encap_learn(t, o->family, &o->saddr, o->sport);
+		s2s_encap_learn(t, o->family, &o->saddr, o->sport, sa->spi);
 }
 
 /*
@@ -241,7 +247,7 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 	s2s_stats_rx(&t->stats, len);
 	s2s_stats_rx(&sa->stats, len);
 	if (c->outer.sport && newest)
-		s2s_input_nat_check(t, &c->outer);
+		s2s_input_nat_check(t, sa, &c->outer);
 	/* authenticated: the peer is alive (probe.c) */
 	now = jiffies;
 	if (READ_ONCE(t->last_rx) != now)
@@ -265,14 +271,21 @@ static void s2s_input_job_finish(struct s2s_job *job, int err)
 /*
  * ESP over IP: from the tunnel's remote to its local address, on a tunnel
  * without encapsulation.  ESP in UDP (@dport set): to the tunnel's local
- * address and UDP port, from anywhere.
+ * address and UDP port, from anywhere.  An SA mirroring an xfrm state
+ * with UDP encapsulation takes only ESP in UDP to the state's port, from
+ * anywhere (the IKE daemon's socket received it).
  */
 static bool s2s_outer_matches(const struct s2s_tunnel_config *cfg,
-			      u16 family, const union s2s_addr *saddr,
+			      const struct s2s_sa *sa, u16 family,
+			      const union s2s_addr *saddr,
 			      const union s2s_addr *daddr, __be16 dport)
 {
 	if (cfg->family != family)
 		return false;
+	if (sa->udp_local)
+		return dport == sa->udp_local &&
+		       (family == AF_INET ? daddr->ip4 == cfg->local.ip4 :
+			ipv6_addr_equal(&daddr->ip6, &cfg->local.ip6));
 	if (dport)
 		return cfg->encap == S2S_ENCAP_UDP &&
 		       htons(cfg->sport) == dport &&
@@ -347,7 +360,7 @@ int s2s_input_esp(struct sk_buff *skb, u16 family, __be16 sport,
 
 	/* the configuration, read once for this packet */
 	cfg = &rcu_dereference(t->params)->cfg;
-	if (!s2s_outer_matches(cfg, family, &saddr, &daddr, dport)) {
+	if (!s2s_outer_matches(cfg, sa, family, &saddr, &daddr, dport)) {
 		/* an xfrm state may own this SPI from that source: count only */
 		s2s_stats_drop(&t->stats, S2S_DROP_OUTER_MISMATCH);
 		s2s_stats_drop(&sa->stats, S2S_DROP_OUTER_MISMATCH);

@@ -151,11 +151,15 @@ static void s2s_addr_from_xfrm(union s2s_addr *a, u16 family,
 		a->ip6 = b->in6;
 }
 
-/* An ESP tunnel-mode state with an interface ID, without UDP encapsulation. */
+/*
+ * An ESP tunnel-mode state with an interface ID, over IP or in UDP
+ * (RFC 3948; the obsolete non-IKE marker variant stays with xfrm).
+ */
 static bool s2s_km_candidate(const struct xfrm_state *x)
 {
 	return x && x->id.proto == IPPROTO_ESP &&
-	       x->props.mode == XFRM_MODE_TUNNEL && x->if_id && !x->encap &&
+	       x->props.mode == XFRM_MODE_TUNNEL && x->if_id &&
+	       (!x->encap || x->encap->encap_type == UDP_ENCAP_ESPINUDP) &&
 	       (x->props.family == AF_INET || x->props.family == AF_INET6);
 }
 
@@ -344,6 +348,8 @@ static bool s2s_km_older_out(struct s2s_tunnel *t, const struct xfrm_state *x)
 	return false;
 }
 
+static void s2s_km_binding_free(struct s2s_km_binding *b);
+
 static struct s2s_km_binding *s2s_km_binding_find(const struct xfrm_state *x)
 {
 	struct s2s_km_binding *b;
@@ -364,6 +370,16 @@ static int s2s_km_copy_key(u8 *key, u32 *keylen, const char *alg_key,
 	memcpy(key, alg_key, len);
 	*keylen = len;
 	return 0;
+}
+
+/* The last outbound sequence number the xfrm state knows of. */
+static u64 s2s_km_oseq(const struct xfrm_state *x)
+{
+	const struct xfrm_replay_state_esn *esn = x->replay_esn;
+
+	if (esn)
+		return (u64)READ_ONCE(esn->oseq_hi) << 32 | READ_ONCE(esn->oseq);
+	return READ_ONCE(x->replay.oseq);
 }
 
 /* The SA's parameters from the xfrm state; keys never change once set. */
@@ -412,8 +428,62 @@ static int s2s_km_fill_config(struct s2s_sa_config *cfg,
 		cfg->seq = READ_ONCE(x->curlft.packets) + 2 * S2S_KM_SEQ_MARGIN;
 		if (!cfg->esn && cfg->seq > U32_MAX)
 			return -ERANGE;
+	} else if (s2s_km_oseq(x)) {
+		/*
+		 * The daemon moved a state to new addresses or ports (a NAT
+		 * mapping change: delete, then add with the replay state
+		 * copied).  Its copy of our sequence number is up to one
+		 * feedback tick old: start well beyond it, never reusing one
+		 * (an IV) under this key.
+		 */
+		cfg->seq = s2s_km_oseq(x) + S2S_KM_SEQ_MARGIN;
+		if (!cfg->esn && cfg->seq > U32_MAX)
+			return -ERANGE;
 	}
 	return 0;
+}
+
+/*
+ * The state's UDP encapsulation (RFC 3948), before the SA is linked: an
+ * outbound state's source port is ours, an inbound one's the peer's.
+ */
+static void s2s_km_encap_ports(struct s2s_sa *sa, struct xfrm_state *x)
+{
+	spin_lock_bh(&x->lock);
+	if (x->encap) {
+		sa->udp_local = sa->dir == S2S_DIR_OUT ? x->encap->encap_sport :
+							 x->encap->encap_dport;
+		sa->udp_peer = sa->dir == S2S_DIR_OUT ? x->encap->encap_dport :
+							x->encap->encap_sport;
+	}
+	spin_unlock_bh(&x->lock);
+}
+
+/*
+ * An SA of the same SPI and direction whose xfrm state died: the daemon
+ * moved the state to a new NAT mapping (delete, then add).  The new SA
+ * takes its place, an outbound one continuing its sequence numbers (the
+ * IV under the same key), so the old one goes first (RTNL).
+ */
+static void s2s_km_take_over(struct s2s_tunnel *t, struct s2s_sa *sa)
+{
+	struct s2s_km_binding *b, *tmp;
+	u64 seq;
+
+	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node) {
+		if (b->sa->spi != sa->spi || b->sa->dir != sa->dir ||
+		    b->net != t->net || b->ifindex != t->dev->ifindex ||
+		    READ_ONCE(b->x->km.state) == XFRM_STATE_VALID)
+			continue;
+		if (sa->dir == S2S_DIR_OUT) {
+			seq = atomic64_read(&b->sa->seq_out);
+			if (seq > atomic64_read(&sa->seq_out))
+				atomic64_set(&sa->seq_out, seq);
+		}
+		if (s2s_sa_lookup(t, b->sa->dir, b->sa->spi) == b->sa)
+			s2s_sa_del(t, b->sa->dir, ntohl(b->sa->spi), NULL);
+		s2s_km_binding_free(b);
+	}
 }
 
 /*
@@ -455,6 +525,7 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 				    extack._msg ?: "unsupported", PTR_ERR(sa));
 		return;
 	}
+	s2s_km_encap_ports(sa, x);
 
 	rtnl_lock();
 	dev = __dev_get_by_index(net, ifindex);
@@ -466,8 +537,23 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 	    !s2s_km_binding_find(x)) {
 		err = -ENOMEM;
 		b = kzalloc(sizeof(*b), GFP_KERNEL);
-		if (b)
+		if (b) {
+			s2s_km_take_over(t, sa);
 			err = s2s_sa_link(t, sa, &extack);
+		}
+		/*
+		 * Output goes where the daemon's newest outbound state says;
+		 * a move from an earlier NAT-T state's is a mapping change.
+		 */
+		if (!err && dir == S2S_DIR_OUT) {
+			union s2s_addr peer;
+
+			s2s_addr_from_xfrm(&peer, x->props.family,
+					   &x->id.daddr);
+			s2s_tunnel_set_peer(t, x->props.family, &peer,
+					    sa->udp_peer,
+					    rtnl_dereference(t->params)->peer_port);
+		}
 	}
 	if (!err) {
 		s2s_sa_get(sa);		/* the binding's reference */
@@ -829,6 +915,39 @@ int s2s_km_claim(struct net *net, struct sk_buff *skb, u16 family,
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/**
+ * s2s_km_new_mapping() - tell the IKE daemon about a new NAT mapping
+ * @t: the tunnel that learnt it
+ * @spi: the inbound SA whose authenticated packet came from there
+ * @addr: the peer's outer address as the NAT shows it
+ * @port: the peer's UDP port as the NAT shows it (network order)
+ *
+ * As xfrm does for its own ESP in UDP (km_new_mapping()): the daemon then
+ * moves the CHILD_SA's states.  Nothing for SAs not mirrored from xfrm.
+ * Called under RTNL.
+ */
+void s2s_km_new_mapping(struct s2s_tunnel *t, __be32 spi,
+			const union s2s_addr *addr, __be16 port)
+{
+	struct s2s_km_binding *b;
+	xfrm_address_t ipaddr = {};
+
+	ASSERT_RTNL();
+	list_for_each_entry(b, &s2s_km_bindings, node) {
+		if (b->sa->spi != spi || b->sa->dir != S2S_DIR_IN ||
+		    !b->sa->udp_local || b->net != t->net ||
+		    b->ifindex != t->dev->ifindex ||
+		    READ_ONCE(b->x->km.state) != XFRM_STATE_VALID)
+			continue;
+		if (b->x->props.family == AF_INET)
+			ipaddr.a4 = addr->ip4;
+		else
+			ipaddr.in6 = addr->ip6;
+		km_new_mapping(b->x, &ipaddr, port);
+		return;
+	}
 }
 
 /* A dying namespace: its bindings go before xfrm flushes its states. */

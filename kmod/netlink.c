@@ -236,6 +236,10 @@ static int s2s_nl_put_tunnel(struct sk_buff *msg, struct s2s_tunnel *t)
 	     nla_put_u16(msg, S2S_TUNNEL_A_ENCAP_KEEPALIVE, cfg->keepalive) ||
 	     s2s_nl_put_peer(msg, t)))
 		goto cancel;
+	/* NAT-T SAs from an IKE daemon: where their ESP in UDP goes */
+	if (cfg->if_id && rtnl_dereference(t->params)->peer_port &&
+	    s2s_nl_put_peer(msg, t))
+		goto cancel;
 	if (cfg->probe_family &&
 	    (s2s_nl_put_addr(msg, S2S_TUNNEL_A_PROBE_ADDR, cfg->probe_family,
 			     &cfg->probe) ||

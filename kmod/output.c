@@ -167,8 +167,16 @@ static void s2s_esp_output(struct s2s_xmit_ctx *x, struct sk_buff *skb,
 	c->outer.frag = frag_outer;
 	c->outer.saddr = x->saddr;
 	c->outer.daddr = x->p->peer;
-	c->outer.sport = htons(x->p->cfg.sport);
-	c->outer.dport = x->p->peer_port;	/* 0: ESP over IP */
+	if (sa->udp_local) {
+		/* an xfrm state's ESP in UDP: its ports, or a learned mapping */
+		c->outer.sport = sa->udp_local;
+		c->outer.dport = x->p->peer_port ?: sa->udp_peer;
+	} else {
+		c->outer.sport = htons(x->p->cfg.sport);
+		/* 0: ESP over IP (an if-id tunnel may have learnt a port) */
+		c->outer.dport = x->p->cfg.encap == S2S_ENCAP_UDP ?
+				 x->p->peer_port : 0;
+	}
 	refcount_inc(&sa->refcnt);	/* the caller holds one already */
 	s2s_crypt_hold_dev(c, t->dev);
 	c->job.finish = s2s_output_job_finish;

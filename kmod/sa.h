@@ -119,6 +119,10 @@ enum {
  * @enc_alg: cipher name as configured (authenc SAs), or ""
  * @auth_alg: HMAC name as configured (authenc SAs), or ""
  * @replay_window: configured anti-replay window (inbound)
+ * @udp_local: ESP in UDP (RFC 3948) that an xfrm state's encapsulation
+ *	asks for (km.c): our UDP port, network order; 0 = ESP over IP.
+ *	Set before the SA is linked, never changed after.
+ * @udp_peer: with @udp_local, the peer's UDP port the state names
  * @stats: per-SA counters
  */
 struct s2s_sa {
@@ -152,6 +156,8 @@ struct s2s_sa {
 	char enc_alg[S2S_ALG_NAME_SIZE];
 	char auth_alg[S2S_ALG_NAME_SIZE];
 	u32 replay_window;
+	__be16 udp_local;
+	__be16 udp_peer;
 	struct s2s_stats stats;
 };
 

@@ -11,7 +11,10 @@
  * (RFC 3948) a UDP header goes between the outer IP header and ESP: over
  * IPv4 with a zero checksum (RFC 3948 section 2.1 allows it, and Linux's
  * own espinudp sends it so), over IPv6 with a real one (RFC 8200 forbids
- * zero); encap.c owns the socket that receives it.
+ * zero); encap.c owns the socket that receives it.  Under an IKE daemon
+ * the daemon owns the UDP socket: what it receives reaches the chain's
+ * input_handler through xfrm4/6_rcv_encap(), and an SA's own encapsulation
+ * (an xfrm state's, km.c) decides the outer format.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -110,7 +113,8 @@ unsigned int s2s_transport_hlen(const struct s2s_tunnel_config *cfg)
 	unsigned int hlen = cfg->family == AF_INET ? sizeof(struct iphdr) :
 						     sizeof(struct ipv6hdr);
 
-	if (cfg->encap == S2S_ENCAP_UDP)
+	/* under IKE, the SAs' encapsulation decides: room for it always */
+	if (cfg->encap == S2S_ENCAP_UDP || cfg->if_id)
 		hlen += sizeof(struct udphdr);
 	return hlen;
 }
@@ -280,12 +284,38 @@ static int s2s_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 }
 #endif
 
-/* s2svpn never hands packets to xfrm_input(): these pass everything on. */
-static int s2s_input_handler(struct sk_buff *skb, int nexthdr, __be32 spi,
-			     int encap_type)
+/*
+ * ESP in UDP that an IKE daemon's encapsulation socket received
+ * (xfrm4/6_udp_encap_rcv() -> xfrm4/6_rcv_encap()): skb->data is at the
+ * ESP header, the UDP header right before it.  Packets of an s2svpn SA are
+ * consumed (0); anything else goes on to xfrm_input() (-EINVAL).  s2svpn
+ * never hands a packet to xfrm_input() itself.
+ */
+static int s2s_input_encap(struct sk_buff *skb, u16 family, int encap_type)
 {
-	return -EINVAL;
+	const struct udphdr *uh;
+
+	/* the non-IKE marker variant is obsolete: xfrm keeps those */
+	if (encap_type != UDP_ENCAP_ESPINUDP ||
+	    skb_headroom(skb) < sizeof(*uh))
+		return -EINVAL;
+	uh = (const struct udphdr *)(skb->data - sizeof(*uh));
+	return s2s_input_esp(skb, family, uh->source, uh->dest) ? -EINVAL : 0;
 }
+
+static int s2s_input_handler4(struct sk_buff *skb, int nexthdr, __be32 spi,
+			      int encap_type)
+{
+	return s2s_input_encap(skb, AF_INET, encap_type);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static int s2s_input_handler6(struct sk_buff *skb, int nexthdr, __be32 spi,
+			      int encap_type)
+{
+	return s2s_input_encap(skb, AF_INET6, encap_type);
+}
+#endif
 
 static int s2s_cb_handler(struct sk_buff *skb, int err)
 {
@@ -295,7 +325,7 @@ static int s2s_cb_handler(struct sk_buff *skb, int err)
 
 static struct xfrm4_protocol s2s_esp4_protocol __read_mostly = {
 	.handler = s2s_esp4_rcv,
-	.input_handler = s2s_input_handler,
+	.input_handler = s2s_input_handler4,
 	.cb_handler = s2s_cb_handler,
 	.err_handler = s2s_esp4_err,
 	.priority = S2S_XFRM_PRIORITY,
@@ -304,7 +334,7 @@ static struct xfrm4_protocol s2s_esp4_protocol __read_mostly = {
 #if IS_ENABLED(CONFIG_IPV6)
 static struct xfrm6_protocol s2s_esp6_protocol __read_mostly = {
 	.handler = s2s_esp6_rcv,
-	.input_handler = s2s_input_handler,
+	.input_handler = s2s_input_handler6,
 	.cb_handler = s2s_cb_handler,
 	.err_handler = s2s_esp6_err,
 	.priority = S2S_XFRM_PRIORITY,
