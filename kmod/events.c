@@ -144,6 +144,25 @@ static int s2s_event_fill_sa(struct sk_buff *msg, const void *arg)
 	return 0;
 }
 
+struct s2s_event_rekey {
+	const struct s2s_sa_id *id;
+	u32 replaced_spi;
+};
+
+/* The SA nest of the new outbound SA, naming the one it replaced. */
+static int s2s_event_fill_rekey(struct sk_buff *msg, const void *arg)
+{
+	const struct s2s_event_rekey *ev = arg;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, S2S_A_SA);
+	if (!nest || s2s_nl_put_sa_id(msg, ev->id) ||
+	    nla_put_u32(msg, S2S_SA_A_REPLACED_SPI, ev->replaced_spi))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 struct s2s_event_state {
 	const struct net_device *dev;
 	u8 peer;	/* enum s2s_peer_state */
@@ -194,6 +213,20 @@ void s2s_event_seq_wrap(const struct s2s_sa_id *id)
 	struct s2s_event_sa ev = { .id = id };
 
 	s2s_event(id->dev, S2S_CMD_EVENT_SEQ_WRAP, s2s_event_fill_sa, &ev);
+}
+
+/**
+ * s2s_event_sa_rekey() - multicast an outbound SA replacing another
+ * @id: the new outbound SA, which transmits from now on
+ * @replaced_spi: the SPI of the outbound SA it replaced, host order
+ *
+ * May be called from any context.
+ */
+void s2s_event_sa_rekey(const struct s2s_sa_id *id, u32 replaced_spi)
+{
+	struct s2s_event_rekey ev = { .id = id, .replaced_spi = replaced_spi };
+
+	s2s_event(id->dev, S2S_CMD_EVENT_SA_REKEY, s2s_event_fill_rekey, &ev);
 }
 
 /**

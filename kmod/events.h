@@ -45,6 +45,7 @@ int s2s_nl_put_sa_id(struct sk_buff *msg, const struct s2s_sa_id *id);
 
 void s2s_event_sa_expire(const struct s2s_sa_id *id, u8 kind, u8 limit);
 void s2s_event_seq_wrap(const struct s2s_sa_id *id);
+void s2s_event_sa_rekey(const struct s2s_sa_id *id, u32 replaced_spi);
 void s2s_event_tunnel_state(const struct net_device *dev, u8 peer);
 void s2s_event_nat_mapping(const struct net_device *dev, u16 family,
 			   const void *addr, u16 port);

@@ -752,6 +752,31 @@ static void s2s_km_fallback_out(void)
 }
 
 /*
+ * Has the daemon installed a state of @net that is not mirrored yet?  A
+ * rekey installs the new outbound state before it deletes the old one, so
+ * when the tunnel's outbound state is found dead with its successor still
+ * queued, the old SA keeps sending until the successor replaces it
+ * (make-before-break, as xfrm switches at the install): the peer keeps
+ * its old inbound SA until after it has the new one.
+ */
+static bool s2s_km_mirror_queued(struct net *net)
+{
+	struct s2s_km_event *ev;
+	bool queued;
+
+	spin_lock_bh(&s2s_km_lock);
+	queued = s2s_km_resync_all;
+	list_for_each_entry(ev, &s2s_km_events, node) {
+		if (ev->net == net && ev->kind == S2S_KM_MIRROR) {
+			queued = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&s2s_km_lock);
+	return queued;
+}
+
+/*
  * Feeds usage back and removes what xfrm or the user took away (RTNL).
  * Outbound SAs replaced by a newer one stay bound, unlinked, while their
  * xfrm state lives: s2s_km_fallback_out() may need them.
@@ -771,6 +796,10 @@ static void s2s_km_reconcile(void)
 		s2s_km_feed(b);
 		if (alive && (linked || b->sa->dir == S2S_DIR_OUT))
 			continue;
+		if (linked && b->sa->dir == S2S_DIR_OUT &&
+		    rtnl_dereference(t->params)->cfg.if_id == b->x->if_id &&
+		    s2s_km_mirror_queued(b->net))
+			continue;	/* until its successor is linked */
 		if (linked)
 			s2s_sa_del(t, b->sa->dir, ntohl(b->sa->spi), NULL);
 		s2s_km_binding_free(b);

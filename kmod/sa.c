@@ -410,6 +410,7 @@ int s2s_sa_link(struct s2s_tunnel *t, struct s2s_sa *sa,
 		struct netlink_ext_ack *extack)
 {
 	struct s2s_net *sn = s2s_net(t->net);
+	struct s2s_sa_id id;
 	struct s2s_sa *old;
 	int err;
 
@@ -428,8 +429,11 @@ int s2s_sa_link(struct s2s_tunnel *t, struct s2s_sa *sa,
 	} else {
 		old = rtnl_dereference(t->tx_sa);
 		rcu_assign_pointer(t->tx_sa, sa);
-		if (old)
+		if (old) {
+			s2s_sa_get_id(sa, &id);
+			s2s_event_sa_rekey(&id, ntohl(old->spi));
 			s2s_sa_unlink(old);
+		}
 		s2s_tunnel_update_mtu(t);
 		s2s_tunnel_update_carrier(t);
 	}

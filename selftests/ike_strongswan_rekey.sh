@@ -4,10 +4,16 @@
 # Lossless rekeys with strongSwan driving s2svpn (ike_lib.sh topology).
 # Site A's CHILD_SA rekeys every 4 s (rekey_time), after 1 MB
 # (rekey_bytes: only s2svpn's usage fed back into the xfrm state can
-# trigger it), and once on demand (swanctl --rekey), while iperf3 TCP and a
+# trigger it), and on demand from both sides (swanctl --rekey on A, then on
+# B: s2svpn's charon once initiator, once responder), while iperf3 TCP and a
 # sequence-numbered UDP stream each way (200 datagrams/s) cross: not one
-# datagram lost or duplicated, at least three rekeys, and the xfrm states
-# of the SAs left count what s2svpn carried.
+# datagram lost or duplicated, at least three rekeys, sa-rekey events in
+# "s2sctl monitor", strongSwan's byte counts equal to s2svpn's,
+# and the xfrm states of the SAs left count what s2svpn carried.
+#
+# Without the key manager's make-before-break (the old outbound SA sends
+# until the new one is ready), A -> B lost up to a hundred milliseconds of
+# traffic at a rekey on a loaded host.
 
 # shellcheck disable=SC2016,SC2317,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
@@ -38,7 +44,11 @@ s2s_check "A initiates" ike_initiate || { ike_logs; s2s_exit; }
 s2s_wait 10 ike_has_sas
 s2s_result $? "A's vpn0 holds the SA pair" "$(ike_sa_count "$a")"
 
-established() { grep -c 'CHILD_SA net{[0-9]*} established' "$(ike_dir a)/charon.log"; }
+# CHILD_SAs established so far (an initiator logs each one twice)
+established() {
+	grep -o 'CHILD_SA net{[0-9]*} established' "$(ike_dir a)/charon.log" |
+		sort -u | wc -l
+}
 first=$(established)
 
 # the receivers first, then the senders
@@ -58,15 +68,26 @@ pid_sa=$!
 ip netns exec "$b" python3 "$SEQSTREAM" send $ESP_LAN4_A 7002 $COUNT $RATE &
 pid_sb=$!
 esp_bg_start tcp esp_iperf "$a" $ESP_LAN4_B -t 10
-sleep 5
-s2s_check "forced rekey: swanctl --rekey --child net" \
+sleep 4
+s2s_check "forced rekey on A: swanctl --rekey --child net" \
 	ike_swanctl a --rekey --child net
+sleep 2
+s2s_check "forced rekey on B: swanctl --rekey --child net" \
+	ike_swanctl b --rekey --child net
 esp_bg_check tcp "iperf3 TCP A -> B across the rekeys"
 wait $pid_sa $pid_sb
 sa_events() {
 	grep -E 'adding (in|out)bound ESP SA|SPI 0x|deleting SAD|deleted SAD|CHILD_SA .*(established|rekeyed|closed)|XFRM_MSG' \
 		"$(ike_dir a)/charon.log" | tail -80
 	cat "$IKE_TMP/monitor"
+	echo "--- B's xfrm errors and states"
+	ip netns exec "$b" grep -v ' 0$' /proc/net/xfrm_stat
+	ip -n "$b" -s xfrm state list | grep -E '^src|spi|replay|stats'
+	grep -E 'CHILD_SA|DELETE|SAD' "$(ike_dir b)/charon.log" | tail -40
+	echo "--- A: tunnel counters and UDP errors"
+	esp_stats_line "$(esp_json "$a")"
+	ip netns exec "$a" nstat -az 2>/dev/null | grep -E 'UdpRcvbufErrors|UdpSndbufErrors|UdpInErrors'
+	ip netns exec "$b" nstat -az 2>/dev/null | grep -E 'UdpRcvbufErrors|UdpSndbufErrors|UdpInErrors'
 }
 wait $pid_rb
 s2s_result $? "A -> B: no datagram lost or duplicated" "$(cat "$rx_b")" || sa_events
@@ -77,16 +98,48 @@ s2s_log "A -> B: $(tail -1 "$rx_b"); B -> A: $(tail -1 "$rx_a")"
 rekeys=$(($(established) - first))
 esp_check_ge "CHILD_SA rekeyed during the streams" "$rekeys" 3
 s2s_log "rekeys: $rekeys; A's tunnel: $(esp_stats_line "$(esp_json "$a")")"
+events=$(grep -c '^sa-rekey tunnel vpn0 dir out spi 0x[0-9a-f]* replaces 0x' \
+	"$IKE_TMP/monitor")
+esp_check_ge "s2sctl monitor: sa-rekey events" "$events" 3
+s2s_log "sa-rekey events: $events"
 
-# the SAs left: xfrm's counters are what s2svpn fed back.  Time-based
-# rekeys go on every 4 s: charon is killed (its states stay) so that the
-# set holds still while it is compared.
-s2s_check "charon on A killed: no more rekeys" ike_stop a KILL
 s2s_sas() {
 	s2sctl -j -n "$a" sa show vpn0 | jq -r '.[] |
 		if .dir == "out" then "out \(.spi) \(.stats.tx_bytes)"
 		else "in \(.spi) \(.stats.rx_bytes)" end' | sort
 }
+# strongSwan's view (swanctl --list-sas, the raw vici answer): "in SPI
+# BYTES" and "out SPI BYTES" of each CHILD_SA
+swanctl_sas() {
+	local tok si so
+	for tok in $(ike_swanctl a --list-sas --raw); do
+		case $tok in
+		spi-in=*) si=$((16#${tok#*=})) ;;
+		spi-out=*) so=$((16#${tok#*=})) ;;
+		bytes-in=*) echo "in $si ${tok#*=}" ;;
+		bytes-out=*) echo "out $so ${tok#*=}" ;;
+		esac
+	done | sort
+}
+# every SA of vpn0 in strongSwan's list, bytes apart by at most one packet
+# (1500): the usage is fed back every 250 ms, and the streams are over
+counts_match() {
+	s2s_sas >"$IKE_TMP/s2s_bytes"
+	swanctl_sas >"$IKE_TMP/swan_bytes"
+	awk 'NR == FNR { want[$1 " " $2] = $3; n++; next }
+	     ($1 " " $2) in want {
+		d = want[$1 " " $2] - $3; if (d < 0) d = -d; if (d <= 1500) ok++ }
+	     END { exit !(n > 0 && ok == n) }' \
+		"$IKE_TMP/s2s_bytes" "$IKE_TMP/swan_bytes"
+}
+s2s_wait 10 counts_match
+s2s_result $? "strongSwan's byte counts match s2svpn's (within one packet per SA)" \
+	"s2svpn: $(cat "$IKE_TMP/s2s_bytes")"$'\n'"strongSwan: $(cat "$IKE_TMP/swan_bytes")"
+
+# the SAs left: xfrm's counters are what s2svpn fed back.  Time-based
+# rekeys go on every 4 s: charon is killed (its states stay) so that the
+# set holds still while it is compared.
+s2s_check "charon on A killed: no more rekeys" ike_stop a KILL
 xfrm_sas() {
 	ip -n "$a" -s xfrm state list |
 		awk -v local=$ESP_OUT4_A '

@@ -458,6 +458,7 @@ static struct nla_policy sa_policy[S2S_SA_A_MAX + 1] = {
 	[S2S_SA_A_AGE]			= { .type = NLA_U64 },
 	[S2S_SA_A_IFINDEX]		= { .type = NLA_U32 },
 	[S2S_SA_A_IFNAME]		= { .type = NLA_STRING },
+	[S2S_SA_A_REPLACED_SPI]		= { .type = NLA_U32 },
 };
 
 static struct nla_policy stats_policy[S2S_STATS_A_MAX + 1] = {
@@ -837,6 +838,8 @@ int s2s_event_from_msg(struct nl_msg *msg, struct s2s_event *ev)
 			ev->seq = nla_get_u64(ta[S2S_SA_A_SEQ]);
 			ev->has_seq = true;
 		}
+		if (ta[S2S_SA_A_REPLACED_SPI])
+			ev->replaced_spi = nla_get_u32(ta[S2S_SA_A_REPLACED_SPI]);
 		if (!ev->ifname[0])
 			get_owner(ta[S2S_SA_A_IFINDEX], ta[S2S_SA_A_IFNAME],
 				  &ev->ifindex, ev->ifname);

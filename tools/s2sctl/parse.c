@@ -1412,7 +1412,7 @@ static const char usage_all_head[] =
 "Commands:\n"
 "  s2sctl [show]       every tunnel at a glance: state, SPIs, rates, drops\n"
 "  s2sctl version      tool and module versions\n"
-"  s2sctl monitor      print events (SA expiry, sequence wrap, tunnel state)\n"
+"  s2sctl monitor      print events (SA expiry, rekey, sequence wrap, tunnel state)\n"
 "  s2sctl help [OBJECT]\n";
 
 static const char usage_all_tail[] =

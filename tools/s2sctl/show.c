@@ -556,6 +556,8 @@ static const char *event_name(uint8_t cmd)
 		return "tunnel-state";
 	case S2S_CMD_EVENT_NAT_MAPPING:
 		return "nat-mapping";
+	case S2S_CMD_EVENT_SA_REKEY:
+		return "sa-rekey";
 	default:
 		return NULL;
 	}
@@ -592,6 +594,12 @@ static void print_event(FILE *f, const struct s2s_event *ev, const char *name)
 		fprintf(f, "%s tunnel %s peer %s port %u\n", name, ev->ifname,
 			ev->has_nat ? addr_str(&ev->nat_remote, false, a, sizeof(a)) :
 				      "?", ev->nat_dport);
+		break;
+	case S2S_CMD_EVENT_SA_REKEY:
+		fprintf(f, "%s tunnel %s dir %s spi 0x%08x replaces 0x%08x\n",
+			name, ev->ifname,
+			enum_name(s2s_dir_names, ev->dir, d, sizeof(d)), ev->spi,
+			ev->replaced_spi);
 		break;
 	}
 }
@@ -630,6 +638,11 @@ static void json_event(FILE *f, const struct s2s_event *ev, const char *name)
 	case S2S_CMD_EVENT_NAT_MAPPING:
 		json_addr(&j, "peer", &ev->nat_remote, ev->has_nat, false);
 		json_u64_or_null(&j, "port", ev->has_nat, ev->nat_dport);
+		break;
+	case S2S_CMD_EVENT_SA_REKEY:
+		json_enum(&j, "dir", s2s_dir_names, ev->dir);
+		s2s_json_kv_u64(&j, "spi", ev->spi);
+		s2s_json_kv_u64(&j, "replaces", ev->replaced_spi);
 		break;
 	}
 	s2s_json_object_end(&j);

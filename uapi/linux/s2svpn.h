@@ -114,6 +114,9 @@ enum s2s_cmd {
 					 * NAT_DPORT): an authenticated
 					 * ESP-in-UDP packet came from a new
 					 * address or port; output follows it */
+	S2S_CMD_EVENT_SA_REKEY,		/* tunnel + SA(DIR out, SPI, STATE,
+					 * REPLACED_SPI): a new outbound SA
+					 * took over transmission */
 
 	__S2S_CMD_MAX,
 };
@@ -223,6 +226,8 @@ enum s2s_sa_attr {
 	S2S_SA_A_IFINDEX,		/* u32: owning tunnel (read-only) */
 	S2S_SA_A_IFNAME,		/* string: owning tunnel (read-only) */
 	S2S_SA_A_PAD,
+	S2S_SA_A_REPLACED_SPI,		/* u32: the outbound SA it replaced
+					 * (sa-rekey events, read-only) */
 	__S2S_SA_A_MAX,
 };
 #define S2S_SA_A_MAX (__S2S_SA_A_MAX - 1)

@@ -201,6 +201,7 @@ struct s2s_event {
 	uint16_t nat_dport;
 	bool has_peer_state;
 	uint8_t peer_state;	/* enum s2s_peer_state */
+	uint32_t replaced_spi;	/* SA rekey: the outbound SA replaced */
 };
 
 #endif /* S2SCTL_S2S_H */
