@@ -8,8 +8,8 @@
 # when vpn0 loses its carrier its routes turn linkdown and traffic moves to
 # vpn1.  vpn0's outbound SA hard-expires under four iperf3 TCP streams:
 # exactly one soft and one hard expiry event, carrier off, routes linkdown,
-# the streams carry on over vpn1; a new outbound SA brings vpn0 back; deleting the
-# outbound SA takes the carrier away again.
+# the streams carry on over vpn1; a new outbound SA brings vpn0 back;
+# deleting the outbound SA takes the carrier away again.
 
 # shellcheck disable=SC2016,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
