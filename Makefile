@@ -74,7 +74,8 @@ demo:
 	S2S_MODULE=$(CURDIR)/build/$$k/kmod/s2svpn.ko selftests/vm/run.sh -k $$k selftests/demo.sh
 
 # The gateway failover of selftests/bgp_gateways.sh (FRR), its routes shown
-# before, during and after; timing-sensitive like make check-timing.
+# before, during and after; timing-sensitive like make check-timing (on a
+# loaded machine: S2S_BGP_BFD_MS=2000 make demo-failover).
 demo-failover:
 	tools/deps.sh
 	k=$${KVER:-$$(tools/kernels.sh | tail -n 1)} && \
