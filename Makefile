@@ -81,7 +81,7 @@ demo-failover:
 	k=$${KVER:-$$(tools/kernels.sh | tail -n 1)} && \
 	$(MAKE) -s module-tree tools KVER=$$k KDIR=/lib/modules/$$k/build && \
 	$(MAKE) -s -C selftests tools/udpseq && \
-	S2S_MODULE=$(CURDIR)/build/$$k/kmod/s2svpn.ko selftests/vm/run.sh -k $$k selftests/bgp_gateways.sh
+	S2S_MODULE=$(CURDIR)/build/$$k/kmod/s2svpn.ko selftests/vm/run.sh -k $$k -t 600 selftests/bgp_gateways.sh
 
 # The sources, not what the build generates.
 KMOD_SOURCES = $(filter-out %.mod.c %/compat-generated.h,$(wildcard kmod/*.c kmod/*.h))
