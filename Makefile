@@ -8,6 +8,7 @@
 #                        installed kernel with headers (KVER=... : that one)
 #   make demo            two sites through an s2svpn tunnel, in the VM
 #   make demo-ike        the same keyed by strongSwan (IKEv2), with a rekey
+#   make demo-failover   two customer gateways, BGP/BFD (FRR), one dies, in the VM
 #   make bench           benchmarks in the VM
 #   make checkpatch      kernel style check of kmod/
 #   make check-debug     the selftests on a KASAN/UBSAN/kmemleak/lockdep kernel
@@ -30,7 +31,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 export S2S_VERSION KVER KDIR
 
-.PHONY: all module tools clean deps module-tree check demo demo-ike checkpatch bench \
+.PHONY: all module tools clean deps module-tree check demo demo-ike demo-failover checkpatch bench \
 	install uninstall deb debug-kernel check-debug fuzz stress check-timing
 all: module tools
 
@@ -79,6 +80,16 @@ demo-ike:
 	k=$${KVER:-$$(tools/kernels.sh | tail -n 1)} && \
 	$(MAKE) -s module-tree tools KVER=$$k KDIR=/lib/modules/$$k/build && \
 	S2S_MODULE=$(CURDIR)/build/$$k/kmod/s2svpn.ko selftests/vm/run.sh -k $$k selftests/demo_ike.sh
+
+# The gateway failover of selftests/bgp_gateways.sh (FRR), its routes shown
+# before, during and after; timing-sensitive like make check-timing (on a
+# loaded machine: S2S_BGP_BFD_MS=2000 make demo-failover).
+demo-failover:
+	tools/deps.sh
+	k=$${KVER:-$$(tools/kernels.sh | tail -n 1)} && \
+	$(MAKE) -s module-tree tools KVER=$$k KDIR=/lib/modules/$$k/build && \
+	$(MAKE) -s -C selftests tools/udpseq && \
+	S2S_MODULE=$(CURDIR)/build/$$k/kmod/s2svpn.ko selftests/vm/run.sh -k $$k -t 600 selftests/bgp_gateways.sh
 
 # The sources, not what the build generates.
 KMOD_SOURCES = $(filter-out %.mod.c %/compat-generated.h,$(wildcard kmod/*.c kmod/*.h))

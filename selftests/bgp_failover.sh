@@ -189,7 +189,7 @@ s2s_result $rc_r "UDP: the receiver saw the end of the stream" "$(cat "$recv")"
 s2s_log "UDP: $(tail -n 1 "$recv")"
 gap=$(sed -n 's/.* max_gap_ms \([0-9]*\).*/\1/p' "$recv")
 lost=$(sed -n 's/.* lost \([0-9]*\).*/\1/p' "$recv")
-echo "# bgp_failover: kernel $(uname -r) outage ${gap:-?} ms, ${lost:-?} datagrams lost (BFD 500 ms x 3)"
+echo "# bgp_failover: kernel $(uname -r) outage ${gap:-?} ms, ${lost:-?} datagrams lost (BFD $BGP_BFD_MS ms x 3)"
 bgp_show cgw "show bfd peers counters" | grep -E 'peer|Session (up|down)' | sed 's/^/# /'
 esp_check_ge "UDP: the stream lost datagrams (the break was real)" "${lost:-0}" 1
 # (max_gap_ms counts only gaps that ended: the stream must have come back)

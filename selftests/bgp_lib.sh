@@ -6,6 +6,7 @@
 # interfaces, route inspection.  Source after lib.sh and esp_lib.sh.
 
 BGP_FRR=/usr/lib/frr
+BGP_BFD_MS=${S2S_BGP_BFD_MS:-500}
 
 # bgp_require: skips the test unless FRR and the tools are installed.
 bgp_require() {
@@ -28,7 +29,8 @@ bgp_frr_dir() {
 # bgp_frr_conf NAME AS ROUTER_ID MAXPATHS "NET..." PEER_ADDR/PEER_AS...:
 # the configuration of router NAME: eBGP to every peer (hold time 30 s as a
 # cloud's VPN uses, BFD 500 ms x 3 unless BGP_NO_BFD=1), announcing NETs,
-# up to MAXPATHS equal paths installed (ECMP).
+# up to MAXPATHS equal paths installed (ECMP).  S2S_BGP_BFD_MS sets another
+# BFD interval (a host too loaded for 500 ms: the sessions flap).
 bgp_frr_conf() {
 	local d=$BGP_DIR/$1 as=$2 rid=$3 maxp=$4 nets=$5 p addr n
 	shift 5
@@ -38,8 +40,8 @@ bgp_frr_conf() {
 	log file $d/bfdd.log
 	bfd
 	 profile fast
-	  transmit-interval 500
-	  receive-interval 500
+	  transmit-interval $BGP_BFD_MS
+	  receive-interval $BGP_BFD_MS
 	  detect-multiplier 3
 	 exit
 	exit
@@ -90,7 +92,7 @@ bgp_show() {
 	for c in "$@"; do
 		args+=(-c "$c")
 	done
-	vtysh --vty_socket "$BGP_DIR/$name" "${args[@]}" 2>&1
+	timeout 30 vtysh --vty_socket "$BGP_DIR/$name" "${args[@]}" 2>&1
 }
 
 # bgp_logs NAME...: sessions, BFD, routes and log tails, as "# " lines.

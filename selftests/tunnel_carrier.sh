@@ -6,10 +6,10 @@
 # over IPv4, vpn1 over IPv6 outers); B's LAN is routed through vpn0
 # (metric 10) and vpn1 (metric 20) with ignore_routes_with_linkdown, so
 # when vpn0 loses its carrier its routes turn linkdown and traffic moves to
-# vpn1.  vpn0's outbound SA hard-expires under an iperf3 stream: exactly one
-# soft and one hard expiry event, carrier off, routes linkdown, the stream
-# carries on over vpn1; a new outbound SA brings vpn0 back; deleting the
-# outbound SA takes the carrier away again.
+# vpn1.  vpn0's outbound SA hard-expires under four iperf3 TCP streams:
+# exactly one soft and one hard expiry event, carrier off, routes linkdown,
+# the streams carry on over vpn1; a new outbound SA brings vpn0 back;
+# deleting the outbound SA takes the carrier away again.
 
 # shellcheck disable=SC2016,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
@@ -106,8 +106,8 @@ s2s_check "vpn0 outbound SA with soft 300 / hard 600 packets" \
 s2s_check "B's inbound twin" esp_s2s_sa "$b" vpn0 in 0x1001 gcm128-128 5
 vpn1_tx=$(esp_stat "$a" vpn1 tx_packets)
 esp_iperf_server "$b"
-s2s_check "TCP stream A->B survives the hard expiry (iperf3 -t 6)" \
-	esp_iperf "$a" $ESP_LAN4_B -t 6 -B $ESP_LAN4_A
+s2s_check "4 TCP streams A->B survive the hard expiry (iperf3 -t 6 -P 4)" \
+	esp_iperf "$a" $ESP_LAN4_B -t 6 -P 4 -B $ESP_LAN4_A
 s2s_check_eq "exactly one soft expiry event" \
 	"$(count_events '.event == "sa-expire" and .kind == "soft" and .spi == 4097')" 1
 s2s_check_eq "exactly one hard expiry event" \
