@@ -21,7 +21,7 @@
 # s2s_input_inner_check): malformed inner headers then count as
 # rx_packets and vanish in the IP layer.
 
-# shellcheck disable=SC2154,SC2016
+# shellcheck disable=SC2154,SC2016,SC2086
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
