@@ -112,6 +112,7 @@ struct s2s_tunnel_params {
  * @nat_addr: last learned outer source address
  * @nat_port: last learned UDP source port (network order)
  * @nat_spi: the inbound SPI that taught it (network order)
+ * @nat_quiet_until: jiffies before which no new mapping is learnt (encap.c)
  * @probe_work: liveness probing (probe.c)
  * @last_rx: jiffies of the last authenticated inbound packet
  * @peer_dead: probing found the peer silent: no carrier (RTNL)
@@ -142,6 +143,7 @@ struct s2s_tunnel {
 	union s2s_addr nat_addr;
 	__be16 nat_port;
 	__be32 nat_spi;
+	unsigned long nat_quiet_until;
 	struct delayed_work probe_work;
 	unsigned long last_rx;
 	bool peer_dead;

@@ -43,6 +43,8 @@
 #include "transport.h"
 
 #define S2S_NAT_KEEPALIVE_BYTE 0xff
+/* a flapping NAT mapping moves output (and the daemon) once a second */
+#define S2S_NAT_LEARN_INTERVAL HZ
 
 static struct workqueue_struct *s2s_encap_wq;
 
@@ -280,6 +282,8 @@ static void s2s_encap_nat_work(struct work_struct *work)
 
 	rtnl_lock();
 	if (t->dev->reg_state == NETREG_REGISTERED) {
+		WRITE_ONCE(t->nat_quiet_until,
+			   jiffies + S2S_NAT_LEARN_INTERVAL);
 		s2s_tunnel_set_peer(t, family, &addr, port, true);
 		/* under IKE the daemon learns it too, as from xfrm's ESP */
 		s2s_km_new_mapping(t, spi, &addr, port);
@@ -297,11 +301,17 @@ static void s2s_encap_nat_work(struct work_struct *work)
  * @spi: the inbound SA's SPI (network order)
  *
  * Called from the receive path when the source differs from where output
- * goes; the change is applied in process context.
+ * goes; the change is applied in process context, at most once per
+ * S2S_NAT_LEARN_INTERVAL (a mapping that flaps between two sources would
+ * otherwise move output, send an event and ask the IKE daemon to move its
+ * SAs for every packet).  A packet from the new source after the interval
+ * teaches it again.
  */
 void s2s_encap_learn(struct s2s_tunnel *t, u16 family,
 		     const union s2s_addr *saddr, __be16 sport, __be32 spi)
 {
+	if (time_before(jiffies, READ_ONCE(t->nat_quiet_until)))
+		return;
 	spin_lock_bh(&t->nat_lock);
 	t->nat_family = family;
 	t->nat_addr = *saddr;
@@ -323,6 +333,7 @@ void s2s_encap_tunnel_init(struct s2s_tunnel *t)
 	INIT_DELAYED_WORK(&t->keepalive_work, s2s_encap_keepalive_work);
 	INIT_WORK(&t->nat_work, s2s_encap_nat_work);
 	spin_lock_init(&t->nat_lock);
+	t->nat_quiet_until = jiffies;	/* jiffies start near wrapping */
 }
 
 /**
