@@ -59,21 +59,23 @@ send_udp() {
 }
 
 # received NS DST FAMILY SRC GOOD: a listener on DST:7777 gets the datagram
+# (sent once the listener is bound, which a loaded VM may take seconds for)
 received() {
 	local out
 	out=$(mktemp /tmp/esp-csum.XXXXXX)
-	ip netns exec "$1" timeout 4 python3 -c '
+	ip netns exec "$1" timeout 30 python3 -c '
 import socket, sys
 fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], 7777))
+print("bound", flush=True)
 s.settimeout(3)
 print(len(s.recv(2000)))' "$2" >"$out" 2>/dev/null &
 	local pid=$!
-	sleep 1.5
+	s2s_wait 20 grep -q bound "$out"
 	send_udp "$a" "$4" "$2" "$5"
 	wait $pid
-	grep -q . "$out"
+	grep -q '^[0-9]' "$out"
 	local rc=$?
 	rm -f "$out"
 	return $rc
