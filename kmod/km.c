@@ -46,6 +46,8 @@
 #define S2S_KM_RESYNC_NETS_MAX	256
 /* xfrm states collected per xfrm_state_walk() round */
 #define S2S_KM_WALK_BATCH	32
+/* how long a dead outbound state's SA may wait for its successor */
+#define S2S_KM_DEAD_OUT_MAX	(2 * HZ)
 /* ask for a rekey when fewer sequence numbers than this are left */
 #define S2S_KM_SEQ_MARGIN	(1ULL << 24)
 
@@ -106,6 +108,8 @@ struct s2s_km_event {
  * @fed_bytes: bytes already added to @x->curlft
  * @fed_packets: packets already added to @x->curlft
  * @rekey_asked: a rekey was requested for sequence exhaustion
+ * @dead_since: jiffies when its state was first seen dead while its SA
+ *	kept sending (make-before-break), 0 before
  */
 struct s2s_km_binding {
 	struct list_head node;
@@ -116,6 +120,7 @@ struct s2s_km_binding {
 	u64 fed_bytes;
 	u64 fed_packets;
 	bool rekey_asked;
+	unsigned long dead_since;
 };
 
 static struct workqueue_struct *s2s_km_wq;
@@ -416,6 +421,38 @@ static int s2s_km_fill_config(struct s2s_sa_config *cfg,
 	return 0;
 }
 
+/* Asks the daemon for a rekey as xfrm's soft expiry does, under x->lock. */
+static void s2s_km_ask_rekey(struct xfrm_state *x)
+{
+	spin_lock_bh(&x->lock);
+	if (x->km.state == XFRM_STATE_VALID)
+		km_state_expired(x, 0, 0);
+	spin_unlock_bh(&x->lock);
+}
+
+static void s2s_km_binding_free(struct s2s_km_binding *b);
+
+/*
+ * A state deleted and added again with the same SPI (DELSA then NEWSA
+ * before the work item ran): the dead state's SA still holds the SPI on
+ * the tunnel, and would make the new one's link fail.  It goes now rather
+ * than at the next reconciliation.
+ */
+static void s2s_km_drop_dead(struct s2s_tunnel *t, const struct s2s_sa *sa)
+{
+	struct s2s_km_binding *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node) {
+		if (b->net != t->net || b->ifindex != t->dev->ifindex ||
+		    b->sa->dir != sa->dir || b->sa->spi != sa->spi ||
+		    READ_ONCE(b->x->km.state) == XFRM_STATE_VALID)
+			continue;
+		if (s2s_sa_lookup(t, b->sa->dir, b->sa->spi) == b->sa)
+			s2s_sa_del(t, b->sa->dir, ntohl(b->sa->spi), NULL);
+		s2s_km_binding_free(b);
+	}
+}
+
 /*
  * Mirrors one live xfrm state into an SA of the tunnel carrying its
  * interface ID, once.  The transform is built and keyed without RTNL.
@@ -466,8 +503,10 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 	    !s2s_km_binding_find(x)) {
 		err = -ENOMEM;
 		b = kzalloc(sizeof(*b), GFP_KERNEL);
-		if (b)
+		if (b) {
+			s2s_km_drop_dead(t, sa);
 			err = s2s_sa_link(t, sa, &extack);
+		}
 	}
 	if (!err) {
 		s2s_sa_get(sa);		/* the binding's reference */
@@ -491,7 +530,7 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 		return;
 	}
 	if (b->rekey_asked)
-		km_state_expired(x, 0, 0);
+		s2s_km_ask_rekey(x);
 }
 
 struct s2s_km_walk {
@@ -622,7 +661,7 @@ static void s2s_km_feed(struct s2s_km_binding *b)
 	    atomic64_read(&b->sa->seq_out) >
 	    (b->sa->esn ? U64_MAX : U32_MAX) - S2S_KM_SEQ_MARGIN) {
 		b->rekey_asked = true;
-		km_state_expired(x, 0, 0);
+		s2s_km_ask_rekey(x);
 	}
 }
 
@@ -691,6 +730,19 @@ static bool s2s_km_mirror_queued(struct net *net)
 }
 
 /*
+ * The tunnel's outbound SA, whose state died: it keeps sending while a
+ * state of the namespace waits to be mirrored, for S2S_KM_DEAD_OUT_MAX at
+ * most (a namespace that keeps adding states must not keep it alive).
+ */
+static bool s2s_km_keep_dead_out(struct s2s_km_binding *b)
+{
+	if (!b->dead_since)
+		b->dead_since = jiffies ?: 1;
+	return time_before(jiffies, b->dead_since + S2S_KM_DEAD_OUT_MAX) &&
+	       s2s_km_mirror_queued(b->net);
+}
+
+/*
  * Feeds usage back and removes what xfrm or the user took away (RTNL).
  * Outbound SAs replaced by a newer one stay bound, unlinked, while their
  * xfrm state lives: s2s_km_fallback_out() may need them.
@@ -712,7 +764,7 @@ static void s2s_km_reconcile(void)
 			continue;
 		if (linked && b->sa->dir == S2S_DIR_OUT &&
 		    rtnl_dereference(t->params)->cfg.if_id == b->x->if_id &&
-		    s2s_km_mirror_queued(b->net))
+		    s2s_km_keep_dead_out(b))
 			continue;	/* until its successor is linked */
 		if (linked)
 			s2s_sa_del(t, b->sa->dir, ntohl(b->sa->spi), NULL);
