@@ -789,6 +789,14 @@ static void s2s_km_run(struct s2s_km_event *ev)
 		}
 		break;
 	case S2S_KM_SYNC:
+		/*
+		 * Bindings of a tunnel deleted since the last tick go first:
+		 * a state still bound to one would not be taken over by the
+		 * tunnel that now carries its interface ID.
+		 */
+		rtnl_lock();
+		s2s_km_reconcile();
+		rtnl_unlock();
 		s2s_km_resync(ev->net);
 		break;
 	}
