@@ -46,6 +46,8 @@
 #define S2S_KM_RESYNC_NETS_MAX	256
 /* xfrm states collected per xfrm_state_walk() round */
 #define S2S_KM_WALK_BATCH	32
+/* how long a dead outbound state's SA may wait for its successor */
+#define S2S_KM_DEAD_OUT_MAX	(2 * HZ)
 /* ask for a rekey when fewer sequence numbers than this are left */
 #define S2S_KM_SEQ_MARGIN	(1ULL << 24)
 
@@ -106,6 +108,8 @@ struct s2s_km_event {
  * @fed_bytes: bytes already added to @x->curlft
  * @fed_packets: packets already added to @x->curlft
  * @rekey_asked: a rekey was requested for sequence exhaustion
+ * @dead_since: jiffies when its state was first seen dead while its SA
+ *	kept sending (make-before-break), 0 before
  */
 struct s2s_km_binding {
 	struct list_head node;
@@ -116,6 +120,7 @@ struct s2s_km_binding {
 	u64 fed_bytes;
 	u64 fed_packets;
 	bool rekey_asked;
+	unsigned long dead_since;
 };
 
 static struct workqueue_struct *s2s_km_wq;
@@ -443,6 +448,17 @@ static int s2s_km_fill_config(struct s2s_sa_config *cfg,
 	return 0;
 }
 
+/* Asks the daemon for a rekey as xfrm's soft expiry does, under x->lock. */
+static void s2s_km_ask_rekey(struct xfrm_state *x)
+{
+	spin_lock_bh(&x->lock);
+	if (x->km.state == XFRM_STATE_VALID)
+		km_state_expired(x, 0, 0);
+	spin_unlock_bh(&x->lock);
+}
+
+static void s2s_km_binding_free(struct s2s_km_binding *b);
+
 /*
  * The state's UDP encapsulation (RFC 3948), before the SA is linked: an
  * outbound state's source port is ours, an inbound one's the peer's.
@@ -461,9 +477,12 @@ static void s2s_km_encap_ports(struct s2s_sa *sa, struct xfrm_state *x)
 
 /*
  * An SA of the same SPI and direction whose xfrm state died: the daemon
- * moved the state to a new NAT mapping (delete, then add).  The new SA
- * takes its place, an outbound one continuing its sequence numbers (the
- * IV under the same key), so the old one goes first (RTNL).
+ * moved the state to a new NAT mapping, or deleted and added it again
+ * before the work item ran (DELSA, then NEWSA).  Its SA still holds the
+ * SPI on the tunnel and would make the new one's link fail, so it goes
+ * now rather than at the next reconciliation.  The new SA takes its
+ * place, an outbound one continuing its sequence numbers (the IV under
+ * the same key), so the old one goes first (RTNL).
  */
 static void s2s_km_take_over(struct s2s_tunnel *t, struct s2s_sa *sa)
 {
@@ -577,7 +596,7 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 		return;
 	}
 	if (b->rekey_asked)
-		km_state_expired(x, 0, 0);
+		s2s_km_ask_rekey(x);
 }
 
 struct s2s_km_walk {
@@ -708,7 +727,7 @@ static void s2s_km_feed(struct s2s_km_binding *b)
 	    atomic64_read(&b->sa->seq_out) >
 	    (b->sa->esn ? U64_MAX : U32_MAX) - S2S_KM_SEQ_MARGIN) {
 		b->rekey_asked = true;
-		km_state_expired(x, 0, 0);
+		s2s_km_ask_rekey(x);
 	}
 }
 
@@ -777,6 +796,19 @@ static bool s2s_km_mirror_queued(struct net *net)
 }
 
 /*
+ * The tunnel's outbound SA, whose state died: it keeps sending while a
+ * state of the namespace waits to be mirrored, for S2S_KM_DEAD_OUT_MAX at
+ * most (a namespace that keeps adding states must not keep it alive).
+ */
+static bool s2s_km_keep_dead_out(struct s2s_km_binding *b)
+{
+	if (!b->dead_since)
+		b->dead_since = jiffies ?: 1;
+	return time_before(jiffies, b->dead_since + S2S_KM_DEAD_OUT_MAX) &&
+	       s2s_km_mirror_queued(b->net);
+}
+
+/*
  * Feeds usage back and removes what xfrm or the user took away (RTNL).
  * Outbound SAs replaced by a newer one stay bound, unlinked, while their
  * xfrm state lives: s2s_km_fallback_out() may need them.
@@ -798,7 +830,7 @@ static void s2s_km_reconcile(void)
 			continue;
 		if (linked && b->sa->dir == S2S_DIR_OUT &&
 		    rtnl_dereference(t->params)->cfg.if_id == b->x->if_id &&
-		    s2s_km_mirror_queued(b->net))
+		    s2s_km_keep_dead_out(b))
 			continue;	/* until its successor is linked */
 		if (linked)
 			s2s_sa_del(t, b->sa->dir, ntohl(b->sa->spi), NULL);
@@ -823,6 +855,14 @@ static void s2s_km_run(struct s2s_km_event *ev)
 		}
 		break;
 	case S2S_KM_SYNC:
+		/*
+		 * Bindings of a tunnel deleted since the last tick go first:
+		 * a state still bound to one would not be taken over by the
+		 * tunnel that now carries its interface ID.
+		 */
+		rtnl_lock();
+		s2s_km_reconcile();
+		rtnl_unlock();
 		s2s_km_resync(ev->net);
 		break;
 	}

@@ -25,7 +25,8 @@ echo "s2svpn IKE demo on Linux $(uname -r), module $S2S_KO"
 echo "strongSwan: $($IKE_CHARON --version 2>/dev/null | head -1 || echo charon)"
 
 say "Two sites; both run charon with the same swanctl.conf shape"
-ike_setup "start_action = none" "" || { ike_logs; exit 1; }
+ike_setup "start_action = none" "" >"/tmp/demo_ike_setup.log" 2>&1 ||
+	{ cat /tmp/demo_ike_setup.log; ike_logs; exit 1; }
 echo "site A (customer gateway), the CHILD_SA of $(ike_dir a)/swanctl/swanctl.conf:"
 sed -n '/children {/,/^[[:space:]]*}$/p' "$(ike_dir a)/swanctl/swanctl.conf" |
 	sed 's/^\t*/    /'

@@ -137,6 +137,13 @@ s2s_check "the last A->B SA carried traffic" \
 	test "$(esp_jq "$jb" -- "sastat(\$j0; \"in\"; $((0x1000 + REKEYS)); \"rx_packets\")")" -gt 0
 s2s_check "the carrier never dropped" \
 	s2s_fails jq -e -s 'any(.[]; .event == "tunnel-state")' "$events"
+# each outbound replacement on A multicast sa-rekey, naming both SPIs
+sa_rekeys_seen() {
+	[ "$(jq -s '[.[] | select(.event == "sa-rekey" and .dir == "out" and
+		.replaces + 1 == .spi)] | length' "$events")" -ge "$REKEYS" ]
+}
+s2s_check "an sa-rekey event for each of A's $REKEYS outbound replacements" \
+	s2s_wait 5 sa_rekeys_seen
 
 esp_check_dmesg "no kernel warning"
 s2s_exit

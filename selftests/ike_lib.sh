@@ -29,7 +29,8 @@ ike_dir() { echo "$IKE_TMP/$1"; }
 ike_uri() { echo "unix://$(ike_dir "$1")/charon.vici"; }
 
 # ike_conf SITE LOCAL REMOTE CHILD_EXTRA: strongswan.conf and swanctl.conf
-# of one site.  CHILD_EXTRA: more "key = value" lines for the CHILD_SA.
+# of one site.  CHILD_EXTRA: more "key = value" lines for the CHILD_SA;
+# IKE_CHARON_EXTRA: more for strongswan.conf's charon section.
 ike_conf() {
 	local site=$1 l=$2 r=$3 extra=$4 d
 	d=$(ike_dir "$site")
@@ -45,6 +46,7 @@ ike_conf() {
 		retransmit_timeout = 1.0
 		retransmit_base = 1.4
 		retransmit_tries = 5
+		${IKE_CHARON_EXTRA:-}
 		plugins {
 			vici {
 				socket = unix://$d/charon.vici

@@ -11,7 +11,8 @@
 #    kernel's extack message), "if-id 0" unbinds;
 #  - states that exist before the binding are taken over (xfrm_state_walk);
 #    a new state appears as an SA (NEWSA), a deleted one goes (DELSA), a
-#    flush empties the tunnel (FLUSHSA);
+#    state deleted and added again at once is carried anew, a flush
+#    empties the tunnel (FLUSHSA);
 #  - ping and iperf3 cross on s2svpn; A's xfrm states count exactly what
 #    s2svpn fed back; a byte limit on the xfrm state hard-expires the SA;
 #  - the module unloads with the states still there.
@@ -174,6 +175,24 @@ s2s_check_eq "unbound: the SAs are given back" "$(sa_spis)" ""
 s2s_check "bind again" s2sctl -n "$a" tunnel set vpn0 if-id $IFID
 wait_spis "$want_both"
 s2s_check_eq "bound again: taken over" "$(sa_spis)" "$want_both"
+# DELSA and NEWSA of the same SPI back to back: the new state's SA
+# replaces the dead one's (a fresh SA: no packet received yet)
+in_rx() {
+	s2sctl -j -n "$a" sa show vpn0 |
+		jq -r '.[] | select(.dir == "in") | .stats.rx_packets'
+}
+readd_in() {
+	{
+		echo "xfrm state delete src $B4 dst $A4 proto esp spi $ESP_SPI_BA"
+		a_state in
+	} | ip -n "$a" -batch -
+}
+fresh_in() { [ "$(sa_spis)" = "$want_both" ] && [ "$(in_rx)" = 0 ]; }
+s2s_check "ping B -> A (the inbound SA counts it)" esp_ping "$b" $ESP_LAN4_A 2
+s2s_check "DELSA + NEWSA of the inbound SPI at once" readd_in
+s2s_wait 10 fresh_in
+s2s_result $? "the new state's SA took the SPI over" "$(sa_spis), rx $(in_rx)"
+s2s_check "ping B -> A on it" esp_ping "$b" $ESP_LAN4_A 2
 s2s_check "FLUSHSA: ip xfrm state flush" ip -n "$a" xfrm state flush
 wait_spis ""
 s2s_check_eq "flushed: no SA left" "$(sa_spis)" ""

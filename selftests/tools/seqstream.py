@@ -41,7 +41,13 @@ def send(addr, port, count, rate):
 
 def recv(addr, port, count, idle):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    # beyond rmem_max when root (SO_RCVBUFFORCE): a receiver starved of
+    # CPU on a loaded host must not drop datagrams at its own socket
+    try:
+        s.setsockopt(socket.SOL_SOCKET,
+                     getattr(socket, "SO_RCVBUFFORCE", 33), 1 << 24)
+    except OSError:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
     s.bind((addr, port))
     print("ready", flush=True)
     seen = bytearray(count)
