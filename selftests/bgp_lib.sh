@@ -157,3 +157,40 @@ bgp_quiet_kill() {
 	kill "$@" 2>/dev/null
 	return 0
 }
+
+# bgp_stream_start FROM TO DST PORT SECONDS: a sequence-numbered UDP stream
+# (200 datagrams/s, selftests/tools/udpseq) from namespace FROM to DST:PORT
+# in namespace TO for at most SECONDS, and an iperf3 server in TO.  The
+# receiver's report goes to $BGP_RECV; bgp_stream_end ends the stream.
+bgp_stream_start() {
+	BGP_RECV=$(mktemp /tmp/bgp-recv.XXXXXX)
+	s2s_defer rm -f "$BGP_RECV"
+	ip netns exec "$2" "$UDPSEQ" recv "$3" "$4" "$5" >"$BGP_RECV" &
+	BGP_PID_R=$!
+	s2s_wait 10 grep -q listening "$BGP_RECV"
+	esp_iperf_server "$2"
+	ip netns exec "$1" "$UDPSEQ" send "$3" "$4" 200 "$5" &
+	BGP_PID_S=$!
+	s2s_defer bgp_quiet_kill $BGP_PID_S $BGP_PID_R
+}
+
+# bgp_stream_end TEST WHAT: ends the stream a second later and checks it:
+# the receiver saw its end, it lost datagrams (WHAT, the break or the loss,
+# was real) and its longest gap, the outage, is below 10 s (BFD, not the
+# 30 s hold time).  The outage is printed for TEST.
+bgp_stream_end() {
+	local rc gap lost
+	sleep 1
+	kill -TERM $BGP_PID_S
+	wait $BGP_PID_R
+	rc=$?
+	s2s_result $rc "UDP: the receiver saw the end of the stream" "$(cat "$BGP_RECV")"
+	s2s_log "UDP: $(tail -n 1 "$BGP_RECV")"
+	gap=$(sed -n 's/.* max_gap_ms \([0-9]*\).*/\1/p' "$BGP_RECV")
+	lost=$(sed -n 's/.* lost \([0-9]*\).*/\1/p' "$BGP_RECV")
+	echo "# $1 outage ${gap:-?} ms, ${lost:-?} datagrams lost (BFD $BGP_BFD_MS ms x 3)"
+	esp_check_ge "UDP: the stream lost datagrams (the $2 was real)" "${lost:-0}" 1
+	# (max_gap_ms counts only gaps that ended: the stream must have come back)
+	s2s_check "UDP: outage below 10000 ms (BFD, not the 30 s hold time)" \
+		test $rc = 0 -a "${gap:-99999}" -lt 10000
+}
