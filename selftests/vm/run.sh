@@ -54,7 +54,9 @@ out=$(realpath -m "${out:-$top/build/vm/$kver/$name}")
 kernel=/boot/vmlinuz-$kver
 kdir=${S2S_VM_KERNEL_DIR:-}
 if [ -n "$kdir" ] && [ "$(cat "$kdir/kernelrelease" 2>/dev/null)" = "$kver" ]; then
-	kernel=$kdir/vmlinux
+	# the bzImage: the KASAN kernel's PVH entry never prints a line
+	# under qemu (tried 2026-11-27), its decompressor boots
+	kernel=$kdir/bzImage
 else
 	kdir=
 fi
