@@ -33,11 +33,8 @@
 . "$(dirname "$0")/bgp_lib.sh"
 
 bgp_require
-s2s_require_cmd jq iperf3 nft
-s2s_require_s2sctl
-s2s_require_module
+esp_begin jq iperf3 nft
 find_udpseq || s2s_skip "cannot build selftests/tools/udpseq.c (no cc)"
-esp_dmesg_mark
 
 PORT=7000
 BGP_NO_BFD=${S2S_BGP_NO_BFD:-0}
