@@ -23,7 +23,7 @@
 #include <net/xfrm.h>
 #include "compat.h"
 #include "crypto.h"
-#include "device.h"
+#include "tunnel.h"
 #include "sa.h"
 
 #define S2S_AAD_MAX 12		/* SPI, seq_hi, seq_lo */

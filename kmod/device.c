@@ -34,14 +34,14 @@
 #include "esp.h"
 #include "events.h"
 #include "extack.h"
+#include "km.h"
+#include "nat.h"
 #include "netns.h"
 #include "policy.h"
 #include "probe.h"
 #include "sa.h"
 #include "selector.h"
 #include "transport.h"
-
-#define S2S_OUTER_MAX sizeof(struct ipv6hdr)
 
 /* uapi states the MTU range; it must be what ESP can carry */
 static_assert(S2S_MTU_MIN == ETH_MIN_MTU);
@@ -52,14 +52,6 @@ static_assert(IP_MAX_MTU - S2S_OUTER_MAX - S2S_ESP_MAX_OVERHEAD == S2S_MTU_MAX);
 
 static struct rtnl_link_ops s2s_link_ops;
 
-static bool s2s_addr_equal(u16 family, const union s2s_addr *a,
-			   const union s2s_addr *b)
-{
-	if (family == AF_INET)
-		return a->ip4 == b->ip4;
-	return ipv6_addr_equal(&a->ip6, &b->ip6);
-}
-
 /* A gateway address: neither unspecified, nor multicast, nor broadcast. */
 static bool s2s_addr_unicast(u16 family, const union s2s_addr *a)
 {
@@ -67,94 +59,6 @@ static bool s2s_addr_unicast(u16 family, const union s2s_addr *a)
 		return !ipv4_is_zeronet(a->ip4) && !ipv4_is_multicast(a->ip4) &&
 		       !ipv4_is_lbcast(a->ip4);
 	return !ipv6_addr_any(&a->ip6) && !ipv6_addr_is_multicast(&a->ip6);
-}
-
-static u32 s2s_outer_hash(u16 family, const union s2s_addr *remote,
-			  const union s2s_addr *local)
-{
-	u32 len = family == AF_INET ? sizeof(remote->ip4) : sizeof(remote->ip6);
-
-	return jhash(remote, len, jhash(local, len, family));
-}
-
-static struct s2s_tunnel_params *
-s2s_params_new(const struct s2s_tunnel_config *cfg)
-{
-	struct s2s_tunnel_params *p;
-
-	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
-	if (!p)
-		return NULL;
-	if (dst_cache_init(&p->dst_cache, GFP_KERNEL_ACCOUNT)) {
-		kfree(p);
-		return NULL;
-	}
-	p->cfg = *cfg;
-	p->cfg.mtu = 0;		/* s2s_tunnel.user_mtu has it */
-	p->peer = cfg->remote;
-	if (cfg->encap == S2S_ENCAP_UDP)
-		p->peer_port = htons(cfg->dport);
-	return p;
-}
-
-static void s2s_params_free(struct s2s_tunnel_params *p)
-{
-	dst_cache_destroy(&p->dst_cache);
-	kfree(p);
-}
-
-static void s2s_params_free_rcu(struct rcu_head *rcu)
-{
-	s2s_params_free(container_of(rcu, struct s2s_tunnel_params, rcu));
-}
-
-/* Puts the tunnel into the outer-pair hash when it has addresses. */
-static void s2s_tunnel_hash(struct s2s_tunnel *t)
-{
-	const struct s2s_tunnel_params *p = rtnl_dereference(t->params);
-	struct s2s_net *sn = s2s_net(t->net);
-
-	if (p->cfg.family)
-		hash_add_rcu(sn->tunnel_hash, &t->outer_node,
-			     s2s_outer_hash(p->cfg.family, &p->cfg.remote,
-					    &p->cfg.local));
-}
-
-/**
- * s2s_tunnel_lookup_outer() - find a tunnel by outer address pair
- * @net: the namespace
- * @family: AF_INET or AF_INET6
- * @saddr: outer source address of a received packet (a tunnel's remote)
- * @daddr: outer destination address of that packet (the tunnel's local)
- * @match: NULL, or a further condition the tunnel must meet (several
- *	tunnels may share an address pair when their marks differ)
- * @arg: passed to @match
- *
- * Called under RCU (the receive path) or RTNL.  No reference is taken.
- *
- * Return: the first such tunnel or NULL.
- */
-struct s2s_tunnel *s2s_tunnel_lookup_outer(struct net *net, u16 family,
-					   const union s2s_addr *saddr,
-					   const union s2s_addr *daddr,
-					   s2s_tunnel_match_t match,
-					   const void *arg)
-{
-	struct s2s_net *sn = s2s_net(net);
-	const struct s2s_tunnel_params *p;
-	struct s2s_tunnel *t;
-
-	hash_for_each_possible_rcu(sn->tunnel_hash, t, outer_node,
-				   s2s_outer_hash(family, saddr, daddr),
-				   lockdep_rtnl_is_held()) {
-		p = rcu_dereference_rtnl(t->params);
-		if (p->cfg.family == family &&
-		    s2s_addr_equal(family, &p->cfg.remote, saddr) &&
-		    s2s_addr_equal(family, &p->cfg.local, daddr) &&
-		    (!match || match(t, arg)))
-			return t;
-	}
-	return NULL;
 }
 
 /* A tunnel's configuration checked against the others. */
@@ -305,118 +209,6 @@ static int s2s_tunnel_check(struct net *net, const struct s2s_tunnel *self,
 	return 0;
 }
 
-/*
- * MTU of the underlay path to the remote gateway.  The lookup leaves the
- * source address out so that it works before the local address is
- * configured; the data path checks the real path MTU per packet anyway.
- */
-static unsigned int s2s_underlay_mtu(struct s2s_tunnel *t)
-{
-	const struct s2s_tunnel_config *cfg = &rtnl_dereference(t->params)->cfg;
-	unsigned int mtu = 0;
-
-	if (cfg->family == AF_INET) {
-		struct flowi4 fl4 = {
-			.daddr = cfg->remote.ip4,
-			.flowi4_proto = IPPROTO_ESP,
-		};
-		struct rtable *rt = ip_route_output_key(t->net, &fl4);
-
-		if (!IS_ERR(rt)) {
-			if (rt->dst.dev != t->dev)
-				mtu = dst_mtu(&rt->dst);
-			ip_rt_put(rt);
-		}
-#if IS_ENABLED(CONFIG_IPV6)
-	} else if (cfg->family == AF_INET6) {
-		struct flowi6 fl6 = {
-			.daddr = cfg->remote.ip6,
-			.flowi6_proto = IPPROTO_ESP,
-		};
-		struct dst_entry *dst = ip6_route_output(t->net, NULL, &fl6);
-
-		if (!dst->error && dst->dev != t->dev)
-			mtu = dst_mtu(dst);
-		dst_release(dst);
-#endif
-	}
-	return mtu ?: ETH_DATA_LEN;
-}
-
-/* The MTU the device should have now; called under RTNL. */
-static unsigned int s2s_tunnel_mtu(struct s2s_tunnel *t)
-{
-	const struct s2s_tunnel_config *cfg = &rtnl_dereference(t->params)->cfg;
-	struct s2s_sa *sa = rtnl_dereference(t->tx_sa);
-	int mtu;
-
-	if (t->user_mtu)
-		return t->user_mtu;
-	mtu = s2s_underlay_mtu(t);
-	mtu -= cfg->family ? s2s_transport_hlen(cfg) : S2S_OUTER_MAX;
-	mtu = s2s_sa_inner_mtu(sa, mtu);
-	return clamp(mtu, S2S_MTU_MIN, S2S_MTU_MAX);
-}
-
-/**
- * s2s_tunnel_update_mtu() - set the device MTU from the configuration
- * @t: the tunnel
- *
- * A user-set MTU (cfg.mtu) wins; otherwise the MTU is derived from the
- * underlay route to the remote gateway: the largest inner packet that the
- * outbound SA (any supported algorithm when there is none) fits in it.
- * Called under RTNL at creation, when the tunnel is
- * changed and when its outbound SA changes.
- */
-void s2s_tunnel_update_mtu(struct s2s_tunnel *t)
-{
-	unsigned int mtu;
-	int err;
-
-	ASSERT_RTNL();
-	mtu = s2s_tunnel_mtu(t);
-	if (mtu == t->dev->mtu)
-		return;
-	t->mtu_internal = true;
-	err = dev_set_mtu(t->dev, mtu);
-	t->mtu_internal = false;
-	if (err)
-		netdev_warn(t->dev, "cannot set MTU %u: %d\n", mtu, err);
-}
-
-/**
- * s2s_tunnel_update_carrier() - carrier on only while the tunnel can send
- * @t: the tunnel
- *
- * The carrier is on while the tunnel has outer addresses, an outbound SA
- * that is not dead (hard-expired or out of sequence numbers) and, when
- * liveness probing is on, a peer that is not dead (probe.c).  Without
- * carrier the kernel marks routes through the tunnel linkdown, so multipath
- * routes and routing daemons move traffic to another path.  Every change
- * of what this depends on happens under RTNL (SA add, replace, delete and
- * expiry, address changes), and so does every call: the data path only
- * marks an SA dead and kicks the expiry work, which calls this.  A change
- * is announced as a tunnel state event while the device is up.
- */
-void s2s_tunnel_update_carrier(struct s2s_tunnel *t)
-{
-	const struct s2s_sa *sa;
-	bool on;
-
-	ASSERT_RTNL();
-	sa = rtnl_dereference(t->tx_sa);
-	on = rtnl_dereference(t->params)->cfg.family && sa &&
-	     s2s_sa_state(sa) != S2S_SA_STATE_DEAD && !t->peer_dead;
-	if (on == netif_carrier_ok(t->dev))
-		return;
-	if (on)
-		netif_carrier_on(t->dev);
-	else
-		netif_carrier_off(t->dev);
-	if (netif_running(t->dev))
-		s2s_event_tunnel_state(t->dev, s2s_probe_peer_state(t));
-}
-
 /**
  * s2s_tunnel_get_config() - the tunnel's current configuration
  * @t: the tunnel
@@ -510,20 +302,20 @@ static void s2s_dev_free(struct net_device *dev)
 
 	gro_cells_destroy(&t->gro_cells);
 	s2s_sel_table_free(t);
-	s2s_params_free(rcu_dereference_protected(t->params, true));
+	s2s_tunnel_params_free(rcu_dereference_protected(t->params, true));
 	s2s_stats_free(&t->stats);
 }
 
 static int s2s_dev_open(struct net_device *dev)
 {
 	s2s_encap_tunnel_kick(netdev_priv(dev));
-	s2s_event_tunnel_state(dev, s2s_probe_peer_state(netdev_priv(dev)));
+	s2s_event_tunnel_state(dev, s2s_tunnel_peer_state(netdev_priv(dev)));
 	return 0;
 }
 
 static int s2s_dev_stop(struct net_device *dev)
 {
-	s2s_event_tunnel_state(dev, s2s_probe_peer_state(netdev_priv(dev)));
+	s2s_event_tunnel_state(dev, s2s_tunnel_peer_state(netdev_priv(dev)));
 	return 0;
 }
 
@@ -618,6 +410,7 @@ static void s2s_dev_setup(struct net_device *dev)
 	dev->priv_destructor = s2s_dev_free;
 	t->dev = dev;
 	s2s_encap_tunnel_init(t);
+	s2s_nat_tunnel_init(t);
 }
 
 /* Registers a device whose tunnel configuration @cfg was not checked yet. */
@@ -646,7 +439,7 @@ static int s2s_tunnel_register(struct net_device *dev,
 			return err;
 		}
 	}
-	p = s2s_params_new(cfg);
+	p = s2s_tunnel_params_new(cfg);
 	if (!p) {
 		s2s_encap_sock_put(t->encap_sock);
 		t->encap_sock = NULL;
@@ -658,7 +451,7 @@ static int s2s_tunnel_register(struct net_device *dev,
 	if (err) {
 		/* the destructor runs only for registered devices */
 		RCU_INIT_POINTER(t->params, NULL);
-		s2s_params_free(p);
+		s2s_tunnel_params_free(p);
 		/* unless ndo_uninit let go of it already */
 		s2s_encap_sock_put(t->encap_sock);
 		t->encap_sock = NULL;
@@ -725,7 +518,10 @@ int s2s_tunnel_create(struct net *net, const char *name,
  * their way finish with the snapshot they took (old addresses, old route
  * cache), new packets use the new one.  New outer addresses take the
  * tunnel off the outer-pair hash for a grace period before it joins its
- * new bucket.  Called under RTNL.
+ * new bucket.  A tunnel with an interface ID, before or after, has the key
+ * manager look at the namespace's xfrm states again (its addresses decide
+ * which states are its inbound and outbound ones), whichever of rtnetlink
+ * and generic netlink changed it.  Called under RTNL.
  *
  * Return: 0 or a negative errno.
  */
@@ -735,7 +531,7 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 {
 	struct s2s_tunnel_params *old = rtnl_dereference(t->params), *p;
 	struct s2s_encap_sock *es = NULL;
-	bool moved;
+	bool moved, resync;
 	int err;
 
 	ASSERT_RTNL();
@@ -753,7 +549,7 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 		if (err)
 			goto err_sock;
 	}
-	p = s2s_params_new(cfg);
+	p = s2s_tunnel_params_new(cfg);
 	if (!p) {
 		if (old->cfg.mode != S2S_MODE_POLICY)
 			s2s_policy_detach(t);
@@ -763,6 +559,8 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 	if (cfg->mode != S2S_MODE_POLICY)
 		s2s_policy_detach(t);
 
+	/* states to take on, or SAs to give back (km.c) */
+	resync = cfg->if_id || old->cfg.if_id;
 	moved = cfg->family != old->cfg.family ||
 		!s2s_addr_equal(cfg->family, &cfg->local, &old->cfg.local) ||
 		!s2s_addr_equal(cfg->family, &cfg->remote, &old->cfg.remote);
@@ -781,7 +579,7 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 	rcu_assign_pointer(t->params, p);
 	if (moved)
 		s2s_tunnel_hash(t);
-	call_rcu(&old->rcu, s2s_params_free_rcu);
+	s2s_tunnel_params_release(old);
 	/* receivers of the old socket find the new parameters already */
 	swap(t->encap_sock, es);
 	s2s_encap_sock_put(es);
@@ -790,46 +588,13 @@ int s2s_tunnel_change(struct s2s_tunnel *t,
 	s2s_encap_tunnel_kick(t);
 	/* restarts the probing, and updates the carrier */
 	s2s_probe_update(t);
+	if (resync)
+		s2s_km_sync(t->net);
 	return 0;
 
 err_sock:
 	s2s_encap_sock_put(es);
 	return err;
-}
-
-/**
- * s2s_tunnel_set_peer() - send UDP-encapsulated ESP to a learned NAT mapping
- * @t: the tunnel
- * @family: the family of @addr
- * @addr: the peer's outer address as the NAT shows it
- * @port: the peer's UDP port as the NAT shows it (network order)
- * @notify: send the nat-mapping event
- *
- * Called under RTNL when an authenticated packet came from there (RFC 3948
- * section 3.1, as IKE's NAT mapping update does), or when an IKE daemon
- * installs an outbound SA for another mapping (km.c).  A new parameter
- * object with its own route cache takes over; the event tells listeners.
- */
-void s2s_tunnel_set_peer(struct s2s_tunnel *t, u16 family,
-			 const union s2s_addr *addr, __be16 port, bool notify)
-{
-	struct s2s_tunnel_params *old = rtnl_dereference(t->params), *p;
-
-	ASSERT_RTNL();
-	if ((old->cfg.encap != S2S_ENCAP_UDP && !old->cfg.if_id) ||
-	    old->cfg.family != family ||
-	    (s2s_addr_equal(family, &old->peer, addr) &&
-	     old->peer_port == port))
-		return;
-	p = s2s_params_new(&old->cfg);
-	if (!p)
-		return;		/* the next packet tries again */
-	p->peer = *addr;
-	p->peer_port = port;
-	rcu_assign_pointer(t->params, p);
-	call_rcu(&old->rcu, s2s_params_free_rcu);
-	if (notify)
-		s2s_event_nat_mapping(t->dev, family, addr, ntohs(port));
 }
 
 /**
@@ -842,19 +607,6 @@ void s2s_tunnel_delete(struct s2s_tunnel *t)
 {
 	ASSERT_RTNL();
 	unregister_netdevice(t->dev);
-}
-
-/**
- * s2s_tunnel_from_dev() - the tunnel behind a net_device
- * @dev: any net_device
- *
- * Return: the tunnel, or NULL when @dev is not an s2svpn interface.
- */
-struct s2s_tunnel *s2s_tunnel_from_dev(struct net_device *dev)
-{
-	if (dev->rtnl_link_ops != &s2s_link_ops)
-		return NULL;
-	return netdev_priv(dev);
 }
 
 /* ---- rtnetlink: ip link add/set/show NAME type s2svpn ---- */

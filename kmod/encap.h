@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * UDP encapsulation of ESP (RFC 3948, NAT traversal): the kernel UDP
- * sockets s2svpn owns, what arrives on them, NAT keepalives and the
- * learning of a changed NAT mapping.
+ * sockets s2svpn owns, what arrives on them, and NAT keepalives.
  */
 #ifndef _S2S_ENCAP_H
 #define _S2S_ENCAP_H
@@ -10,7 +9,7 @@
 #include <linux/list.h>
 #include <linux/netlink.h>
 #include <linux/workqueue.h>
-#include "device.h"
+#include "tunnel.h"
 
 /**
  * struct s2s_encap_sock - one UDP encapsulation socket
@@ -40,7 +39,5 @@ void s2s_encap_sock_put(struct s2s_encap_sock *es);
 void s2s_encap_tunnel_init(struct s2s_tunnel *t);
 void s2s_encap_tunnel_kick(struct s2s_tunnel *t);
 void s2s_encap_tunnel_stop(struct s2s_tunnel *t);
-void s2s_encap_learn(struct s2s_tunnel *t, u16 family,
-		     const union s2s_addr *saddr, __be16 sport, __be32 spi);
 
 #endif /* _S2S_ENCAP_H */

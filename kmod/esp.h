@@ -2,7 +2,7 @@
 /*
  * RFC 4303 ESP in tunnel mode over the kernel crypto API: what the rest of
  * the module uses.  s2s_esp_init() and s2s_esp_exit() join and leave the
- * kernel's ESP receive chains (transport.c); s2s_esp_xmit() is the tunnel
+ * kernel's ESP receive chains (input.c); s2s_esp_xmit() is the tunnel
  * device's ndo_start_xmit and s2s_output_skb() encrypts a packet with a
  * given SA and sends it (output.c).
  */

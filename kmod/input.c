@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Receive: ESP packets that the transport (transport.c) hands over.
+ * Receive: s2svpn's place in the kernel's ESP handler chain (xfrm4/xfrm6
+ * protocol registration at priority 200, ahead of vti, xfrm interfaces and
+ * esp4/esp6), the ICMP error handlers that learn the path MTU for packets
+ * we sent, and the ESP packets that chain and the UDP encapsulation socket
+ * (encap.c) hand over.
  *
  * Demultiplexing is by (outer destination, SPI), as xfrm does: a packet
  * whose SPI s2svpn does not own for that destination goes back to the
@@ -10,9 +14,9 @@
  * that source).  ESP in UDP (encap.c) is taken only by a tunnel that
  * encapsulates on that port, from any source: behind a NAT the source is
  * the NAT's, and authentication decides; an authenticated, not replayed
- * packet from a new source moves output there (encap.c).  Under an IKE
+ * packet from a new source moves output there (nat.c).  Under an IKE
  * daemon an SA's own encapsulation decides (km.c): ESP in UDP arrives
- * through the daemon's socket and xfrm4/6_rcv_encap() (transport.c), and
+ * through the daemon's socket and xfrm4/6_rcv_encap() (below), and
  * a new source is also reported to the daemon.  Then length checks and
  * the replay precheck before any
  * crypto work, decryption, the replay window moved only once the packet
@@ -24,22 +28,33 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/udp.h>
 #include <net/dsfield.h>
 #include <net/esp.h>
+#include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/route.h>
+#include <net/xfrm.h>
 #include "crypto.h"
-#include "device.h"
-#include "encap.h"
+#include "esp.h"
 #include "input.h"
 #include "km.h"
+#include "nat.h"
 #include "netns.h"
 #include "sa.h"
 #include "segment.h"
 #include "selector.h"
+#include "tunnel.h"
+
+/* Priority in the xfrm ESP handler chain: before vti (100), xfrmi (10), esp (0). */
+#define S2S_XFRM_PRIORITY 200
 
 /* Checks padding and next header; returns the drop reason or 0. */
 static int s2s_check_trailer(struct s2s_crypt *c, unsigned int elen,
@@ -126,7 +141,7 @@ static void s2s_input_nat_check(struct s2s_tunnel *t, const struct s2s_sa *sa,
 		ipv6_addr_equal(&p->peer.ip6, &o->saddr.ip6));
 	rcu_read_unlock();
 	if (!same)
-		s2s_encap_learn(t, o->family, &o->saddr, o->sport, sa->spi);
+		s2s_nat_learn(t, o->family, &o->saddr, o->sport, sa->spi);
 }
 
 /*
@@ -418,4 +433,180 @@ drop:
 	s2s_drop(t, sa, skb, reason);
 	s2s_sa_put(sa);
 	return 0;
+}
+
+/* The tunnel sends with the SPI @arg points to. */
+static bool s2s_err_tx_spi(const struct s2s_tunnel *t, const void *arg)
+{
+	const struct s2s_sa *sa = rcu_dereference(t->tx_sa);
+
+	return sa && sa->spi == *(const __be32 *)arg;
+}
+
+/* ICMP errors about packets we sent: learn the path MTU. */
+static bool s2s_err_ours(struct net *net, u16 family, __be32 spi,
+			 const union s2s_addr *saddr,
+			 const union s2s_addr *daddr)
+{
+	/* our outbound packet: its source is our local, its dest the remote */
+	return s2s_tunnel_lookup_outer(net, family, daddr, saddr,
+				       s2s_err_tx_spi, &spi);
+}
+
+/* Not ours (-ENOENT, -EINVAL): the next handler of the chain runs. */
+static int s2s_esp4_rcv(struct sk_buff *skb)
+{
+	return s2s_input_esp(skb, AF_INET, 0, 0) ? -EINVAL : 0;
+}
+
+static int s2s_esp4_err(struct sk_buff *skb, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	struct net *net = dev_net(skb->dev);
+	union s2s_addr saddr = {}, daddr = {};
+	struct ip_esp_hdr *esph;
+
+	if (!pskb_may_pull(skb, (iph->ihl << 2) + sizeof(*esph)))
+		return 1;
+	iph = (const struct iphdr *)skb->data;
+	esph = (struct ip_esp_hdr *)(skb->data + (iph->ihl << 2));
+	saddr.ip4 = iph->saddr;
+	daddr.ip4 = iph->daddr;
+	if (!s2s_err_ours(net, AF_INET, esph->spi, &saddr, &daddr))
+		return 1;
+	switch (icmp_hdr(skb)->type) {
+	case ICMP_DEST_UNREACH:
+		if (icmp_hdr(skb)->code != ICMP_FRAG_NEEDED)
+			return 0;
+		ipv4_update_pmtu(skb, net, info, 0, IPPROTO_ESP);
+		break;
+	case ICMP_REDIRECT:
+		ipv4_redirect(skb, net, 0, IPPROTO_ESP);
+		break;
+	}
+	return 0;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static int s2s_esp6_rcv(struct sk_buff *skb)
+{
+	return s2s_input_esp(skb, AF_INET6, 0, 0) ? -EINVAL : 0;
+}
+
+static int s2s_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
+			u8 type, u8 code, int offset, __be32 info)
+{
+	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
+	struct net *net = dev_net(skb->dev);
+	union s2s_addr saddr = {}, daddr = {};
+	struct ip_esp_hdr *esph;
+
+	if (!pskb_may_pull(skb, offset + sizeof(*esph)))
+		return 1;
+	ip6h = (const struct ipv6hdr *)skb->data;
+	esph = (struct ip_esp_hdr *)(skb->data + offset);
+	saddr.ip6 = ip6h->saddr;
+	daddr.ip6 = ip6h->daddr;
+	if (!s2s_err_ours(net, AF_INET6, esph->spi, &saddr, &daddr))
+		return 1;
+	if (type == ICMPV6_PKT_TOOBIG)
+		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
+	else if (type == NDISC_REDIRECT)
+		ip6_redirect(skb, net, skb->dev->ifindex, 0,
+			     sock_net_uid(net, NULL));
+	return 0;
+}
+#endif
+
+/*
+ * ESP in UDP that an IKE daemon's encapsulation socket received
+ * (xfrm4/6_udp_encap_rcv() -> xfrm4/6_rcv_encap()): skb->data is at the
+ * ESP header, the UDP header right before it.  Packets of an s2svpn SA are
+ * consumed (0); anything else goes on to xfrm_input() (-EINVAL).  s2svpn
+ * never hands a packet to xfrm_input() itself.
+ */
+static int s2s_input_encap(struct sk_buff *skb, u16 family, int encap_type)
+{
+	const struct udphdr *uh;
+
+	/* the non-IKE marker variant is obsolete: xfrm keeps those */
+	if (encap_type != UDP_ENCAP_ESPINUDP ||
+	    skb_headroom(skb) < sizeof(*uh))
+		return -EINVAL;
+	uh = (const struct udphdr *)(skb->data - sizeof(*uh));
+	return s2s_input_esp(skb, family, uh->source, uh->dest) ? -EINVAL : 0;
+}
+
+static int s2s_input_handler4(struct sk_buff *skb, int nexthdr, __be32 spi,
+			      int encap_type)
+{
+	return s2s_input_encap(skb, AF_INET, encap_type);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static int s2s_input_handler6(struct sk_buff *skb, int nexthdr, __be32 spi,
+			      int encap_type)
+{
+	return s2s_input_encap(skb, AF_INET6, encap_type);
+}
+#endif
+
+static int s2s_cb_handler(struct sk_buff *skb, int err)
+{
+	/* positive: let the rest of the chain (xfrmi, vti) see the packet */
+	return 1;
+}
+
+static struct xfrm4_protocol s2s_esp4_protocol __read_mostly = {
+	.handler = s2s_esp4_rcv,
+	.input_handler = s2s_input_handler4,
+	.cb_handler = s2s_cb_handler,
+	.err_handler = s2s_esp4_err,
+	.priority = S2S_XFRM_PRIORITY,
+};
+
+#if IS_ENABLED(CONFIG_IPV6)
+static struct xfrm6_protocol s2s_esp6_protocol __read_mostly = {
+	.handler = s2s_esp6_rcv,
+	.input_handler = s2s_input_handler6,
+	.cb_handler = s2s_cb_handler,
+	.err_handler = s2s_esp6_err,
+	.priority = S2S_XFRM_PRIORITY,
+};
+#endif
+
+/**
+ * s2s_esp_init() - join the kernel's ESP receive chains
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2s_esp_init(void)
+{
+	int err;
+
+	err = xfrm4_protocol_register(&s2s_esp4_protocol, IPPROTO_ESP);
+	if (err) {
+		pr_err("cannot register the IPv4 ESP handler: %d\n", err);
+		return err;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	err = xfrm6_protocol_register(&s2s_esp6_protocol, IPPROTO_ESP);
+	if (err) {
+		pr_err("cannot register the IPv6 ESP handler: %d\n", err);
+		xfrm4_protocol_deregister(&s2s_esp4_protocol, IPPROTO_ESP);
+		return err;
+	}
+#endif
+	return 0;
+}
+
+/**
+ * s2s_esp_exit() - leave the kernel's ESP receive chains
+ */
+void s2s_esp_exit(void)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	xfrm6_protocol_deregister(&s2s_esp6_protocol, IPPROTO_ESP);
+#endif
+	xfrm4_protocol_deregister(&s2s_esp4_protocol, IPPROTO_ESP);
 }

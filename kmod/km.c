@@ -29,7 +29,7 @@
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/xfrm.h>
-#include "device.h"
+#include "tunnel.h"
 #include "km.h"
 #include "netns.h"
 #include "sa.h"

@@ -14,6 +14,7 @@
 #include "encap.h"
 #include "esp.h"
 #include "km.h"
+#include "nat.h"
 #include "netlink.h"
 #include "netns.h"
 #include "queueing.h"
@@ -35,6 +36,9 @@ static int __init s2s_mod_init(void)
 	err = s2s_encap_init();
 	if (err)
 		goto err_encap;
+	err = s2s_nat_init();
+	if (err)
+		goto err_nat;
 	err = s2s_device_init();
 	if (err)
 		goto err_device;
@@ -58,6 +62,8 @@ err_km:
 err_esp:
 	s2s_device_exit();
 err_device:
+	s2s_nat_exit();
+err_nat:
 	s2s_encap_exit();
 err_encap:
 	s2s_queueing_exit();
@@ -76,6 +82,7 @@ static void __exit s2s_mod_exit(void)
 	s2s_km_exit();
 	s2s_esp_exit();
 	s2s_device_exit();
+	s2s_nat_exit();
 	s2s_encap_exit();
 	s2s_queueing_exit();
 	s2s_sa_exit();

@@ -226,7 +226,7 @@ static int s2s_nl_put_tunnel(struct sk_buff *msg, struct s2s_tunnel *t)
 	    nla_put_u8(msg, S2S_TUNNEL_A_ENCAP, cfg->encap) ||
 	    nla_put_u32(msg, S2S_TUNNEL_A_IF_ID, cfg->if_id) ||
 	    nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE, s2s_nl_oper_state(t)) ||
-	    nla_put_u8(msg, S2S_TUNNEL_A_PEER_STATE, s2s_probe_peer_state(t)) ||
+	    nla_put_u8(msg, S2S_TUNNEL_A_PEER_STATE, s2s_tunnel_peer_state(t)) ||
 	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME,
 			   t->dev))
 		goto cancel;
@@ -905,11 +905,10 @@ static int s2s_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 static int s2s_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct s2s_tunnel *t = info->user_ptr[0];
-	struct s2s_tunnel_config cfg, old;
+	struct s2s_tunnel_config cfg;
 	int err;
 
 	s2s_tunnel_get_config(t, &cfg);
-	old = cfg;
 	if (info->attrs[S2S_A_TUNNEL]) {
 		err = s2s_nl_parse_tunnel(&cfg, info->attrs[S2S_A_TUNNEL],
 					  info->extack);
@@ -919,11 +918,7 @@ static int s2s_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	err = s2s_km_check_if_id(t->net, t, cfg.if_id, info->extack);
 	if (err)
 		return err;
-	err = s2s_tunnel_change(t, &cfg, info->extack);
-	/* states to take on, or SAs to give back */
-	if (!err && (cfg.if_id || old.if_id))
-		s2s_km_sync(t->net);
-	return err;
+	return s2s_tunnel_change(t, &cfg, info->extack);
 }
 
 static int s2s_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)

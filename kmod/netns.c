@@ -12,7 +12,7 @@
 
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
-#include "device.h"
+#include "tunnel.h"
 #include "netns.h"
 #include "sa.h"
 #include "segment.h"

@@ -31,7 +31,7 @@
 #include <net/ipv6.h>
 #include "compat.h"
 #include "crypto.h"
-#include "device.h"
+#include "tunnel.h"
 #include "esp.h"
 #include "sa.h"
 #include "segment.h"

@@ -30,7 +30,7 @@
 #include <linux/rculist.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include "device.h"
+#include "tunnel.h"
 #include "esp.h"
 #include "netns.h"
 #include "policy.h"

@@ -34,9 +34,10 @@
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
-#include "device.h"
 #include "esp.h"
 #include "probe.h"
+#include "sa.h"
+#include "tunnel.h"
 
 #define S2S_PROBE_ID 0x5332	/* ICMP echo identifier of the probes */
 #define S2S_PROBE_DATA 8	/* bytes of echo data */
@@ -214,19 +215,4 @@ void s2s_probe_update(struct s2s_tunnel *t)
 void s2s_probe_stop(struct s2s_tunnel *t)
 {
 	cancel_delayed_work_sync(&t->probe_work);
-}
-
-/**
- * s2s_probe_peer_state() - what probing knows of the peer
- * @t: the tunnel
- *
- * Called under RTNL.
- *
- * Return: enum s2s_peer_state.
- */
-u8 s2s_probe_peer_state(const struct s2s_tunnel *t)
-{
-	if (!rtnl_dereference(t->params)->cfg.probe_family)
-		return S2S_PEER_UNKNOWN;
-	return t->peer_dead ? S2S_PEER_DEAD : S2S_PEER_ALIVE;
 }

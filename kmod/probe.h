@@ -12,6 +12,5 @@ struct s2s_tunnel;
 void s2s_probe_init(struct s2s_tunnel *t);
 void s2s_probe_update(struct s2s_tunnel *t);
 void s2s_probe_stop(struct s2s_tunnel *t);
-u8 s2s_probe_peer_state(const struct s2s_tunnel *t);
 
 #endif /* _S2S_PROBE_H */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Security associations: building the AEAD transform from ip-xfrm style
- * keys, the SPI hash for the receive path, lifetimes and expiry events.
+ * keys, the SPI hash for the receive path, lifetimes and expiry events, and
+ * what a tunnel's outbound SA decides for its device: the MTU and the
+ * carrier (s2s_tunnel_update_mtu(), s2s_tunnel_update_carrier()).
  *
  * An SA is built and keyed without RTNL (allocating a transform may load
  * crypto modules), then linked to its tunnel under RTNL.  The data path
@@ -18,11 +20,14 @@
 #include <linux/string.h>
 #include <crypto/authenc.h>
 #include <net/ipv6.h>
+#include <net/ip6_route.h>
 #include <net/netlink.h>
-#include "device.h"
+#include <net/route.h>
 #include "events.h"
 #include "netns.h"
 #include "sa.h"
+#include "transport.h"
+#include "tunnel.h"
 
 static unsigned int s2s_sa_max = S2S_SAS_MAX;
 module_param_named(sa_max, s2s_sa_max, uint, 0644);
@@ -708,6 +713,126 @@ void s2s_sa_expire_work(struct work_struct *work)
 	rtnl_unlock();
 	if (again)
 		s2s_sa_kick(sn, HZ);
+}
+
+/*
+ * MTU of the underlay path to the remote gateway.  The lookup leaves the
+ * source address out so that it works before the local address is
+ * configured; the data path checks the real path MTU per packet anyway.
+ */
+static unsigned int s2s_underlay_mtu(struct s2s_tunnel *t)
+{
+	const struct s2s_tunnel_config *cfg = &rtnl_dereference(t->params)->cfg;
+	unsigned int mtu = 0;
+
+	if (cfg->family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = cfg->remote.ip4,
+			.flowi4_proto = IPPROTO_ESP,
+		};
+		struct rtable *rt = ip_route_output_key(t->net, &fl4);
+
+		if (!IS_ERR(rt)) {
+			if (rt->dst.dev != t->dev)
+				mtu = dst_mtu(&rt->dst);
+			ip_rt_put(rt);
+		}
+#if IS_ENABLED(CONFIG_IPV6)
+	} else if (cfg->family == AF_INET6) {
+		struct flowi6 fl6 = {
+			.daddr = cfg->remote.ip6,
+			.flowi6_proto = IPPROTO_ESP,
+		};
+		struct dst_entry *dst = ip6_route_output(t->net, NULL, &fl6);
+
+		if (!dst->error && dst->dev != t->dev)
+			mtu = dst_mtu(dst);
+		dst_release(dst);
+#endif
+	}
+	return mtu ?: ETH_DATA_LEN;
+}
+
+/**
+ * s2s_tunnel_mtu() - the MTU a tunnel's device should have now
+ * @t: the tunnel
+ *
+ * Called under RTNL.
+ *
+ * Return: the user's MTU, or one derived from the underlay and the
+ * outbound SA.
+ */
+unsigned int s2s_tunnel_mtu(struct s2s_tunnel *t)
+{
+	const struct s2s_tunnel_config *cfg = &rtnl_dereference(t->params)->cfg;
+	struct s2s_sa *sa = rtnl_dereference(t->tx_sa);
+	int mtu;
+
+	if (t->user_mtu)
+		return t->user_mtu;
+	mtu = s2s_underlay_mtu(t);
+	mtu -= cfg->family ? s2s_transport_hlen(cfg) : S2S_OUTER_MAX;
+	mtu = s2s_sa_inner_mtu(sa, mtu);
+	return clamp(mtu, S2S_MTU_MIN, S2S_MTU_MAX);
+}
+
+/**
+ * s2s_tunnel_update_mtu() - set the device MTU from the configuration
+ * @t: the tunnel
+ *
+ * A user-set MTU (cfg.mtu) wins; otherwise the MTU is derived from the
+ * underlay route to the remote gateway: the largest inner packet that the
+ * outbound SA (any supported algorithm when there is none) fits in it.
+ * Called under RTNL at creation, when the tunnel is
+ * changed and when its outbound SA changes.
+ */
+void s2s_tunnel_update_mtu(struct s2s_tunnel *t)
+{
+	unsigned int mtu;
+	int err;
+
+	ASSERT_RTNL();
+	mtu = s2s_tunnel_mtu(t);
+	if (mtu == t->dev->mtu)
+		return;
+	t->mtu_internal = true;
+	err = dev_set_mtu(t->dev, mtu);
+	t->mtu_internal = false;
+	if (err)
+		netdev_warn(t->dev, "cannot set MTU %u: %d\n", mtu, err);
+}
+
+/**
+ * s2s_tunnel_update_carrier() - carrier on only while the tunnel can send
+ * @t: the tunnel
+ *
+ * The carrier is on while the tunnel has outer addresses, an outbound SA
+ * that is not dead (hard-expired or out of sequence numbers) and, when
+ * liveness probing is on, a peer that is not dead (probe.c).  Without
+ * carrier the kernel marks routes through the tunnel linkdown, so multipath
+ * routes and routing daemons move traffic to another path.  Every change
+ * of what this depends on happens under RTNL (SA add, replace, delete and
+ * expiry, address changes), and so does every call: the data path only
+ * marks an SA dead and kicks the expiry work, which calls this.  A change
+ * is announced as a tunnel state event while the device is up.
+ */
+void s2s_tunnel_update_carrier(struct s2s_tunnel *t)
+{
+	const struct s2s_sa *sa;
+	bool on;
+
+	ASSERT_RTNL();
+	sa = rtnl_dereference(t->tx_sa);
+	on = rtnl_dereference(t->params)->cfg.family && sa &&
+	     s2s_sa_state(sa) != S2S_SA_STATE_DEAD && !t->peer_dead;
+	if (on == netif_carrier_ok(t->dev))
+		return;
+	if (on)
+		netif_carrier_on(t->dev);
+	else
+		netif_carrier_off(t->dev);
+	if (netif_running(t->dev))
+		s2s_event_tunnel_state(t->dev, s2s_tunnel_peer_state(t));
 }
 
 /**

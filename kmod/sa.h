@@ -185,6 +185,9 @@ bool s2s_sa_account(struct s2s_sa *sa, unsigned int len);
 void s2s_sa_seq_exhausted(struct s2s_sa *sa);
 void s2s_sa_expire_work(struct work_struct *work);
 unsigned int s2s_sa_inner_mtu(const struct s2s_sa *sa, int room);
+unsigned int s2s_tunnel_mtu(struct s2s_tunnel *t);
+void s2s_tunnel_update_mtu(struct s2s_tunnel *t);
+void s2s_tunnel_update_carrier(struct s2s_tunnel *t);
 
 static inline bool s2s_sa_get(struct s2s_sa *sa)
 {

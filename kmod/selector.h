@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/xarray.h>
-#include "device.h"
+#include "tunnel.h"
 #include "selector_core.h"
 
 struct s2s_segment;

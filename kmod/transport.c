@@ -2,19 +2,15 @@
 /*
  * The outer transport: ESP directly over IPv4 or IPv6 (protocol 50).
  *
- * Outbound, the route to the remote gateway (cached per configuration) and
- * the outer header; inbound, s2svpn's place in the kernel's ESP handler
- * chain (xfrm4/xfrm6 protocol registration, ahead of vti, xfrm interfaces
- * and esp4/esp6), which hands ESP packets to input.c, and the ICMP error
- * handlers that learn the path MTU for packets we sent.  Everything that
- * knows how ESP travels the underlay is here.  With UDP encapsulation
+ * The route to the remote gateway (cached per configuration), the outer
+ * header and sending; the receiving end, s2svpn's place in the kernel's ESP
+ * handler chain, is input.c's.  With UDP encapsulation
  * (RFC 3948) a UDP header goes between the outer IP header and ESP: over
  * IPv4 with a zero checksum (RFC 3948 section 2.1 allows it, and Linux's
  * own espinudp sends it so), over IPv6 with a real one (RFC 8200 forbids
  * zero); encap.c owns the socket that receives it.  Under an IKE daemon
- * the daemon owns the UDP socket: what it receives reaches the chain's
- * input_handler through xfrm4/6_rcv_encap(), and an SA's own encapsulation
- * (an xfrm state's, km.c) decides the outer format.
+ * an SA's own encapsulation (an xfrm state's, km.c) decides the outer
+ * format.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,14 +26,8 @@
 #include <net/ip6_checksum.h>
 #include <net/udp.h>
 #include <net/xfrm.h>
-#include "device.h"
-#include "esp.h"
-#include "input.h"
-#include "sa.h"
 #include "transport.h"
 
-/* Priority in the xfrm ESP handler chain: before vti (100), xfrmi (10), esp (0). */
-#define S2S_XFRM_PRIORITY 200
 
 /**
  * s2s_transport_route() - the underlay route to a tunnel's remote gateway
@@ -199,180 +189,4 @@ int s2s_transport_send(struct net *net, struct s2s_outer *o,
 	}
 	/* net_xmit_eval() evaluates its argument twice: never pass a call */
 	return net_xmit_eval(err);
-}
-
-/* The tunnel sends with the SPI @arg points to. */
-static bool s2s_err_tx_spi(const struct s2s_tunnel *t, const void *arg)
-{
-	const struct s2s_sa *sa = rcu_dereference(t->tx_sa);
-
-	return sa && sa->spi == *(const __be32 *)arg;
-}
-
-/* ICMP errors about packets we sent: learn the path MTU. */
-static bool s2s_err_ours(struct net *net, u16 family, __be32 spi,
-			 const union s2s_addr *saddr,
-			 const union s2s_addr *daddr)
-{
-	/* our outbound packet: its source is our local, its dest the remote */
-	return s2s_tunnel_lookup_outer(net, family, daddr, saddr,
-				       s2s_err_tx_spi, &spi);
-}
-
-/* Not ours (-ENOENT, -EINVAL): the next handler of the chain runs. */
-static int s2s_esp4_rcv(struct sk_buff *skb)
-{
-	return s2s_input_esp(skb, AF_INET, 0, 0) ? -EINVAL : 0;
-}
-
-static int s2s_esp4_err(struct sk_buff *skb, u32 info)
-{
-	const struct iphdr *iph = (const struct iphdr *)skb->data;
-	struct net *net = dev_net(skb->dev);
-	union s2s_addr saddr = {}, daddr = {};
-	struct ip_esp_hdr *esph;
-
-	if (!pskb_may_pull(skb, (iph->ihl << 2) + sizeof(*esph)))
-		return 1;
-	iph = (const struct iphdr *)skb->data;
-	esph = (struct ip_esp_hdr *)(skb->data + (iph->ihl << 2));
-	saddr.ip4 = iph->saddr;
-	daddr.ip4 = iph->daddr;
-	if (!s2s_err_ours(net, AF_INET, esph->spi, &saddr, &daddr))
-		return 1;
-	switch (icmp_hdr(skb)->type) {
-	case ICMP_DEST_UNREACH:
-		if (icmp_hdr(skb)->code != ICMP_FRAG_NEEDED)
-			return 0;
-		ipv4_update_pmtu(skb, net, info, 0, IPPROTO_ESP);
-		break;
-	case ICMP_REDIRECT:
-		ipv4_redirect(skb, net, 0, IPPROTO_ESP);
-		break;
-	}
-	return 0;
-}
-
-#if IS_ENABLED(CONFIG_IPV6)
-static int s2s_esp6_rcv(struct sk_buff *skb)
-{
-	return s2s_input_esp(skb, AF_INET6, 0, 0) ? -EINVAL : 0;
-}
-
-static int s2s_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
-			u8 type, u8 code, int offset, __be32 info)
-{
-	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
-	struct net *net = dev_net(skb->dev);
-	union s2s_addr saddr = {}, daddr = {};
-	struct ip_esp_hdr *esph;
-
-	if (!pskb_may_pull(skb, offset + sizeof(*esph)))
-		return 1;
-	ip6h = (const struct ipv6hdr *)skb->data;
-	esph = (struct ip_esp_hdr *)(skb->data + offset);
-	saddr.ip6 = ip6h->saddr;
-	daddr.ip6 = ip6h->daddr;
-	if (!s2s_err_ours(net, AF_INET6, esph->spi, &saddr, &daddr))
-		return 1;
-	if (type == ICMPV6_PKT_TOOBIG)
-		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
-	else if (type == NDISC_REDIRECT)
-		ip6_redirect(skb, net, skb->dev->ifindex, 0,
-			     sock_net_uid(net, NULL));
-	return 0;
-}
-#endif
-
-/*
- * ESP in UDP that an IKE daemon's encapsulation socket received
- * (xfrm4/6_udp_encap_rcv() -> xfrm4/6_rcv_encap()): skb->data is at the
- * ESP header, the UDP header right before it.  Packets of an s2svpn SA are
- * consumed (0); anything else goes on to xfrm_input() (-EINVAL).  s2svpn
- * never hands a packet to xfrm_input() itself.
- */
-static int s2s_input_encap(struct sk_buff *skb, u16 family, int encap_type)
-{
-	const struct udphdr *uh;
-
-	/* the non-IKE marker variant is obsolete: xfrm keeps those */
-	if (encap_type != UDP_ENCAP_ESPINUDP ||
-	    skb_headroom(skb) < sizeof(*uh))
-		return -EINVAL;
-	uh = (const struct udphdr *)(skb->data - sizeof(*uh));
-	return s2s_input_esp(skb, family, uh->source, uh->dest) ? -EINVAL : 0;
-}
-
-static int s2s_input_handler4(struct sk_buff *skb, int nexthdr, __be32 spi,
-			      int encap_type)
-{
-	return s2s_input_encap(skb, AF_INET, encap_type);
-}
-
-#if IS_ENABLED(CONFIG_IPV6)
-static int s2s_input_handler6(struct sk_buff *skb, int nexthdr, __be32 spi,
-			      int encap_type)
-{
-	return s2s_input_encap(skb, AF_INET6, encap_type);
-}
-#endif
-
-static int s2s_cb_handler(struct sk_buff *skb, int err)
-{
-	/* positive: let the rest of the chain (xfrmi, vti) see the packet */
-	return 1;
-}
-
-static struct xfrm4_protocol s2s_esp4_protocol __read_mostly = {
-	.handler = s2s_esp4_rcv,
-	.input_handler = s2s_input_handler4,
-	.cb_handler = s2s_cb_handler,
-	.err_handler = s2s_esp4_err,
-	.priority = S2S_XFRM_PRIORITY,
-};
-
-#if IS_ENABLED(CONFIG_IPV6)
-static struct xfrm6_protocol s2s_esp6_protocol __read_mostly = {
-	.handler = s2s_esp6_rcv,
-	.input_handler = s2s_input_handler6,
-	.cb_handler = s2s_cb_handler,
-	.err_handler = s2s_esp6_err,
-	.priority = S2S_XFRM_PRIORITY,
-};
-#endif
-
-/**
- * s2s_esp_init() - join the kernel's ESP receive chains
- *
- * Return: 0 or a negative errno.
- */
-int s2s_esp_init(void)
-{
-	int err;
-
-	err = xfrm4_protocol_register(&s2s_esp4_protocol, IPPROTO_ESP);
-	if (err) {
-		pr_err("cannot register the IPv4 ESP handler: %d\n", err);
-		return err;
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	err = xfrm6_protocol_register(&s2s_esp6_protocol, IPPROTO_ESP);
-	if (err) {
-		pr_err("cannot register the IPv6 ESP handler: %d\n", err);
-		xfrm4_protocol_deregister(&s2s_esp4_protocol, IPPROTO_ESP);
-		return err;
-	}
-#endif
-	return 0;
-}
-
-/**
- * s2s_esp_exit() - leave the kernel's ESP receive chains
- */
-void s2s_esp_exit(void)
-{
-#if IS_ENABLED(CONFIG_IPV6)
-	xfrm6_protocol_deregister(&s2s_esp6_protocol, IPPROTO_ESP);
-#endif
-	xfrm4_protocol_deregister(&s2s_esp4_protocol, IPPROTO_ESP);
 }

@@ -8,8 +8,12 @@
 #ifndef _S2S_TRANSPORT_H
 #define _S2S_TRANSPORT_H
 
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
-#include "device.h"
+#include "tunnel.h"
+
+/* the longest outer header without UDP encapsulation */
+#define S2S_OUTER_MAX sizeof(struct ipv6hdr)
 
 /**
  * struct s2s_outer - how one ESP packet travels the underlay
