@@ -11,7 +11,8 @@
 #   TEST      only these tests (default: all)
 #
 # The module comes from build/KVER/kmod/s2svpn.ko ("make check" builds it
-# there) unless S2S_MODULE names another.  Per-test timeout: "settings".
+# there) unless S2S_MODULE names another.  Per-test timeout: "settings",
+# times S2S_TIMEOUT_FACTOR (default 1).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,6 +31,8 @@ export KVER=$kver
 export S2S_MODULE=${S2S_MODULE:-$top/build/$kver/kmod/s2svpn.ko}
 
 timeout=$(sed -n 's/^timeout=//p' "$here/settings")
+# a slower kernel (the debug lane: KASAN, lockdep under TCG) scales it
+timeout=$((timeout * ${S2S_TIMEOUT_FACTOR:-1}))
 # helper programs the tests use (built on the host, run in the VM)
 make -s -C "$here" all || exit 1
 tests=$(make -s -C "$here" list)

@@ -28,6 +28,8 @@ if ! make -s module-tree KVER="$kver" KDIR="$kdir/build" TREE="build/$kver" >"$l
 fi
 
 export S2S_VM_KERNEL_DIR=$kdir
+# KASAN, UBSAN and lockdep under TCG run every test several times slower
+export S2S_TIMEOUT_FACTOR=${S2S_TIMEOUT_FACTOR:-4}
 export S2S_MODULE=$top/build/$kver/kmod/s2svpn.ko
 selftests/run_tests.sh -k "$kver" "$@" 2>&1 | tee "build/vm/$kver.check-debug.log"
 rc=${PIPESTATUS[0]}
