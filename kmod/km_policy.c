@@ -62,7 +62,7 @@ struct s2s_kmp_entry {
 };
 
 struct s2s_kmp_walk {
-	struct net *net;
+	struct xarray *by_if_id;
 	unsigned int n;
 	struct s2s_kmp_entry e[S2S_KMP_WALK_BATCH];
 };
@@ -70,18 +70,30 @@ struct s2s_kmp_walk {
 /* mark-and-sweep generation (RTNL) */
 static u32 s2s_kmp_gen;
 
-/* The policy-mode tunnel of @net carrying @if_id (RTNL). */
-static struct s2s_tunnel *s2s_kmp_tunnel(struct net *net, u32 if_id)
+/*
+ * Indexes the policy-mode tunnels of @net that carry an interface ID by
+ * that ID (RTNL), so that the walk, under xfrm's policy lock, finds them
+ * without going through every tunnel.  Return: how many, or -ENOMEM.
+ */
+static int s2s_kmp_index(struct net *net, struct xarray *by_if_id)
 {
 	const struct s2s_tunnel_config *cfg;
 	struct s2s_tunnel *t;
+	int n = 0, err;
 
 	list_for_each_entry(t, &s2s_net(net)->tunnels, net_node) {
 		cfg = &rtnl_dereference(t->params)->cfg;
-		if (cfg->if_id == if_id)
-			return cfg->mode == S2S_MODE_POLICY && t->sel ? t : NULL;
+		if (!t->sel)
+			continue;
+		WRITE_ONCE(t->sel->ike_refused, 0);
+		if (!cfg->if_id || cfg->mode != S2S_MODE_POLICY)
+			continue;
+		err = xa_err(xa_store(by_if_id, cfg->if_id, t, GFP_KERNEL));
+		if (err)
+			return err;
+		n++;
 	}
-	return NULL;
+	return n;
 }
 
 /*
@@ -95,7 +107,7 @@ static int s2s_kmp_collect(struct xfrm_policy *xp, int dir, int count,
 	struct s2s_kmp_entry *e;
 
 	if (dir >= XFRM_POLICY_MAX || !xp->if_id ||
-	    !s2s_kmp_tunnel(w->net, xp->if_id))
+	    !xa_load(w->by_if_id, xp->if_id))
 		return 0;
 	if (w->n == S2S_KMP_WALK_BATCH)
 		return -ENOBUFS;	/* the walk resumes at @xp */
@@ -203,8 +215,8 @@ static int s2s_kmp_config(struct net *net, const struct s2s_kmp_entry *e,
 }
 
 /* Finds or adds the selector of policy @e, marked with @gen (RTNL). */
-static void s2s_kmp_apply(struct net *net, const struct s2s_kmp_entry *e,
-			  u32 gen)
+static void s2s_kmp_apply(struct net *net, struct xarray *by_if_id,
+			  const struct s2s_kmp_entry *e, u32 gen)
 {
 	struct netlink_ext_ack extack = {};
 	struct s2s_sel_config cfg;
@@ -214,19 +226,25 @@ static void s2s_kmp_apply(struct net *net, const struct s2s_kmp_entry *e,
 	u32 id;
 	int err;
 
-	t = s2s_kmp_tunnel(net, e->if_id);
+	t = xa_load(by_if_id, e->if_id);
 	if (!t)
-		return;		/* the walk saw it; nothing changed since */
+		return;
 	err = s2s_kmp_config(net, e, &cfg, &why);
 	if (err > 0)
 		return;
 	if (!err) {
 		sel = s2s_sel_find(t, cfg.dir, &cfg.rule);
-		if (sel && sel->origin == S2S_SEL_ORIGIN_IKE) {
+		if (sel && sel->origin == S2S_SEL_ORIGIN_IKE &&
+		    sel->action == cfg.action &&
+		    !strcmp(sel->segment ? sel->segment->name : "",
+			    cfg.segment)) {
 			sel->km_gen = gen;
 			return;
 		}
-		if (sel) {
+		if (sel && sel->origin == S2S_SEL_ORIGIN_IKE) {
+			/* the daemon updated the policy: replace it */
+			s2s_sel_remove(t, sel);
+		} else if (sel) {
 			why = "a user selector has the same match fields";
 			err = -EEXIST;
 		}
@@ -241,7 +259,7 @@ static void s2s_kmp_apply(struct net *net, const struct s2s_kmp_entry *e,
 		}
 		why = extack._msg ?: "selector refused";
 	}
-	t->sel->ike_refused++;
+	WRITE_ONCE(t->sel->ike_refused, t->sel->ike_refused + 1);
 	pr_warn_ratelimited("%s: xfrm policy (if_id %u, dir %u) not mirrored: %s (%d)\n",
 			    t->dev->name, e->if_id, e->dir, why, err);
 }
@@ -262,6 +280,7 @@ void s2s_km_policy_sync(struct net *net)
 	struct s2s_selector *sel;
 	struct s2s_kmp_walk *w;
 	struct s2s_tunnel *t;
+	struct xarray by_if_id;
 	unsigned long id;
 	unsigned int i;
 	u32 gen;
@@ -270,27 +289,30 @@ void s2s_km_policy_sync(struct net *net)
 	w = kmalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return;
-	w->net = net;
+	xa_init(&by_if_id);
+	w->by_if_id = &by_if_id;
 
 	rtnl_lock();
 	if (list_empty(&s2s_net(net)->tunnels))
 		goto out;
 	gen = ++s2s_kmp_gen;
-	list_for_each_entry(t, &s2s_net(net)->tunnels, net_node)
-		if (t->sel)
-			t->sel->ike_refused = 0;
-
-	xfrm_policy_walk_init(&walk, XFRM_POLICY_TYPE_MAIN);
-	do {
-		w->n = 0;
-		err = xfrm_policy_walk(net, &walk, s2s_kmp_collect, w);
-		for (i = 0; i < w->n; i++)
-			s2s_kmp_apply(net, &w->e[i], gen);
-	} while (err == -ENOBUFS);
-	xfrm_policy_walk_done(&walk, net);
-	if (err && err != -ENOENT)
+	err = s2s_kmp_index(net, &by_if_id);
+	if (err < 0)
 		goto out;	/* keep what is mirrored */
+	if (err > 0) {
+		xfrm_policy_walk_init(&walk, XFRM_POLICY_TYPE_MAIN);
+		do {
+			w->n = 0;
+			err = xfrm_policy_walk(net, &walk, s2s_kmp_collect, w);
+			for (i = 0; i < w->n; i++)
+				s2s_kmp_apply(net, &by_if_id, &w->e[i], gen);
+		} while (err == -ENOBUFS);
+		xfrm_policy_walk_done(&walk, net);
+		if (err && err != -ENOENT)
+			goto out;
+	}
 
+	/* what no policy asks for any more, or no longer for this tunnel */
 	list_for_each_entry(t, &s2s_net(net)->tunnels, net_node) {
 		if (!t->sel)
 			continue;
@@ -301,5 +323,6 @@ void s2s_km_policy_sync(struct net *net)
 	}
 out:
 	rtnl_unlock();
+	xa_destroy(&by_if_id);
 	kfree(w);
 }
