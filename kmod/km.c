@@ -54,6 +54,7 @@
 enum s2s_km_kind {
 	S2S_KM_MIRROR,		/* a state was added or updated */
 	S2S_KM_SYNC,		/* walk every state of the namespace */
+	S2S_KM_POLICY,		/* mirror the namespace's policies again */
 };
 
 /**
@@ -249,6 +250,20 @@ static void s2s_km_queue(struct net *net, u8 kind, const struct xfrm_state *x,
 		s2s_km_kick();
 		return;
 	}
+	if (kind == S2S_KM_POLICY && !list_empty(&s2s_km_events)) {
+		struct s2s_km_event *last;
+
+		/* one walk answers a burst of policy changes */
+		last = list_last_entry(&s2s_km_events, struct s2s_km_event,
+				       node);
+		if (last->kind == S2S_KM_POLICY && last->net == net) {
+			spin_unlock_bh(&s2s_km_lock);
+			put_net(ev->net);
+			kfree(ev);
+			s2s_km_kick();
+			return;
+		}
+	}
 	if (kind == S2S_KM_MIRROR)
 		ev->pending = s2s_km_pending_add(net, x);
 	list_add_tail(&ev->node, &s2s_km_events);
@@ -290,6 +305,31 @@ static int s2s_km_notify(struct xfrm_state *x, const struct km_event *c)
 	return 0;
 }
 
+/*
+ * xfrm's policy notification, under rcu_read_lock() (atomic): a policy of
+ * an interface ID may be a tunnel's selector (km_policy.c).  The work item
+ * walks the namespace's policies again.  FLUSHPOLICY comes without one.
+ */
+static int s2s_km_notify_policy(struct xfrm_policy *xp, int dir,
+				const struct km_event *c)
+{
+	switch (c->event) {
+	case XFRM_MSG_NEWPOLICY:
+	case XFRM_MSG_UPDPOLICY:
+	case XFRM_MSG_DELPOLICY:
+	case XFRM_MSG_POLEXPIRE:
+		if (xp && xp->if_id && dir < XFRM_POLICY_MAX)
+			s2s_km_queue(xp_net(xp), S2S_KM_POLICY, NULL,
+				     GFP_ATOMIC);
+		break;
+	case XFRM_MSG_FLUSHPOLICY:
+		if (c->net)
+			s2s_km_queue(c->net, S2S_KM_POLICY, NULL, GFP_ATOMIC);
+		break;
+	}
+	return 0;
+}
+
 /* Called by km_query() for every manager: larval states are not ours. */
 static int s2s_km_acquire(struct xfrm_state *x, struct xfrm_tmpl *t,
 			  struct xfrm_policy *xp)
@@ -307,6 +347,7 @@ static struct xfrm_policy *s2s_km_compile_policy(struct sock *sk, int opt,
 
 static struct xfrm_mgr s2s_km_mgr = {
 	.notify = s2s_km_notify,
+	.notify_policy = s2s_km_notify_policy,
 	.acquire = s2s_km_acquire,
 	.compile_policy = s2s_km_compile_policy,
 };
@@ -640,6 +681,9 @@ static void s2s_km_resync(struct net *net)
 	} while (err == -ENOBUFS && !READ_ONCE(s2s_km_stopping));
 	xfrm_state_walk_done(&walk, net);
 	kfree(w);
+	/* and the selectors of policy-mode tunnels */
+	if (!READ_ONCE(s2s_km_stopping))
+		s2s_km_policy_sync(net);
 }
 
 /* After lost events: every namespace. */
@@ -864,6 +908,9 @@ static void s2s_km_run(struct s2s_km_event *ev)
 		s2s_km_reconcile();
 		rtnl_unlock();
 		s2s_km_resync(ev->net);
+		break;
+	case S2S_KM_POLICY:
+		s2s_km_policy_sync(ev->net);
 		break;
 	}
 }

@@ -23,6 +23,7 @@ void s2s_km_sync(struct net *net);
 int s2s_km_claim(struct net *net, struct sk_buff *skb, u16 family,
 		 const union s2s_addr *saddr, const union s2s_addr *daddr,
 		 __be32 spi);
+void s2s_km_policy_sync(struct net *net);
 void s2s_km_new_mapping(struct s2s_tunnel *t, __be32 spi,
 			const union s2s_addr *addr, __be16 port);
 

@@ -227,6 +227,8 @@ static int s2s_nl_put_tunnel(struct sk_buff *msg, struct s2s_tunnel *t)
 	    nla_put_u32(msg, S2S_TUNNEL_A_IF_ID, cfg->if_id) ||
 	    nla_put_u8(msg, S2S_TUNNEL_A_OPER_STATE, s2s_nl_oper_state(t)) ||
 	    nla_put_u8(msg, S2S_TUNNEL_A_PEER_STATE, s2s_tunnel_peer_state(t)) ||
+	    nla_put_u32(msg, S2S_TUNNEL_A_IKE_SEL_REFUSED,
+			t->sel ? READ_ONCE(t->sel->ike_refused) : 0) ||
 	    s2s_nl_put_dev(msg, S2S_TUNNEL_A_IFINDEX, S2S_TUNNEL_A_IFNAME,
 			   t->dev))
 		goto cancel;
@@ -428,7 +430,8 @@ static int s2s_nl_fill_selector(struct sk_buff *msg, struct s2s_tunnel *t,
 	    (sel->segment &&
 	     nla_put_string(msg, S2S_SEL_A_SEGMENT, sel->segment->name)) ||
 	    nla_put_u64_64bit(msg, S2S_SEL_A_MATCHES, packets, S2S_SEL_A_PAD) ||
-	    nla_put_u64_64bit(msg, S2S_SEL_A_MATCH_BYTES, bytes, S2S_SEL_A_PAD))
+	    nla_put_u64_64bit(msg, S2S_SEL_A_MATCH_BYTES, bytes, S2S_SEL_A_PAD) ||
+	    nla_put_u8(msg, S2S_SEL_A_ORIGIN, sel->origin))
 		goto cancel;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);

@@ -566,6 +566,7 @@ int s2s_sel_add(struct s2s_tunnel *t, struct s2s_sel_config *cfg, u32 *id,
 	sel->rule = *r;
 	sel->dir = cfg->dir;
 	sel->action = cfg->action;
+	sel->origin = cfg->origin;
 	sel->segment = seg;
 	s2s_sel_order_key(&sel->rule, &sel->order);
 	s2s_sel_order_insert(s2s_sel_dir(tab, cfg->dir), sel);
@@ -607,8 +608,57 @@ int s2s_sel_del(struct s2s_tunnel *t, u32 id, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG_MOD(extack, "the tunnel has no selector with this id");
 		return -ENOENT;
 	}
+	if (sel->origin != S2S_SEL_ORIGIN_USER) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "this selector mirrors an xfrm policy of the tunnel's if-id (origin ike): the IKE daemon removes it");
+		return -EPERM;
+	}
 	s2s_sel_unlink(t->sel, sel);
 	return 0;
+}
+
+/**
+ * s2s_sel_find() - the selector of a tunnel that has these match fields
+ * @t: the tunnel
+ * @dir: enum s2s_dir
+ * @rule: match fields and priority, normalised as s2s_sel_add() stores
+ *	them (any port range 0..65535, an outbound segment's mark and mask)
+ *
+ * Called under RTNL.
+ *
+ * Return: the selector s2s_sel_add() would refuse @rule as a duplicate of,
+ * or NULL.
+ */
+struct s2s_selector *s2s_sel_find(struct s2s_tunnel *t, u8 dir,
+				  const struct s2s_sel_rule *rule)
+{
+	struct s2s_selector *cur;
+	struct s2s_sel_bucket *b;
+	struct s2s_sel_key key;
+
+	ASSERT_RTNL();
+	s2s_sel_key_of(&key, dir, rule);
+	b = rhashtable_lookup_fast(&t->sel->buckets, &key, s2s_sel_ht_params);
+	if (!b)
+		return NULL;
+	list_for_each_entry(cur, &b->selectors, bucket_node)
+		if (s2s_sel_rule_same(&cur->rule, rule))
+			return cur;
+	return NULL;
+}
+
+/**
+ * s2s_sel_remove() - delete a selector whatever its origin
+ * @t: the tunnel
+ * @sel: one of its selectors
+ *
+ * For km_policy.c, which owns the selectors it mirrored.  Packets already
+ * matched finish with it.  Called under RTNL.
+ */
+void s2s_sel_remove(struct s2s_tunnel *t, struct s2s_selector *sel)
+{
+	ASSERT_RTNL();
+	s2s_sel_unlink(t->sel, sel);
 }
 
 /**

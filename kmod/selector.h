@@ -44,11 +44,16 @@ struct s2s_sel_pcpu {
  * @order_node: entry in its direction's tree, in effective order (RTNL)
  * @pcpu: packets and bytes matched
  * @rcu: deferred free
+ * @origin: enum s2s_sel_origin: added by the user, or mirrored from an
+ *	xfrm policy of the tunnel's if-id (km_policy.c)
+ * @km_gen: km_policy.c's mark-and-sweep generation (RTNL)
  */
 struct s2s_selector {
 	struct s2s_sel_rule rule;
 	u8 dir;
 	u8 action;
+	u8 origin;
+	u32 km_gen;
 	struct s2s_segment *segment;
 	struct s2s_sel_order order;
 	struct s2s_sel_bucket *bucket;
@@ -79,12 +84,15 @@ struct s2s_sel_dir {
  * @next_id: where the search for a free id starts (ids are not reused soon)
  * @count: selectors of both directions (RTNL)
  * @dir: per direction, indexed by s2s_sel_dir_index()
+ * @ike_refused: xfrm policies of the tunnel's if-id that km_policy.c could
+ *	not mirror into selectors at its last sync (RTNL writes)
  */
 struct s2s_sel_table {
 	struct rhashtable buckets;
 	struct xarray ids;
 	u32 next_id;
 	unsigned int count;
+	unsigned int ike_refused;
 	struct s2s_sel_dir dir[S2S_SEL_DIRS];
 };
 
@@ -94,11 +102,13 @@ struct s2s_sel_table {
  * @dir: enum s2s_dir
  * @action: enum s2s_sel_action
  * @segment: segment name, "" for none
+ * @origin: enum s2s_sel_origin (netlink: always S2S_SEL_ORIGIN_USER)
  */
 struct s2s_sel_config {
 	struct s2s_sel_rule rule;
 	u8 dir;
 	u8 action;
+	u8 origin;
 	char segment[S2S_SEGMENT_NAME_SIZE];
 };
 
@@ -112,6 +122,9 @@ int s2s_sel_del(struct s2s_tunnel *t, u32 id, struct netlink_ext_ack *extack);
 struct s2s_selector *s2s_sel_next(struct s2s_selector *sel);
 struct s2s_selector *s2s_sel_after(struct s2s_tunnel *t, u8 dir,
 				   const struct s2s_sel_order *after);
+struct s2s_selector *s2s_sel_find(struct s2s_tunnel *t, u8 dir,
+				  const struct s2s_sel_rule *rule);
+void s2s_sel_remove(struct s2s_tunnel *t, struct s2s_selector *sel);
 void s2s_sel_counters(const struct s2s_selector *sel, u64 *packets,
 		      u64 *bytes);
 

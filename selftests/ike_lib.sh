@@ -219,3 +219,22 @@ ike_logs() {
 		tail -n 30 "$(ike_dir $s)/charon.log" 2>/dev/null
 	done
 }
+
+# ike_s2s_sa_counts NS: "DIR SPI BYTES PACKETS" of vpn0's SAs in NS, sorted
+ike_s2s_sa_counts() {
+	s2sctl -j -n "$1" sa show vpn0 | jq -r '.[] |
+		if .dir == "out" then "out \(.spi) \(.stats.tx_bytes) \(.stats.tx_packets)"
+		else "in \(.spi) \(.stats.rx_bytes) \(.stats.rx_packets)" end' | sort
+}
+
+# ike_xfrm_sa_counts NS LOCAL: the same from NS's xfrm states (outbound:
+# source LOCAL), as "ip -s xfrm state" counts them
+ike_xfrm_sa_counts() {
+	ip -n "$1" -s xfrm state list |
+		awk -v local="$2" '
+		/^src / { dir = ($2 == local) ? "out" : "in" }
+		/proto esp spi/ { spi = $4 }
+		/lifetime current:/ { getline; gsub(/\(bytes\),|\(packets\)/, "");
+				      print dir, spi, $1, $2 }' |
+		while read -r d s n p; do s=${s%%(*}; echo "$d $((s)) $n $p"; done | sort
+}

@@ -434,6 +434,7 @@ static struct nla_policy tunnel_policy[S2S_TUNNEL_A_MAX + 1] = {
 	[S2S_TUNNEL_A_PROBE_INTERVAL]	= { .type = NLA_U32 },
 	[S2S_TUNNEL_A_PROBE_MISSES]	= { .type = NLA_U32 },
 	[S2S_TUNNEL_A_PEER_STATE]	= { .type = NLA_U8 },
+	[S2S_TUNNEL_A_IKE_SEL_REFUSED]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy sa_policy[S2S_SA_A_MAX + 1] = {
@@ -492,6 +493,7 @@ static struct nla_policy selector_policy[S2S_SEL_A_MAX + 1] = {
 	[S2S_SEL_A_PRIORITY]		= { .type = NLA_U32 },
 	[S2S_SEL_A_MATCHES]		= { .type = NLA_U64 },
 	[S2S_SEL_A_MATCH_BYTES]		= { .type = NLA_U64 },
+	[S2S_SEL_A_ORIGIN]		= { .type = NLA_U8 },
 };
 
 static struct nla_policy expire_policy[S2S_EXPIRE_A_MAX + 1] = {
@@ -645,6 +647,8 @@ int s2s_tunnel_from_msg(struct nl_msg *msg, struct s2s_tunnel *t)
 		t->probe_misses = nla_get_u32(ta[S2S_TUNNEL_A_PROBE_MISSES]);
 		t->set |= S2S_TUNNEL_HAS_PROBE_MISSES;
 	}
+	if (ta[S2S_TUNNEL_A_IKE_SEL_REFUSED])
+		t->ike_sel_refused = nla_get_u32(ta[S2S_TUNNEL_A_IKE_SEL_REFUSED]);
 	if (ta[S2S_TUNNEL_A_PEER_STATE]) {
 		t->peer_state = nla_get_u8(ta[S2S_TUNNEL_A_PEER_STATE]);
 		t->set |= S2S_TUNNEL_HAS_PEER_STATE;
@@ -813,6 +817,8 @@ int s2s_selector_from_msg(struct nl_msg *msg, struct s2s_selector *sel)
 			sel->match_bytes = nla_get_u64(ta[S2S_SEL_A_MATCH_BYTES]);
 		sel->set |= S2S_SEL_HAS_MATCHES;
 	}
+	if (ta[S2S_SEL_A_ORIGIN])
+		sel->origin = nla_get_u8(ta[S2S_SEL_A_ORIGIN]);
 	return 0;
 }
 

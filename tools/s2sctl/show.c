@@ -196,7 +196,11 @@ static void print_selector(FILE *f, int indent, const struct s2s_selector *sel,
 		enum_name(s2s_action_names, sel->action, buf, sizeof(buf)));
 	if (sel->segment[0])
 		fprintf(f, ", segment %s", sel->segment);
-	fprintf(f, ", priority %u\n", sel->priority);
+	fprintf(f, ", priority %u", sel->priority);
+	/* mirrored from an xfrm policy of the tunnel's if-id */
+	if (sel->origin == S2S_SEL_ORIGIN_IKE)
+		fprintf(f, ", origin ike");
+	fputc('\n', f);
 	if (sel->set & S2S_SEL_HAS_MATCHES)
 		field(f, indent, "matches:", "%" PRIu64 " packets, %" PRIu64 " bytes",
 		      sel->matches, sel->match_bytes);
@@ -236,6 +240,9 @@ static void print_tunnel(FILE *f, const struct s2s_tunnel *t,
 		      t->nat_dport);
 	if (t->if_id)
 		field(f, 2, "if-id:", "%u", t->if_id);
+	if (t->ike_sel_refused)
+		field(f, 2, "ike refused:", "%u xfrm policies not mirrored into selectors",
+		      t->ike_sel_refused);
 	if (t->probe.family)
 		field(f, 2, "probe:", "%s every %u ms, dead after %u misses; peer %s",
 		      addr_str(&t->probe, false, a, sizeof(a)), t->probe_interval,
@@ -372,6 +379,8 @@ static void json_selector(struct s2s_json *j, const struct s2s_selector *sel)
 	s2s_json_kv_u64(j, "priority", sel->priority);
 	s2s_json_kv_u64(j, "matches", sel->matches);
 	s2s_json_kv_u64(j, "match_bytes", sel->match_bytes);
+	s2s_json_kv_string(j, "origin",
+			   sel->origin == S2S_SEL_ORIGIN_IKE ? "ike" : "user");
 	s2s_json_object_end(j);
 }
 
@@ -429,6 +438,7 @@ static void json_tunnel(struct s2s_json *j, const struct s2s_tunnel *t,
 		json_enum(j, "peer", s2s_peer_state_names, t->peer_state);
 	else
 		s2s_json_kv_string(j, "peer", NULL);
+	s2s_json_kv_u64(j, "ike_sel_refused", t->ike_sel_refused);
 	s2s_json_object_end(j);
 }
 

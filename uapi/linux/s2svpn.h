@@ -188,6 +188,8 @@ enum s2s_tunnel_attr {
 	S2S_TUNNEL_A_PROBE_INTERVAL,	/* u32: ms between probes */
 	S2S_TUNNEL_A_PROBE_MISSES,	/* u32: silent intervals before dead */
 	S2S_TUNNEL_A_PEER_STATE,	/* u8: enum s2s_peer_state (read-only) */
+	S2S_TUNNEL_A_IKE_SEL_REFUSED,	/* u32: xfrm policies of the if-id not
+					 * mirrored into selectors (read-only) */
 	__S2S_TUNNEL_A_MAX,
 };
 #define S2S_TUNNEL_A_MAX (__S2S_TUNNEL_A_MAX - 1)
@@ -306,6 +308,12 @@ enum s2s_sel_action {
 	S2S_SEL_DISCARD = 3,
 };
 
+/* Who added a selector (S2S_SEL_A_ORIGIN) */
+enum s2s_sel_origin {
+	S2S_SEL_ORIGIN_USER = 0,	/* selector-new */
+	S2S_SEL_ORIGIN_IKE = 1,		/* an xfrm policy of the if-id */
+};
+
 enum s2s_selector_attr {
 	S2S_SEL_A_UNSPEC,
 	S2S_SEL_A_ID,			/* u32, assigned by the kernel */
@@ -326,6 +334,7 @@ enum s2s_selector_attr {
 	S2S_SEL_A_MATCHES,		/* u64: packets matched (read-only) */
 	S2S_SEL_A_PAD,
 	S2S_SEL_A_MATCH_BYTES,		/* u64: their bytes (read-only) */
+	S2S_SEL_A_ORIGIN,		/* u8: enum s2s_sel_origin (read-only) */
 	__S2S_SEL_A_MAX,
 };
 #define S2S_SEL_A_MAX (__S2S_SEL_A_MAX - 1)

@@ -233,7 +233,7 @@ static void test_tunnel_reply(void)
 		 "\"state\":\"soft-expired\",\"age\":3723,\"lifetime\":{"
 		 "\"soft_bytes\":0,\"hard_bytes\":1000000,", "tunnel JSON: its SAs");
 	contains(out, "\"selectors\":[],\"probe\":null,\"probe_interval\":null,"
-		 "\"probe_misses\":null,\"peer\":null}]\n",
+		 "\"probe_misses\":null,\"peer\":null,\"ike_sel_refused\":0}]\n",
 		 "tunnel JSON: selectors, probing last, one document");
 	free(out);
 
@@ -395,8 +395,18 @@ static void test_selector_segment(void)
 		 "\"src\":\"10.0.0.0/24\",\"dst\":\"10.1.0.0/16\",\"proto\":6,"
 		 "\"sport_min\":1024,\"sport_max\":65535,\"dport_min\":443,"
 		 "\"dport_max\":443,\"segment\":\"prod\",\"action\":\"bypass\","
-		 "\"priority\":10,\"matches\":0,\"match_bytes\":0}]\n",
+		 "\"priority\":10,\"matches\":0,\"match_bytes\":0,"
+		 "\"origin\":\"user\"}]\n",
 		 "selector JSON");
+	free(out);
+	back->origin = S2S_SEL_ORIGIN_IKE;
+	CAPTURE(out, s2s_show_selectors(f, false, &sels));
+	contains(out, "  action:    bypass, segment prod, priority 10, origin ike\n",
+		 "selector text: mirrored from an xfrm policy");
+	free(out);
+	CAPTURE(out, s2s_show_selectors(f, true, &sels));
+	contains(out, "\"match_bytes\":0,\"origin\":\"ike\"}]\n",
+		 "selector JSON: origin ike");
 	free(out);
 	s2s_vec_free(&sels);
 

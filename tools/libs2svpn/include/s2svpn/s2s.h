@@ -86,6 +86,7 @@ struct s2s_tunnel {
 	uint32_t probe_misses;
 	uint8_t peer_state;	/* enum s2s_peer_state */
 	struct s2s_stats stats;
+	uint32_t ike_sel_refused;	/* xfrm policies not mirrored */
 };
 
 struct s2s_key {
@@ -181,6 +182,7 @@ struct s2s_selector {
 	uint32_t priority;
 	uint64_t matches;	/* packets */
 	uint64_t match_bytes;
+	uint8_t origin;		/* enum s2s_sel_origin */
 };
 
 /* A notification from the "events" group. */
