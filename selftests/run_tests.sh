@@ -34,7 +34,8 @@ timeout=$(sed -n 's/^timeout=//p' "$here/settings")
 make -s -C "$here" all || exit 1
 tests=$(make -s -C "$here" list)
 if [ $# -gt 0 ]; then
-	tests=$(for t in "$@"; do grep -E " $(basename "$t")\$" <<<"$tests"; done)
+	# (a test both in TEST_PROGS and TEST_PROGS_TIMING runs once)
+	tests=$(for t in "$@"; do grep -m 1 -E " $(basename "$t")\$" <<<"$tests"; done)
 else
 	# timing-sensitive tests only by name (make check-timing)
 	tests=$(grep -v '^timing ' <<<"$tests")
