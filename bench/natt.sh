@@ -13,9 +13,9 @@
 #              before each run) and UDP_ENCAP_ESPINUDP sockets on 4500 at
 #              both ends, as an IKE daemon holds them
 #
-# ROUNDS rounds (default 3) of SECONDS (default 5) each, the four
-# configurations one after the other in every round, so that load drifting
-# on the host hits all alike.  Runs inside the test VM:
+# S2S_NATT_ROUNDS rounds (default 3) of S2S_NATT_SECONDS (default 5) each,
+# the four configurations one after the other in every round, so that load
+# drifting on the host hits all alike.  Runs inside the test VM:
 #
 #   S2S_MODULE=$PWD/build/$K/kmod/s2svpn.ko selftests/vm/run.sh -k $K bench/natt.sh
 #
@@ -27,8 +27,9 @@
 . "$(dirname "$0")/../selftests/lib.sh"
 . "$(dirname "$0")/../selftests/esp_lib.sh"
 
-ROUNDS=${ROUNDS:-3}
-SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+# (only S2S_* variables reach the VM)
+ROUNDS=${S2S_NATT_ROUNDS:-3}
+SECONDS_PER_RUN=${S2S_NATT_SECONDS:-5}
 ALGO=gcm128-128
 IFID=42
 

@@ -70,6 +70,7 @@ topology() {
 esp_do "four namespaces: on-prem host, customer gateway, cloud gateway, cloud host" \
 	topology || s2s_exit
 
+bgp_phase "topology up"
 # vpn0 and vpn1 on the customer gateway (s2svpn), xfrm0 (if_id 10) and
 # xfrm1 (if_id 20) on the cloud gateway; SPIs cgw->cloud 0x1000/0x1100,
 # cloud->cgw 0x2000/0x2100
@@ -98,6 +99,7 @@ s2s_check "cloud gateway: two native XFRM interfaces (if_id 10, 20)" cloud_tunne
 s2s_check "ping across vpn0/xfrm0's inside addresses" esp_ping "$cgw" 169.254.10.2 2
 s2s_check "ping across vpn1/xfrm1's inside addresses" esp_ping "$cgw" 169.254.20.2 2
 
+bgp_phase "tunnels up"
 # --- FRR -------------------------------------------------------------------
 
 bgp_frr_dir
@@ -112,6 +114,7 @@ declare -A XF=([vpn0]=xfrm0 [vpn1]=xfrm1)
 routes_ecmp() {
 	bgp_via_is "$cgw" 10.2.0.0/24 "vpn0 vpn1" && bgp_via_is "$cloud" 10.1.0.0/24 "xfrm0 xfrm1"
 }
+bgp_phase "FRR started"
 s2s_check "BGP: ECMP routes over both tunnels on both gateways" \
 	s2s_wait 60 routes_ecmp || { frr_logs; s2s_exit; }
 if [ "$NO_BFD" != 1 ]; then
@@ -119,6 +122,7 @@ if [ "$NO_BFD" != 1 ]; then
 fi
 s2s_check "ping on-prem host -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
+bgp_phase "ECMP routes and BFD up"
 # --- failover --------------------------------------------------------------
 
 bgp_stream_start "$lanh" "$chost" 10.2.0.2 $PORT 120
@@ -160,6 +164,7 @@ break_ul() {
 	}
 	EOF
 }
+bgp_phase "stream and TCP running"
 s2s_check "nftables drops $brk's underlay ESP" break_ul $ul
 nft_clean() {
 	ip netns exec "$cgw" nft delete table inet bgp_failover 2>/dev/null
@@ -174,10 +179,12 @@ s2s_check "routes move to $other on both gateways within $BGP_OUTAGE_S s" \
 	s2s_wait $BGP_OUTAGE_S moved || frr_logs
 s2s_log "routes moved after $(($(bgp_ms) - start)) ms"
 bgp_show cgw "show bfd peers counters" | grep -E 'peer|Session (up|down)' | sed 's/^/# /'
+bgp_phase "routes moved"
 bgp_stream_end "bgp_failover: kernel $(uname -r)" break
 esp_bg_check tcp "iperf3 TCP (4 streams) on-prem -> cloud survives the failover"
 s2s_check "ping over $other" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
 
+bgp_phase "stream checked"
 # restore: the routes come back on both tunnels
 s2s_check "nftables rule removed" ip netns exec "$cgw" nft delete table inet bgp_failover
 start=$SECONDS
@@ -186,6 +193,7 @@ s2s_check "ECMP routes come back within 40 s" s2s_wait 40 routes_ecmp ||
 s2s_log "routes came back after about $((SECONDS - start)) s"
 s2s_check "ping on-prem host -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
+bgp_phase "ECMP back"
 # --- active/standby: both sides prepend their AS twice towards vpn1 --------
 
 # prepend NAME AS PEER: vpn1's session gets a longer AS path out
@@ -211,5 +219,6 @@ s2s_check "ping over vpn1" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
 s2s_check "nftables rule removed" ip netns exec "$cgw" nft delete table inet bgp_failover
 s2s_check "routes return to vpn0 within 40 s" s2s_wait 40 active vpn0
 
+bgp_phase "active/standby done"
 esp_check_dmesg "no kernel warning"
 s2s_exit

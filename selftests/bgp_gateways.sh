@@ -83,6 +83,7 @@ topology() {
 esp_do "on-prem router, two customer gateways, cloud gateway, cloud host" \
 	topology || s2s_exit
 
+bgp_phase "topology up"
 # cgw_tunnels NS L0 R0 IN0 L1 R1 IN1 SPI_BASE: vpn0 and vpn1 (s2svpn) with
 # inside addresses IN0 and IN1; SPIs gateway->cloud SPI_BASE, +0x100,
 # cloud->gateway +0x1000, +0x1100 (seeds from the SPIs)
@@ -126,6 +127,7 @@ inside_pings() {
 }
 s2s_check "ping across the four tunnels' inside addresses" inside_pings
 
+bgp_phase "tunnels up"
 bgp_frr_dir
 bgp_frr_conf lanh 65001 10.1.0.2 2 "" 10.1.0.1/65000 10.1.0.3/65000
 bgp_frr_conf cgw1 65000 169.254.10.1 2 10.1.0.0/24 \
@@ -139,6 +141,7 @@ for r in lanh cgw1 cgw2 cloud; do
 done
 frr_logs() { bgp_logs lanh cgw1 cgw2 cloud; }
 
+bgp_phase "FRR started"
 ALL4="xfrm10 xfrm20 xfrm30 xfrm40"
 # show_routes: the routes between the sites as "# " lines (make
 # demo-failover shows them moving)
@@ -163,6 +166,7 @@ fi
 show_routes
 s2s_check "ping on-prem router -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
+bgp_phase "ECMP routes and BFD up"
 # --- a whole gateway dies --------------------------------------------------
 
 bgp_stream_start "$lanh" "$chost" 10.2.0.2 $PORT 300
@@ -207,6 +211,7 @@ revive_gw() {
 	ip netns exec "$1" nft delete table inet bgp_gateways 2>/dev/null
 	return 0
 }
+bgp_phase "stream and TCP running"
 s2s_check "$dead dies (nftables drops all its IP traffic)" kill_gw "${!dead}"
 s2s_defer revive_gw "${!dead}"
 moved() {
@@ -219,10 +224,12 @@ s2s_check "routes move to $alive (on-prem next hop $alive_gw, cloud $alive_xf) w
 s2s_log "routes moved after $(($(bgp_ms) - start)) ms"
 show_routes
 s2s_wait 10 esp_ping "$lanh" 10.2.0.2 1
+bgp_phase "routes moved"
 bgp_stream_end "bgp_gateways: kernel $(uname -r) gateway loss" loss
 esp_bg_check tcp "iperf3 TCP (4 streams) on-prem -> cloud survives the gateway loss"
 s2s_check "ping through $alive" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
 
+bgp_phase "stream checked"
 # --- the gateway comes back ------------------------------------------------
 
 s2s_check "$dead comes back" ip netns exec "${!dead}" nft delete table inet bgp_gateways
@@ -233,5 +240,6 @@ s2s_log "routes came back after about $((SECONDS - start)) s"
 show_routes
 s2s_check "ping on-prem router -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
+bgp_phase "ECMP back"
 esp_check_dmesg "no kernel warning"
 s2s_exit

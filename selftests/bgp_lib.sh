@@ -182,6 +182,14 @@ bgp_ms() {
 	date +%s%3N
 }
 
+# bgp_phase TEXT: "# [+S.s] TEXT", seconds since the test sourced this file
+# (where a slow run spends its time)
+BGP_T0=$(date +%s%3N)
+bgp_phase() {
+	local t=$(($(bgp_ms) - BGP_T0))
+	echo "# [+$((t / 1000)).$((t % 1000 / 100)) s] $*"
+}
+
 bgp_quiet_kill() {
 	kill "$@" 2>/dev/null
 	return 0
