@@ -177,7 +177,11 @@ moved() {
 start=$(bgp_ms)
 s2s_check "routes move to $other on both gateways within $BGP_OUTAGE_S s" \
 	s2s_wait $BGP_OUTAGE_S moved || frr_logs
-s2s_log "routes moved after $(($(bgp_ms) - start)) ms"
+if moved; then
+	s2s_log "routes moved after $(($(bgp_ms) - start)) ms"
+else
+	s2s_log "routes had not moved after $(($(bgp_ms) - start)) ms"
+fi
 bgp_show cgw "show bfd peers counters" | grep -E 'peer|Session (up|down)' | sed 's/^/# /'
 bgp_phase "routes moved"
 bgp_stream_end "bgp_failover: kernel $(uname -r)" break

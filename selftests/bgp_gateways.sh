@@ -221,7 +221,11 @@ moved() {
 start=$(bgp_ms)
 s2s_check "routes move to $alive (on-prem next hop $alive_gw, cloud $alive_xf) within $BGP_OUTAGE_S s" \
 	s2s_wait $BGP_OUTAGE_S moved || frr_logs
-s2s_log "routes moved after $(($(bgp_ms) - start)) ms"
+if moved; then
+	s2s_log "routes moved after $(($(bgp_ms) - start)) ms"
+else
+	s2s_log "routes had not moved after $(($(bgp_ms) - start)) ms"
+fi
 show_routes
 s2s_wait 10 esp_ping "$lanh" 10.2.0.2 1
 bgp_phase "routes moved"
