@@ -26,6 +26,10 @@
 # check) decides, so the routes do not move in time: S2S_BGP_NO_BFD=1 runs
 # the same test without BFD (the negative control; it must fail).
 
+# FRR's daemons start slowly in a TCG guest on a loaded host (4 to 8
+# minutes in all at a load average of 15 to 20, the VM's boot not counted)
+# timeout=900
+
 # shellcheck disable=SC2016,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"

@@ -51,10 +51,14 @@ echo "1..$(wc -l <<<"$tests")"
 while read -r where name; do
 	n=$((n + 1))
 	echo "# $name"
+	# a test may need more than "settings" gives: a "# timeout=SECONDS"
+	# line of its own
+	t=$(sed -n 's/^# timeout=\([0-9]*\)$/\1/p' "$here/$name" | head -n 1)
+	t=${t:-$timeout}
 	if [ "$where" = host ]; then
-		timeout -k 10 "$timeout" "$here/$name"
+		timeout -k 10 "$t" "$here/$name"
 	else
-		"$top/selftests/vm/run.sh" -k "$kver" -t "$timeout" -n "$name" \
+		"$top/selftests/vm/run.sh" -k "$kver" -t "$t" -n "$name" \
 			"$here/$name"
 	fi </dev/null 2>&1 | tee "$logs/$name.log" | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
@@ -70,7 +74,7 @@ while read -r where name; do
 		;;
 	124)
 		failed=$((failed + 1))
-		echo "not ok $n $name # TIMEOUT ${timeout}s"
+		echo "not ok $n $name # TIMEOUT ${t}s"
 		;;
 	*)
 		failed=$((failed + 1))
