@@ -86,7 +86,7 @@ demo-ike:
 	S2S_MODULE=$(CURDIR)/build/$$k/kmod/s2svpn.ko selftests/vm/run.sh -k $$k selftests/demo_ike.sh
 
 # The gateway failover of selftests/bgp_gateways.sh (FRR), its routes shown
-# before, during and after; BFD 2000 ms x 3 as in make check (on an idle
+# before, during and after; BFD 3000 ms x 3 as in make check (on an idle
 # machine S2S_BGP_STRICT=1 make demo-failover: 500 ms x 3).
 demo-failover:
 	tools/deps.sh

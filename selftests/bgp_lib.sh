@@ -9,24 +9,25 @@ BGP_FRR=/usr/lib/frr
 
 # Two modes.  "make check" (CI: both kernels' VMs side by side on a 2-core
 # host, emulated by TCG, starved now and then for seconds) checks
-# correctness with generous timers and bounds: BFD 2000 ms x 3, BGP hold
-# time 60 s, and the outage (routes moved, the UDP stream's longest gap)
-# within BFD's detection time plus 14 s, 20 s; without BFD the hold time
-# gives 50 to 60 s, so the bound still fails a broken failover.  (At
-# 1000 ms x 3, BFD flapped on the healthy tunnel at a host load of 17.)
-# S2S_BGP_STRICT=1 ("make check-timing", an otherwise idle host) measures
-# what the admin guide configures: BFD 500 ms x 3, hold time 30 s, the
-# outage within the detection time plus 1.5 s.  S2S_BGP_BFD_MS,
-# S2S_BGP_HOLD and S2S_BGP_MARGIN_MS override either.
+# correctness with generous timers and bounds: BFD 3000 ms x 3, BGP hold
+# time 90 s, and the outage (routes moved, the UDP stream's longest gap)
+# within BFD's detection time plus 21 s, 30 s; without BFD the hold time
+# gives 80 to 90 s, so the bound still fails a broken failover.  (At a host
+# load of 17, bfdd in the guest went 7 s without running: 1000 and 2000 ms
+# x 3 flapped on the healthy tunnel.)  S2S_BGP_STRICT=1 ("make
+# check-timing", an otherwise idle host) measures what the admin guide
+# configures: BFD 500 ms x 3, hold time 30 s, the outage within the
+# detection time plus 1.5 s.  S2S_BGP_BFD_MS, S2S_BGP_HOLD and
+# S2S_BGP_MARGIN_MS override either.
 BGP_STRICT=${S2S_BGP_STRICT:-0}
 if [ "$BGP_STRICT" = 1 ]; then
 	BGP_BFD_MS=${S2S_BGP_BFD_MS:-500}
 	BGP_HOLD=${S2S_BGP_HOLD:-30}
 	BGP_MARGIN_MS=${S2S_BGP_MARGIN_MS:-1500}
 else
-	BGP_BFD_MS=${S2S_BGP_BFD_MS:-2000}
-	BGP_HOLD=${S2S_BGP_HOLD:-60}
-	BGP_MARGIN_MS=${S2S_BGP_MARGIN_MS:-14000}
+	BGP_BFD_MS=${S2S_BGP_BFD_MS:-3000}
+	BGP_HOLD=${S2S_BGP_HOLD:-90}
+	BGP_MARGIN_MS=${S2S_BGP_MARGIN_MS:-21000}
 fi
 BGP_OUTAGE_MS=$((3 * BGP_BFD_MS + BGP_MARGIN_MS))
 # the same in whole seconds, rounded up, for s2s_wait
