@@ -13,7 +13,7 @@
 # of the tunnel carrying the UDP stream is dropped both ways (nftables on
 # cgw): BFD takes that BGP session down, the routes keep only the other
 # tunnel, the UDP outage (max_gap_ms, printed) stays within BFD's detection
-# time plus a margin (bgp_lib.sh: 1000 ms x 3 + 12 s in make check,
+# time plus a margin (bgp_lib.sh: 3000 ms x 3 + 21 s in make check,
 # 500 ms x 3 + 1.5 s with S2S_BGP_STRICT=1 in make check-timing) and the
 # TCP stream survives.  Restoring the underlay brings the ECMP routes back.
 # Then active/standby by AS-path prepending on vpn1: routes over vpn0
@@ -22,7 +22,7 @@
 #   lanh 10.1.0.2 -- 10.1.0.1 cgw vpn0 (192.0.2.1 <-> 192.0.2.2) xfrm0 cloud 10.2.0.1 -- 10.2.0.2 chost
 #   AS 65000                      vpn1 (198.51.100.1 <-> .2)     xfrm1 AS 64512
 #
-# Without BFD the BGP hold time (30 s as a cloud's VPN uses, 60 s in make
+# Without BFD the BGP hold time (30 s as a cloud's VPN uses, 90 s in make
 # check) decides, so the routes do not move in time: S2S_BGP_NO_BFD=1 runs
 # the same test without BFD (the negative control; it must fail).
 

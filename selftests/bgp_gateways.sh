@@ -22,7 +22,7 @@
 # every IP packet in and out, as a hung or powered-off box would): BFD takes
 # its sessions down on lanh and on the cloud, the routes keep only the other
 # gateway, the UDP outage (max_gap_ms, printed) stays within BFD's
-# detection time plus a margin (bgp_lib.sh: 1000 ms x 3 + 12 s in make
+# detection time plus a margin (bgp_lib.sh: 3000 ms x 3 + 21 s in make
 # check, 500 ms x 3 + 1.5 s with S2S_BGP_STRICT=1 in make check-timing) and
 # the TCP streams survive.  Bringing the gateway back restores the ECMP routes.
 #
