@@ -179,8 +179,8 @@ moved() {
 	bgp_via_is "$cgw" 10.2.0.0/24 $other && bgp_via_is "$cloud" 10.1.0.0/24 ${XF[$other]}
 }
 start=$(bgp_ms)
-s2s_check "routes move to $other on both gateways within $BGP_OUTAGE_S s" \
-	s2s_wait $BGP_OUTAGE_S moved || frr_logs
+s2s_check "routes move to $other on both gateways within $BGP_ROUTE_WAIT_S s" \
+	s2s_wait $BGP_ROUTE_WAIT_S moved || frr_logs
 if moved; then
 	s2s_log "routes moved after $(($(bgp_ms) - start)) ms"
 else
@@ -220,8 +220,8 @@ active() {
 s2s_check "active/standby: routes over vpn0 only" s2s_wait 40 active vpn0 ||
 	frr_logs
 s2s_check "nftables drops vpn0's underlay ESP" break_ul 192.0.2.2
-s2s_check "standby takes over: routes over vpn1 within $BGP_OUTAGE_S s" \
-	s2s_wait $BGP_OUTAGE_S active vpn1 ||
+s2s_check "standby takes over: routes over vpn1 within $BGP_ROUTE_WAIT_S s" \
+	s2s_wait $BGP_ROUTE_WAIT_S active vpn1 ||
 	frr_logs
 s2s_check "ping over vpn1" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
 s2s_check "nftables rule removed" ip netns exec "$cgw" nft delete table inet bgp_failover

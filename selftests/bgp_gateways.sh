@@ -223,8 +223,8 @@ moved() {
 	bgp_via_is "$cloud" 10.1.0.0/24 "$alive_xf"
 }
 start=$(bgp_ms)
-s2s_check "routes move to $alive (on-prem next hop $alive_gw, cloud $alive_xf) within $BGP_OUTAGE_S s" \
-	s2s_wait $BGP_OUTAGE_S moved || frr_logs
+s2s_check "routes move to $alive (on-prem next hop $alive_gw, cloud $alive_xf) within $BGP_ROUTE_WAIT_S s" \
+	s2s_wait $BGP_ROUTE_WAIT_S moved || frr_logs
 if moved; then
 	s2s_log "routes moved after $(($(bgp_ms) - start)) ms"
 else
