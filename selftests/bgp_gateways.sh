@@ -5,8 +5,8 @@
 # moves the traffic to the other.  Each customer gateway (cgw1, cgw2: s2svpn
 # route-based tunnels vpn0 and vpn1, FRR, AS 65000) has two tunnels to the
 # cloud gateway (cloud: native XFRM interfaces xfrm10..xfrm40, if_id 10..40,
-# FRR standing in for the transit gateway, AS 64512); eBGP with BFD
-# 500 ms x 3 over every tunnel's inside /30.  On premises, the router
+# FRR standing in for the transit gateway, AS 64512); eBGP with BFD over
+# every tunnel's inside /30.  On premises, the router
 # (lanh, FRR, AS 65001, also the traffic source) peers with both gateways
 # over the shared LAN with BFD and installs the cloud's prefix with both
 # gateways as ECMP next hops; the cloud installs the on-premises prefix over
@@ -21,11 +21,17 @@
 # to chost, the gateway carrying the UDP stream dies (nftables on it drops
 # every IP packet in and out, as a hung or powered-off box would): BFD takes
 # its sessions down on lanh and on the cloud, the routes keep only the other
-# gateway, the UDP outage (max_gap_ms) stays below 10 s and the TCP streams
-# survive.  Bringing the gateway back restores the ECMP routes.
+# gateway, the UDP outage (max_gap_ms, printed) stays within BFD's
+# detection time plus a margin (bgp_lib.sh: 3000 ms x 3 + 21 s in make
+# check, 500 ms x 3 + 1.5 s with S2S_BGP_STRICT=1 in make check-timing) and
+# the TCP streams survive.  Bringing the gateway back restores the ECMP routes.
 #
-# S2S_BGP_NO_BFD=1 runs the same test without BFD (BGP hold time 30 s): the
-# negative control, it must fail.
+# S2S_BGP_NO_BFD=1 runs the same test without BFD (the BGP hold time
+# decides): the negative control, it must fail.
+
+# FRR's daemons start slowly in a TCG guest on a loaded host (4 to 8
+# minutes in all at a load average of 15 to 20, the VM's boot not counted)
+# timeout=900
 
 # shellcheck disable=SC2016,SC2086,SC2154,SC2317
 . "$(dirname "$0")/lib.sh"
@@ -81,6 +87,7 @@ topology() {
 esp_do "on-prem router, two customer gateways, cloud gateway, cloud host" \
 	topology || s2s_exit
 
+bgp_phase "topology up"
 # cgw_tunnels NS L0 R0 IN0 L1 R1 IN1 SPI_BASE: vpn0 and vpn1 (s2svpn) with
 # inside addresses IN0 and IN1; SPIs gateway->cloud SPI_BASE, +0x100,
 # cloud->gateway +0x1000, +0x1100 (seeds from the SPIs)
@@ -124,6 +131,7 @@ inside_pings() {
 }
 s2s_check "ping across the four tunnels' inside addresses" inside_pings
 
+bgp_phase "tunnels up"
 bgp_frr_dir
 bgp_frr_conf lanh 65001 10.1.0.2 2 "" 10.1.0.1/65000 10.1.0.3/65000
 bgp_frr_conf cgw1 65000 169.254.10.1 2 10.1.0.0/24 \
@@ -137,6 +145,7 @@ for r in lanh cgw1 cgw2 cloud; do
 done
 frr_logs() { bgp_logs lanh cgw1 cgw2 cloud; }
 
+bgp_phase "FRR started"
 ALL4="xfrm10 xfrm20 xfrm30 xfrm40"
 # show_routes: the routes between the sites as "# " lines (make
 # demo-failover shows them moving)
@@ -161,6 +170,7 @@ fi
 show_routes
 s2s_check "ping on-prem router -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
+bgp_phase "ECMP routes and BFD up"
 # --- a whole gateway dies --------------------------------------------------
 
 bgp_stream_start "$lanh" "$chost" 10.2.0.2 $PORT 300
@@ -185,10 +195,7 @@ else
 fi
 s2s_log "the UDP stream runs through $dead (LAN packets received: cgw1 $d1, cgw2 $d2)"
 esp_bg_start tcp esp_iperf "$lanh" 10.2.0.2 -t 10 -P 4 -b 1M
-tcp_up() {
-	ip netns exec "$chost" ss -Htn state established "sport = :5201" | grep -q .
-}
-s2s_wait 10 tcp_up
+s2s_wait 20 bgp_tcp_up "$chost" 5
 
 # kill_gw NS: every IP packet in and out of NS is dropped (the box is dead
 # to its neighbours: no forwarding, no BGP, no BFD, no ESP)
@@ -208,22 +215,29 @@ revive_gw() {
 	ip netns exec "$1" nft delete table inet bgp_gateways 2>/dev/null
 	return 0
 }
+bgp_phase "stream and TCP running"
 s2s_check "$dead dies (nftables drops all its IP traffic)" kill_gw "${!dead}"
 s2s_defer revive_gw "${!dead}"
 moved() {
 	bgp_gw_is "$lanh" 10.2.0.0/24 $alive_gw &&
 	bgp_via_is "$cloud" 10.1.0.0/24 "$alive_xf"
 }
-start=$SECONDS
-s2s_check "routes move to $alive (on-prem next hop $alive_gw, cloud $alive_xf) within 10 s" \
-	s2s_wait 10 moved || frr_logs
-s2s_log "routes moved after about $((SECONDS - start)) s"
+start=$(bgp_ms)
+s2s_check "routes move to $alive (on-prem next hop $alive_gw, cloud $alive_xf) within $BGP_ROUTE_WAIT_S s" \
+	s2s_wait $BGP_ROUTE_WAIT_S moved || frr_logs
+if moved; then
+	s2s_log "routes moved after $(($(bgp_ms) - start)) ms"
+else
+	s2s_log "routes had not moved after $(($(bgp_ms) - start)) ms"
+fi
 show_routes
 s2s_wait 10 esp_ping "$lanh" 10.2.0.2 1
+bgp_phase "routes moved"
 bgp_stream_end "bgp_gateways: kernel $(uname -r) gateway loss" loss
 esp_bg_check tcp "iperf3 TCP (4 streams) on-prem -> cloud survives the gateway loss"
 s2s_check "ping through $alive" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
 
+bgp_phase "stream checked"
 # --- the gateway comes back ------------------------------------------------
 
 s2s_check "$dead comes back" ip netns exec "${!dead}" nft delete table inet bgp_gateways
@@ -234,5 +248,6 @@ s2s_log "routes came back after about $((SECONDS - start)) s"
 show_routes
 s2s_check "ping on-prem router -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
+bgp_phase "ECMP back"
 esp_check_dmesg "no kernel warning"
 s2s_exit

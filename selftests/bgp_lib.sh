@@ -1,12 +1,46 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# shellcheck shell=bash disable=SC2154
+# shellcheck shell=bash disable=SC2154,SC2034
 #
 # BGP/BFD helpers of the failover tests (bgp_failover.sh, bgp_gateways.sh):
 # FRR (zebra, bfdd, bgpd) per namespace, the cloud side's native XFRM
 # interfaces, route inspection.  Source after lib.sh and esp_lib.sh.
 
 BGP_FRR=/usr/lib/frr
-BGP_BFD_MS=${S2S_BGP_BFD_MS:-500}
+
+# Two modes.  "make check" (CI: both kernels' VMs side by side on a 2-core
+# host, emulated by TCG, starved now and then for seconds) checks
+# correctness with generous timers and bounds: BFD 3000 ms x 3, BGP hold
+# time 90 s, and the outage (routes moved, the UDP stream's longest gap)
+# within BFD's detection time plus 21 s, 30 s; without BFD the hold time
+# gives 80 to 90 s, so the bound still fails a broken failover.  (At a host
+# load of 17, bfdd in the guest went 7 s without running: 1000 and 2000 ms
+# x 3 flapped on the healthy tunnel.)  S2S_BGP_STRICT=1 ("make
+# check-timing", an otherwise idle host) measures what the admin guide
+# configures: BFD 500 ms x 3, hold time 30 s, the outage within the
+# detection time plus 1.5 s.  S2S_BGP_BFD_MS, S2S_BGP_HOLD and
+# S2S_BGP_MARGIN_MS override either.
+BGP_STRICT=${S2S_BGP_STRICT:-0}
+if [ "$BGP_STRICT" = 1 ]; then
+	BGP_BFD_MS=${S2S_BGP_BFD_MS:-500}
+	BGP_HOLD=${S2S_BGP_HOLD:-30}
+	BGP_MARGIN_MS=${S2S_BGP_MARGIN_MS:-1500}
+else
+	BGP_BFD_MS=${S2S_BGP_BFD_MS:-3000}
+	BGP_HOLD=${S2S_BGP_HOLD:-90}
+	BGP_MARGIN_MS=${S2S_BGP_MARGIN_MS:-21000}
+fi
+BGP_OUTAGE_MS=$((3 * BGP_BFD_MS + BGP_MARGIN_MS))
+# the same in whole seconds, rounded up, for s2s_wait
+BGP_OUTAGE_S=$(((BGP_OUTAGE_MS + 999) / 1000))
+# how long the tests poll for the routes to move: the outage bound when
+# strict; twice that in make check, since polling "ip route" in a starved
+# guest lags by seconds (the UDP stream's gap is the measure that counts,
+# and without BFD the routes move only after the 90 s hold time)
+if [ "$BGP_STRICT" = 1 ]; then
+	BGP_ROUTE_WAIT_S=$BGP_OUTAGE_S
+else
+	BGP_ROUTE_WAIT_S=$((2 * BGP_OUTAGE_S))
+fi
 
 # bgp_require: skips the test unless FRR and the tools are installed.
 bgp_require() {
@@ -27,10 +61,10 @@ bgp_frr_dir() {
 }
 
 # bgp_frr_conf NAME AS ROUTER_ID MAXPATHS "NET..." PEER_ADDR/PEER_AS...:
-# the configuration of router NAME: eBGP to every peer (hold time 30 s as a
-# cloud's VPN uses, BFD 500 ms x 3 unless BGP_NO_BFD=1), announcing NETs,
-# up to MAXPATHS equal paths installed (ECMP).  S2S_BGP_BFD_MS sets another
-# BFD interval (a host too loaded for 500 ms: the sessions flap).
+# the configuration of router NAME: eBGP to every peer (keepalive 10 s,
+# hold time BGP_HOLD: 30 s as a cloud's VPN uses in strict mode; BFD
+# BGP_BFD_MS x 3 unless BGP_NO_BFD=1), announcing
+# NETs, up to MAXPATHS equal paths installed (ECMP).
 bgp_frr_conf() {
 	local d=$BGP_DIR/$1 as=$2 rid=$3 maxp=$4 nets=$5 p addr n
 	shift 5
@@ -55,7 +89,7 @@ bgp_frr_conf() {
 		for p in "$@"; do
 			addr=${p%/*}
 			echo " neighbor $addr remote-as ${p#*/}"
-			echo " neighbor $addr timers 10 30"
+			echo " neighbor $addr timers 10 $BGP_HOLD"
 			echo " neighbor $addr timers connect 1"
 			[ "${BGP_NO_BFD:-0}" = 1 ] || echo " neighbor $addr bfd profile fast"
 		done
@@ -153,6 +187,19 @@ bgp_xfrm_tunnel_lines() {
 	esp_words link set "$name" up
 }
 
+# bgp_ms: the monotonic-enough wall clock in milliseconds.
+bgp_ms() {
+	date +%s%3N
+}
+
+# bgp_phase TEXT: "# [+S.s] TEXT", seconds since the test sourced this file
+# (where a slow run spends its time)
+BGP_T0=$(date +%s%3N)
+bgp_phase() {
+	local t=$(($(bgp_ms) - BGP_T0))
+	echo "# [+$((t / 1000)).$((t % 1000 / 100)) s] $*"
+}
+
 bgp_quiet_kill() {
 	kill "$@" 2>/dev/null
 	return 0
@@ -160,12 +207,14 @@ bgp_quiet_kill() {
 
 # bgp_stream_start FROM TO DST PORT SECONDS: a sequence-numbered UDP stream
 # (200 datagrams/s, selftests/tools/udpseq) from namespace FROM to DST:PORT
-# in namespace TO for at most SECONDS, and an iperf3 server in TO.  The
-# receiver's report goes to $BGP_RECV; bgp_stream_end ends the stream.
+# in namespace TO for at most SECONDS (the receiver waits 30 s more), and
+# an iperf3 server in TO.  The receiver's report goes to $BGP_RECV;
+# bgp_stream_end ends the stream.
 bgp_stream_start() {
 	BGP_RECV=$(mktemp /tmp/bgp-recv.XXXXXX)
+	BGP_STREAM_FROM=$1 BGP_STREAM_DST=$3 BGP_STREAM_T0=$(bgp_ms)
 	s2s_defer rm -f "$BGP_RECV"
-	ip netns exec "$2" "$UDPSEQ" recv "$3" "$4" "$5" >"$BGP_RECV" &
+	ip netns exec "$2" "$UDPSEQ" recv "$3" "$4" $(($5 + 30)) >"$BGP_RECV" &
 	BGP_PID_R=$!
 	s2s_wait 10 grep -q listening "$BGP_RECV"
 	esp_iperf_server "$2"
@@ -174,23 +223,37 @@ bgp_stream_start() {
 	s2s_defer bgp_quiet_kill $BGP_PID_S $BGP_PID_R
 }
 
-# bgp_stream_end TEST WHAT: ends the stream a second later and checks it:
-# the receiver saw its end, it lost datagrams (WHAT, the break or the loss,
-# was real) and its longest gap, the outage, is below 10 s (BFD, not the
-# 30 s hold time).  The outage is printed for TEST.
+# bgp_tcp_up NS N: N TCP connections to port 5201 (iperf3: control + data)
+# established in NS
+bgp_tcp_up() {
+	[ "$(ip netns exec "$1" ss -Htn state established "sport = :5201" | wc -l)" -ge "$2" ]
+}
+
+# bgp_outage_ok MS: MS is a number within the outage bound.
+bgp_outage_ok() {
+	[ -n "$1" ] && [ "$1" -le "$BGP_OUTAGE_MS" ]
+}
+
+# bgp_stream_end TEST WHAT: ends the stream once the path works again (a
+# ping gets through, so the end markers can arrive) and checks it: the
+# receiver saw its end, it lost datagrams (WHAT, the break or the loss, was
+# real) and its longest gap, the outage, is within BGP_OUTAGE_MS (BFD, not
+# the hold time).  The outage is printed for TEST.
 bgp_stream_end() {
 	local rc gap lost
+	s2s_wait 30 esp_ping "$BGP_STREAM_FROM" "$BGP_STREAM_DST" 1
 	sleep 1
 	kill -TERM $BGP_PID_S
 	wait $BGP_PID_R
 	rc=$?
 	s2s_result $rc "UDP: the receiver saw the end of the stream" "$(cat "$BGP_RECV")"
-	s2s_log "UDP: $(tail -n 1 "$BGP_RECV")"
+	s2s_log "UDP: $(tail -n 1 "$BGP_RECV") (the stream ran $(($(bgp_ms) - BGP_STREAM_T0)) ms)"
 	gap=$(sed -n 's/.* max_gap_ms \([0-9]*\).*/\1/p' "$BGP_RECV")
 	lost=$(sed -n 's/.* lost \([0-9]*\).*/\1/p' "$BGP_RECV")
-	echo "# $1 outage ${gap:-?} ms, ${lost:-?} datagrams lost (BFD $BGP_BFD_MS ms x 3)"
+	echo "# $1 outage ${gap:-?} ms, ${lost:-?} datagrams lost" \
+		"(BFD $BGP_BFD_MS ms x 3, hold $BGP_HOLD s, bound $BGP_OUTAGE_MS ms)"
 	esp_check_ge "UDP: the stream lost datagrams (the $2 was real)" "${lost:-0}" 1
 	# (max_gap_ms counts only gaps that ended: the stream must have come back)
-	s2s_check "UDP: outage below 10000 ms (BFD, not the 30 s hold time)" \
-		test $rc = 0 -a "${gap:-99999}" -lt 10000
+	s2s_check "UDP: outage ${gap:-?} ms within $BGP_OUTAGE_MS ms (BFD $BGP_BFD_MS ms x 3 + $BGP_MARGIN_MS ms; not the $BGP_HOLD s hold time)" \
+		bgp_outage_ok "$([ $rc = 0 ] && echo "$gap")"
 }

@@ -37,7 +37,8 @@ timeout=$((timeout * ${S2S_TIMEOUT_FACTOR:-1}))
 make -s -C "$here" all || exit 1
 tests=$(make -s -C "$here" list)
 if [ $# -gt 0 ]; then
-	tests=$(for t in "$@"; do grep -E " $(basename "$t")\$" <<<"$tests"; done)
+	# (a test both in TEST_PROGS and TEST_PROGS_TIMING runs once)
+	tests=$(for t in "$@"; do grep -m 1 -E " $(basename "$t")\$" <<<"$tests"; done)
 else
 	# timing-sensitive tests only by name (make check-timing)
 	tests=$(grep -v '^timing ' <<<"$tests")
@@ -53,10 +54,14 @@ echo "1..$(wc -l <<<"$tests")"
 while read -r where name; do
 	n=$((n + 1))
 	echo "# $name"
+	# a test may need more than "settings" gives: a "# timeout=SECONDS"
+	# line of its own
+	t=$(sed -n 's/^# timeout=\([0-9]*\)$/\1/p' "$here/$name" | head -n 1)
+	t=${t:-$timeout}
 	if [ "$where" = host ]; then
-		timeout -k 10 "$timeout" "$here/$name"
+		timeout -k 10 "$t" "$here/$name"
 	else
-		"$top/selftests/vm/run.sh" -k "$kver" -t "$timeout" -n "$name" \
+		"$top/selftests/vm/run.sh" -k "$kver" -t "$t" -n "$name" \
 			"$here/$name"
 	fi </dev/null 2>&1 | tee "$logs/$name.log" | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
@@ -72,7 +77,7 @@ while read -r where name; do
 		;;
 	124)
 		failed=$((failed + 1))
-		echo "not ok $n $name # TIMEOUT ${timeout}s"
+		echo "not ok $n $name # TIMEOUT ${t}s"
 		;;
 	*)
 		failed=$((failed + 1))

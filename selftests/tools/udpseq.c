@@ -6,7 +6,8 @@
  *   udpseq send DST PORT PPS SECONDS
  *	sends PPS datagrams a second for SECONDS (or until SIGTERM or
  *	SIGINT), each carrying a magic and its sequence number (0, 1, ...);
- *	then five end markers that carry the number sent.
+ *	then 20 end markers, 100 ms apart, that carry the number sent
+ *	(a 2 s window: a route flapping at that moment loses only some).
  *   udpseq recv ADDR PORT TIMEOUT
  *	receives on ADDR:PORT until an end marker arrives or TIMEOUT seconds
  *	pass, then prints one line:
@@ -112,7 +113,7 @@ static int do_send(const char *dst, const char *port, long pps, long secs)
 		sendto(fd, &m, sizeof(m), 0, (struct sockaddr *)&ss, sslen);
 	}
 	total = seq;
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 20; i++) {
 		m = (struct msg){ .magic = htobe32(MAGIC), .end = htobe32(1),
 				  .total = htobe64(total) };
 		sendto(fd, &m, sizeof(m), 0, (struct sockaddr *)&ss, sslen);
