@@ -122,7 +122,8 @@ ike_start() {
 		STRONGSWAN_CONF='$d/strongswan.conf' exec '$IKE_CHARON'" \
 		>>"$d/charon.out" 2>&1 &
 	echo $! >"$d/charon.pid"
-	s2s_wait 20 test -S "$d/charon.vici" || { echo "charon did not start"; tail -20 "$d/charon.out"; return 1; }
+	# a starved guest took 14 s to load charon's plugins
+	s2s_wait 60 test -S "$d/charon.vici" || { echo "charon did not start"; tail -20 "$d/charon.out"; return 1; }
 	s2s_wait 10 ike_swanctl "$site" --stats || return 1
 	ike_swanctl "$site" --load-all --noprompt
 }

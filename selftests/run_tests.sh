@@ -32,7 +32,7 @@ export S2S_MODULE=${S2S_MODULE:-$top/build/$kver/kmod/s2svpn.ko}
 
 timeout=$(sed -n 's/^timeout=//p' "$here/settings")
 # a slower kernel (the debug lane: KASAN, lockdep under TCG) scales it
-timeout=$((timeout * ${S2S_TIMEOUT_FACTOR:-1}))
+factor=${S2S_TIMEOUT_FACTOR:-1}
 # helper programs the tests use (built on the host, run in the VM)
 make -s -C "$here" all || exit 1
 tests=$(make -s -C "$here" list)
@@ -57,7 +57,7 @@ while read -r where name; do
 	# a test may need more than "settings" gives: a "# timeout=SECONDS"
 	# line of its own
 	t=$(sed -n 's/^# timeout=\([0-9]*\)$/\1/p' "$here/$name" | head -n 1)
-	t=${t:-$timeout}
+	t=$((${t:-$timeout} * factor))
 	if [ "$where" = host ]; then
 		timeout -k 10 "$t" "$here/$name"
 	else
