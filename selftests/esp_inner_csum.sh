@@ -60,24 +60,38 @@ send_udp() {
 
 # received NS DST FAMILY SRC GOOD: a listener on DST:7777 gets the datagram
 # (sent once the listener is bound, which a loaded VM may take seconds for)
+# The receiver gives up 2 s after the sender has sent (SENT exists), not at
+# a fixed time after binding: a starved guest may take seconds to start
+# the sender's python3.
 received() {
-	local out
+	local out sent
 	out=$(mktemp /tmp/esp-csum.XXXXXX)
-	ip netns exec "$1" timeout 30 python3 -c '
-import socket, sys
+	sent=$out.sent
+	ip netns exec "$1" timeout 60 python3 -c '
+import os, socket, sys, time
 fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], 7777))
 print("bound", flush=True)
-s.settimeout(3)
-print(len(s.recv(2000)))' "$2" >"$out" 2>/dev/null &
+s.settimeout(0.5)
+give_up = None
+while True:
+    try:
+        print(len(s.recv(2000)))
+        break
+    except socket.timeout:
+        if give_up is None and os.path.exists(sys.argv[2]):
+            give_up = time.monotonic() + 2
+        if give_up is not None and time.monotonic() > give_up:
+            break' "$2" "$sent" >"$out" 2>/dev/null &
 	local pid=$!
 	s2s_wait 20 grep -q bound "$out"
 	send_udp "$a" "$4" "$2" "$5"
+	touch "$sent"
 	wait $pid
 	grep -q '^[0-9]' "$out"
 	local rc=$?
-	rm -f "$out"
+	rm -f "$out" "$sent"
 	return $rc
 }
 
