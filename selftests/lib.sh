@@ -34,6 +34,19 @@ s2s_skip() {
 	exit $KSFT_SKIP
 }
 
+# s2s_skip_check DESCRIPTION REASON: one check skipped, with its reason.
+s2s_skip_check() {
+	s2s_tests=$((s2s_tests + 1))
+	echo "ok $s2s_tests $1 # SKIP $2"
+}
+
+# s2s_debug_kernel: the kernel is the debug lane's (tools/debug-kernel.sh:
+# KASAN, lockdep, ...), on which nothing runs at its normal speed.
+s2s_debug_kernel() {
+	case $(uname -r) in *-s2sdebug) return 0 ;; esac
+	return 1
+}
+
 # s2s_result STATUS DESCRIPTION [OUTPUT]: one KTAP line; OUTPUT is shown on
 # failure.
 s2s_result() {
