@@ -139,7 +139,7 @@ say "Per-segment counters (in = decrypted, out = encrypted) and drop reasons"
 run s2sctl -n "$gw" segment show
 echo "\$ s2sctl -n gw tunnel show vpn0 | (counters)"
 s2sctl -n "$gw" tunnel show vpn0 | sed -n '1,/^  sa /p' | sed '$d'
-echo "\$ nft list counters (decrypted packets per segment mark, on the gateway)"
+echo "\$ nft list chain inet seed decrypted (decrypted packets per segment mark, on the gateway)"
 seed_nft_counters
 echo
 echo "\$ s2sctl -n gw selector show vpn0   (the IPv4 ones: effective order, match counters)"

@@ -179,10 +179,6 @@ seed_selector_lines() {
 seed_nft() {
 	ip netns exec "$gw" nft -f - <<-EOF
 	table inet seed {
-		counter dev_in {}
-		counter test_in {}
-		counter prod_in {}
-		counter infra_in {}
 		chain pre {
 			type filter hook prerouting priority mangle; policy accept;
 			iifname "lan" ip saddr $(seed_net infra 4) meta mark set 0x4
@@ -194,19 +190,25 @@ seed_nft() {
 		}
 		chain decrypted {
 			type filter hook forward priority filter; policy accept;
-			iifname "vpn0" meta mark & 0xf == 0x1 counter name "dev_in"
-			iifname "vpn0" meta mark & 0xf == 0x2 counter name "test_in"
-			iifname "vpn0" meta mark & 0xf == 0x3 counter name "prod_in"
-			iifname "vpn0" meta mark & 0xf == 0x4 counter name "infra_in"
+			iifname "vpn0" meta mark & 0xf == 0x1 counter comment "dev_in"
+			iifname "vpn0" meta mark & 0xf == 0x2 counter comment "test_in"
+			iifname "vpn0" meta mark & 0xf == 0x3 counter comment "prod_in"
+			iifname "vpn0" meta mark & 0xf == 0x4 counter comment "infra_in"
 		}
 	}
 	EOF
 }
 
-# seed_nft_counters: "dev_in=N test_in=N prod_in=N infra_in=N".
+# seed_nft_counters: "dev_in=N test_in=N prod_in=N infra_in=N", from the
+# decrypted chain's rule counters (anonymous counters named by their rule's
+# comment: named counter objects need nft_objref, which not every kernel
+# has).
 seed_nft_counters() {
-	ip netns exec "$gw" nft list counters table inet seed |
-		awk '/counter/ { n = $2 } /packets/ { printf "%s=%s ", n, $2 }'
+	ip netns exec "$gw" nft list chain inet seed decrypted |
+		awk '/comment "/ {
+			c = $0; sub(/.*comment "/, "", c); sub(/".*/, "", c)
+			p = $0; sub(/.*packets /, "", p); sub(/ .*/, "", p)
+			printf "%s=%s ", c, p }'
 }
 
 # seed_gateway MODE: the s2svpn tunnel (mode route: with routes into it;

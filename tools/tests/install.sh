@@ -58,9 +58,11 @@ out=$(cc -Wall -Werror -o "$tmp/s2s-tunnels" \
 	tools/libs2svpn/examples/s2s-tunnels.c $cflags $libs 2>&1)
 ok $? "the example builds against the installed header and library"
 [ -z "$out" ] || diag "$out"
-LD_LIBRARY_PATH=$d$libdir ldd "$tmp/s2s-tunnels" 2>/dev/null |
-	grep -q "libs2svpn.so.0 => $d$libdir/libs2svpn.so.0"
-ok $? "it uses the installed shared library"
+out=$(LD_LIBRARY_PATH=$d$libdir ldd "$tmp/s2s-tunnels" 2>&1)
+grep -q "libs2svpn.so.0 => $d$libdir/libs2svpn.so.0" <<<"$out"
+rc=$?
+ok $rc "it uses the installed shared library"
+[ $rc = 0 ] || diag "$out"
 out=$(LD_LIBRARY_PATH=$d$libdir "$tmp/s2s-tunnels" 2>&1)
 rc=$?
 if [ $rc = 0 ]; then
