@@ -52,14 +52,15 @@ refused_with() {
 as_userns_root() {
 	local ns=$1
 	shift
-	timeout 10 ip netns exec "$ns" "${NOBODY[@]}" unshare -U -r "$@"
+	# a refusal is immediate; the timeout only ends a monitor that was let in
+	timeout 30 ip netns exec "$ns" "${NOBODY[@]}" unshare -U -r "$@"
 }
 
 # as_nobody NS CMD...: CMD as uid 65534 without capabilities, in NS
 as_nobody() {
 	local ns=$1
 	shift
-	timeout 10 ip netns exec "$ns" "${NOBODY[@]}" "$@"
+	timeout 30 ip netns exec "$ns" "${NOBODY[@]}" "$@"
 }
 
 # the configuration of namespace NS, which nobody else may change (without
