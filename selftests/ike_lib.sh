@@ -164,15 +164,21 @@ ike_stop() {
 	return 0
 }
 
-# ike_setup CHILD_EXTRA_A CHILD_EXTRA_B: the two sites, A's s2svpn tunnel,
-# B's XFRM interface, both charons running with their configuration.
-ike_setup() {
+# ike_sites: the two sites, a temporary directory for the charons, and
+# their stop at exit.
+ike_sites() {
 	ike_preload
 	IKE_TMP=$(mktemp -d /tmp/ike.XXXXXX)
 	s2s_defer rm -rf "$IKE_TMP"
 	esp_two_sites || return 1
 	s2s_defer ike_stop b
 	s2s_defer ike_stop a
+}
+
+# ike_setup CHILD_EXTRA_A CHILD_EXTRA_B: the two sites, A's s2svpn tunnel,
+# B's XFRM interface, both charons running with their configuration.
+ike_setup() {
+	ike_sites || return 1
 	ike_conf a $ESP_OUT4_A $ESP_OUT4_B "$1" &&
 	ike_conf b $ESP_OUT4_B $ESP_OUT4_A "$2" || return 1
 	s2sctl -n "$a" tunnel add vpn0 local $ESP_OUT4_A remote $ESP_OUT4_B \

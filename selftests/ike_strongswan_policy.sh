@@ -34,12 +34,7 @@ NETS_B=10.2.0.0/24,10.4.0.0/24
 # A reaches B's networks (and 10.6.0.0/24, outside the CHILD_SA) through
 # the underlay; B routes A's CHILD_SA networks into its XFRM interface
 pol_setup() {
-	ike_preload
-	IKE_TMP=$(mktemp -d /tmp/ike.XXXXXX)
-	s2s_defer rm -rf "$IKE_TMP"
-	esp_two_sites || return 1
-	s2s_defer ike_stop b
-	s2s_defer ike_stop a
+	ike_sites || return 1
 	IKE_LOCAL_TS=$NETS_A IKE_REMOTE_TS=$NETS_B \
 		ike_conf a $ESP_OUT4_A $ESP_OUT4_B "start_action = none" &&
 	IKE_LOCAL_TS=$NETS_B IKE_REMOTE_TS=$NETS_A \
