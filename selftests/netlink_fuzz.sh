@@ -27,9 +27,9 @@ ip -n "$f" link set dummy1 up
 
 seed=${S2S_NLFUZZ_SEED:-$(date +%s)}
 s2s_log "fuzzing for ${seconds}s, seeds $seed and $((seed + 1))"
-ip netns exec "$f" "$NLFUZZ" -q -t "$seconds" -s "$seed" >/tmp/nlfuzz.1 2>&1 &
+ip netns exec "$f" "$NLFUZZ" -q -v -t "$seconds" -s "$seed" >/tmp/nlfuzz.1 2>&1 &
 p1=$!
-ip netns exec "$f" "$NLFUZZ" -q -t "$seconds" -s "$((seed + 1))" >/tmp/nlfuzz.2 2>&1 &
+ip netns exec "$f" "$NLFUZZ" -q -v -t "$seconds" -s "$((seed + 1))" >/tmp/nlfuzz.2 2>&1 &
 p2=$!
 wait $p1
 rc1=$?

@@ -13,8 +13,11 @@
  * and deletes the same few objects and reaches the paths that depend on
  * state.  The replies are read and counted, never trusted.
  *
- * usage: nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED] [-q]
- * Prints "messages N accepted N refused N" and the errno counts; exits 0
+ * usage: nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED] [-q] [-v]
+ * Prints "messages N accepted N refused N" and the errno counts (-v: and
+ * per genetlink command and rtnetlink type how many were sent, accepted,
+ * how long they took in all and at most, and how many waited out the
+ * receive timeout); exits 0
  * unless a socket operation itself fails (the kernel's verdicts are the
  * test's business: see selftests/netlink_fuzz.sh).
  */
@@ -417,12 +420,45 @@ static void good_sa(struct msg *m)
 	end_attr(m, off);
 }
 
-struct counts {
-	unsigned long sent, accepted, refused, dumps;
-	unsigned long err[134];
+/* the time spent per kind of request, for -v */
+struct lat {
+	unsigned long n, accepted, timeouts;
+	uint64_t total_ns, max_ns, accepted_ns;
 };
 
+#define LAT_GENL 32	/* genetlink commands 0..31 */
+#define LAT_KINDS (LAT_GENL + 4)
+
+struct counts {
+	unsigned long sent, accepted, refused, dumps, timeouts;
+	unsigned long err[134];
+	struct lat lat[LAT_KINDS];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+static const char *lat_name(unsigned int k, char *buf, size_t len)
+{
+	/* by type - RTM_NEWLINK */
+	static const char *const rt[] = { "RTM_NEWLINK", "RTM_DELLINK",
+					  "RTM_GETLINK", "RTM_SETLINK" };
+
+	if (k >= LAT_GENL)
+		return rt[k - LAT_GENL];
+	snprintf(buf, len, "genl cmd %u", k);
+	return buf;
+}
+
 static int family;
+
+/* talk()'s verdicts besides -1 (a socket error) */
+enum { T_NONE, T_ACCEPTED, T_REFUSED, T_DONE, T_TIMEOUT };
 
 static int talk(int fd, struct msg *m, struct counts *c, bool quiet)
 {
@@ -434,7 +470,7 @@ static int talk(int fd, struct msg *m, struct counts *c, bool quiet)
 
 	if (send(fd, m->buf, m->len, 0) < 0) {
 		if (errno == ENOBUFS || errno == EINTR)
-			return 0;
+			return T_NONE;
 		perror("nlfuzz: send");
 		return -1;
 	}
@@ -444,7 +480,7 @@ static int talk(int fd, struct msg *m, struct counts *c, bool quiet)
 		/* nothing to wait for unless the request fails */
 		while (recv(fd, rbuf, sizeof(rbuf), MSG_DONTWAIT) > 0)
 			;
-		return 0;
+		return T_NONE;
 	}
 	for (;;) {
 		struct nlmsghdr *h;
@@ -453,8 +489,10 @@ static int talk(int fd, struct msg *m, struct counts *c, bool quiet)
 		if (n < 0) {
 			if (errno == EINTR || errno == ENOBUFS)
 				continue;
-			if (errno == EAGAIN)
-				return 0;
+			if (errno == EAGAIN) {
+				c->timeouts++;
+				return T_TIMEOUT;
+			}
 			perror("nlfuzz: recv");
 			return -1;
 		}
@@ -464,7 +502,7 @@ static int talk(int fd, struct msg *m, struct counts *c, bool quiet)
 				continue;
 			if (h->nlmsg_type == NLMSG_DONE) {
 				c->dumps++;
-				return 0;
+				return T_DONE;
 			}
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				int e = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
@@ -478,7 +516,7 @@ static int talk(int fd, struct msg *m, struct counts *c, bool quiet)
 				}
 				if (!quiet && e == EPERM)
 					fprintf(stderr, "nlfuzz: EPERM\n");
-				return 0;
+				return e ? T_REFUSED : T_ACCEPTED;
 			}
 		}
 	}
@@ -645,20 +683,22 @@ static int open_socket(int proto)
 int main(int argc, char **argv)
 {
 	unsigned long limit = 0, seconds = 10;
-	struct counts c = { 0 };
-	struct timespec t0, t;
-	bool quiet = false;
-	int opt, genl, rtnl, i;
+	static struct counts c;
+	uint64_t t0, t1, t2;
+	bool quiet = false, verbose = false;
+	int opt, genl, rtnl, i, r;
+	char name[32];
 
 	rng_state = time(NULL) ^ getpid();
-	while ((opt = getopt(argc, argv, "t:n:s:q")) != -1) {
+	while ((opt = getopt(argc, argv, "t:n:s:qv")) != -1) {
 		switch (opt) {
 		case 't': seconds = strtoul(optarg, NULL, 0); break;
 		case 'n': limit = strtoul(optarg, NULL, 0); break;
 		case 's': rng_state = strtoull(optarg, NULL, 0); break;
 		case 'q': quiet = true; break;
+		case 'v': verbose = true; break;
 		default:
-			fprintf(stderr, "usage: nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED] [-q]\n");
+			fprintf(stderr, "usage: nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED] [-q] [-v]\n");
 			return 2;
 		}
 	}
@@ -676,10 +716,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nlfuzz: no s2svpn family\n");
 		return 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = now_ns();
 	for (;;) {
-		struct msg m;
+		static struct msg m;
 		bool rt = chance(15);
+		unsigned int k;
+		struct lat *l;
 
 		m.len = 0;
 		if (rt)
@@ -687,18 +729,56 @@ int main(int argc, char **argv)
 		else
 			build_genl(&m);
 		mangle(&m);
-		if (talk(rt ? rtnl : genl, &m, &c, quiet) < 0)
+		if (rt)
+			k = LAT_GENL + (((struct nlmsghdr *)m.buf)->nlmsg_type -
+					RTM_NEWLINK) % 4;
+		else
+			k = ((struct genlmsghdr *)(m.buf + NLMSG_HDRLEN))->cmd %
+			    LAT_GENL;
+		t1 = now_ns();
+		r = talk(rt ? rtnl : genl, &m, &c, quiet);
+		if (r < 0)
 			return 1;
+		t2 = now_ns();
+		l = &c.lat[k];
+		l->n++;
+		l->total_ns += t2 - t1;
+		if (t2 - t1 > l->max_ns)
+			l->max_ns = t2 - t1;
+		if (r == T_ACCEPTED) {
+			l->accepted++;
+			l->accepted_ns += t2 - t1;
+		}
+		if (r == T_TIMEOUT)
+			l->timeouts++;
 		if (limit && c.sent >= limit)
 			break;
-		if ((c.sent & 255) == 0) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			if ((unsigned long)(t.tv_sec - t0.tv_sec) >= seconds)
-				break;
-		}
+		/* after every message: one may take long on a debug kernel */
+		if (t2 - t0 >= seconds * 1000000000ULL)
+			break;
 	}
+	t2 = now_ns();
 	printf("messages %lu accepted %lu refused %lu dumps %lu\n",
 	       c.sent, c.accepted, c.refused, c.dumps);
+	if (verbose) {
+		printf("%.1f s, %.0f messages/s, %lu waited out the receive timeout\n",
+		       (t2 - t0) / 1e9, c.sent / ((t2 - t0) / 1e9), c.timeouts);
+		printf("%-14s %8s %8s %9s %9s %9s %8s %8s\n", "kind", "count",
+		       "accepted", "total ms", "mean us", "max ms", "acc us",
+		       "timeouts");
+		for (i = 0; i < LAT_KINDS; i++) {
+			struct lat *l = &c.lat[i];
+
+			if (!l->n)
+				continue;
+			printf("%-14s %8lu %8lu %9.0f %9.0f %9.1f %8.0f %8lu\n",
+			       lat_name(i, name, sizeof(name)), l->n,
+			       l->accepted, l->total_ns / 1e6,
+			       l->total_ns / 1e3 / l->n, l->max_ns / 1e6,
+			       l->accepted ? l->accepted_ns / 1e3 / l->accepted : 0,
+			       l->timeouts);
+		}
+	}
 	for (i = 1; i < 134; i++)
 		if (c.err[i])
 			printf("errno %d (%s): %lu\n", i, strerror(i), c.err[i]);
