@@ -423,6 +423,8 @@ static void good_sa(struct msg *m)
 /* the time spent per kind of request, for -v */
 struct lat {
 	unsigned long n, accepted, timeouts;
+	unsigned long timed;	/* sent alone, so timed on their own */
+	unsigned long accepted_timed;
 	uint64_t total_ns, max_ns, accepted_ns;
 };
 
@@ -457,69 +459,160 @@ static const char *lat_name(unsigned int k, char *buf, size_t len)
 
 static int family;
 
-/* talk()'s verdicts besides -1 (a socket error) */
-enum { T_NONE, T_ACCEPTED, T_REFUSED, T_DONE, T_TIMEOUT };
+/*
+ * A batch: consecutive messages for the same socket, sent in one datagram
+ * (the kernel handles them one after the other and answers each), which
+ * spares a system call and a request buffer per message on a slow debug
+ * kernel.  A message with a lying length ends its batch: the kernel drops
+ * it, and would swallow the messages after it.
+ */
+#define BATCH_MAX 64
+#define BATCH_BUF (BATCH_MAX * 1024)
+#define RECV_VLEN 16
 
-static int talk(int fd, struct msg *m, struct counts *c, bool quiet)
+struct batch {
+	unsigned char buf[BATCH_BUF];
+	size_t len;
+	int n;
+	struct {
+		uint32_t seq;
+		unsigned int kind;	/* index in counts.lat */
+		bool wait;		/* a reply must come */
+		bool answered;
+	} m[BATCH_MAX];
+};
+
+/* verdicts for the per-kind counts */
+enum { T_ACCEPTED, T_REFUSED, T_DONE, T_TIMEOUT };
+
+static void note(struct counts *c, struct batch *b, int i, int verdict)
 {
-	static unsigned char rbuf[65536];
-	struct nlmsghdr *req = (struct nlmsghdr *)m->buf;
-	bool ack = req->nlmsg_flags & NLM_F_ACK;
-	bool dump = req->nlmsg_flags & NLM_F_DUMP;
-	ssize_t n;
+	struct lat *l = &c->lat[b->m[i].kind];
 
-	if (send(fd, m->buf, m->len, 0) < 0) {
+	b->m[i].answered = true;
+	switch (verdict) {
+	case T_ACCEPTED:
+		c->accepted++;
+		l->accepted++;
+		break;
+	case T_REFUSED:
+		c->refused++;
+		break;
+	case T_DONE:
+		c->dumps++;
+		break;
+	case T_TIMEOUT:
+		c->timeouts++;
+		l->timeouts++;
+		break;
+	}
+}
+
+/* Handles one reply datagram; returns how many requests it answered. */
+static int replies(struct counts *c, struct batch *b, unsigned char *rbuf,
+		   ssize_t n, bool quiet)
+{
+	struct nlmsghdr *h;
+	int done = 0, i;
+
+	for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+		int e;
+
+		if (h->nlmsg_type != NLMSG_DONE && h->nlmsg_type != NLMSG_ERROR)
+			continue;
+		for (i = 0; i < b->n; i++)
+			if (b->m[i].wait && !b->m[i].answered &&
+			    b->m[i].seq == h->nlmsg_seq)
+				break;
+		if (i == b->n)
+			continue;
+		done++;
+		if (h->nlmsg_type == NLMSG_DONE) {
+			note(c, b, i, T_DONE);
+			continue;
+		}
+		e = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
+		note(c, b, i, e ? T_REFUSED : T_ACCEPTED);
+		if (e > 0 && e < 134)
+			c->err[e]++;
+		if (!quiet && e == EPERM)
+			fprintf(stderr, "nlfuzz: EPERM\n");
+	}
+	return done;
+}
+
+/* Sends the batch and reads the answers; -1 when a socket call fails. */
+static int flush(int fd, struct batch *b, struct counts *c, bool quiet)
+{
+	static unsigned char rbuf[RECV_VLEN][65536];
+	struct mmsghdr mm[RECV_VLEN];
+	struct iovec iov[RECV_VLEN];
+	int i, want = 0, n;
+
+	if (!b->n)
+		return 0;
+	if (send(fd, b->buf, b->len, 0) < 0) {
+		b->n = b->len = 0;
 		if (errno == ENOBUFS || errno == EINTR)
-			return T_NONE;
+			return 0;
 		perror("nlfuzz: send");
 		return -1;
 	}
-	c->sent++;
-	/* a length that lies past the datagram is dropped without a reply */
-	if (req->nlmsg_len != m->len || (!ack && !dump)) {
-		/* nothing to wait for unless the request fails */
-		while (recv(fd, rbuf, sizeof(rbuf), MSG_DONTWAIT) > 0)
-			;
-		return T_NONE;
-	}
-	for (;;) {
-		struct nlmsghdr *h;
-
-		n = recv(fd, rbuf, sizeof(rbuf), 0);
+	c->sent += b->n;
+	for (i = 0; i < b->n; i++)
+		want += b->m[i].wait;
+	while (want > 0) {
+		memset(mm, 0, sizeof(mm));
+		for (i = 0; i < RECV_VLEN; i++) {
+			iov[i].iov_base = rbuf[i];
+			iov[i].iov_len = sizeof(rbuf[i]);
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, mm, RECV_VLEN, MSG_WAITFORONE, NULL);
 		if (n < 0) {
-			if (errno == EINTR || errno == ENOBUFS)
+			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN) {
-				c->timeouts++;
-				return T_TIMEOUT;
+			if (errno == ENOBUFS)	/* answers were lost */
+				break;
+			if (errno == EAGAIN) {	/* SO_RCVTIMEO */
+				for (i = 0; i < b->n; i++)
+					if (b->m[i].wait && !b->m[i].answered)
+						note(c, b, i, T_TIMEOUT);
+				break;
 			}
 			perror("nlfuzz: recv");
 			return -1;
 		}
-		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != req->nlmsg_seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE) {
-				c->dumps++;
-				return T_DONE;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				int e = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
-
-				if (!e) {
-					c->accepted++;
-				} else {
-					c->refused++;
-					if (e > 0 && e < 134)
-						c->err[e]++;
-				}
-				if (!quiet && e == EPERM)
-					fprintf(stderr, "nlfuzz: EPERM\n");
-				return e ? T_REFUSED : T_ACCEPTED;
-			}
-		}
+		for (i = 0; i < n; i++)
+			want -= replies(c, b, rbuf[i], mm[i].msg_len, quiet);
 	}
+	/* what was not waited for: errors of requests that had no ACK */
+	while ((n = recv(fd, rbuf[0], sizeof(rbuf[0]), MSG_DONTWAIT)) > 0)
+		replies(c, b, rbuf[0], n, quiet);
+	b->n = b->len = 0;
+	return 0;
+}
+
+/* Adds a finished message to @b; false when it must go first. */
+static bool add(struct batch *b, struct msg *m, unsigned int kind)
+{
+	struct nlmsghdr *req = (struct nlmsghdr *)m->buf;
+	size_t len = NLMSG_ALIGN(m->len);
+
+	if (b->n == BATCH_MAX || b->len + len > sizeof(b->buf))
+		return false;
+	memcpy(b->buf + b->len, m->buf, m->len);
+	memset(b->buf + b->len + m->len, 0, len - m->len);
+	b->len += len;
+	b->m[b->n].seq = req->nlmsg_seq;
+	b->m[b->n].kind = kind;
+	b->m[b->n].answered = false;
+	/* a length past the datagram is dropped without a reply */
+	b->m[b->n].wait = req->nlmsg_len == m->len &&
+			  (req->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP));
+	b->n++;
+	return true;
 }
 
 static void genl_header(struct msg *m, unsigned int cmd, unsigned int flags)
@@ -680,27 +773,58 @@ static int open_socket(int proto)
 	return fd;
 }
 
+/* Sends @b, timing it for -v when it holds one message. */
+static int flush_timed(int fd, struct batch *b, struct counts *c, bool quiet)
+{
+	struct lat *l = &c->lat[b->m[0].kind];
+	unsigned long acc = l->accepted;
+	uint64_t t1, dt;
+	int one = b->n == 1;
+
+	t1 = now_ns();
+	if (flush(fd, b, c, quiet) < 0)
+		return -1;
+	dt = now_ns() - t1;
+	if (one) {
+		l->timed++;
+		l->total_ns += dt;
+		if (dt > l->max_ns)
+			l->max_ns = dt;
+		if (l->accepted != acc) {
+			l->accepted_timed++;
+			l->accepted_ns += dt;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned long limit = 0, seconds = 10;
+	unsigned long limit = 0, seconds = 10, batch = 1;
 	static struct counts c;
-	uint64_t t0, t1, t2;
+	static struct batch b;
+	uint64_t t0, t;
 	bool quiet = false, verbose = false;
-	int opt, genl, rtnl, i, r;
+	int opt, genl, rtnl, fd = -1, i;
 	char name[32];
 
 	rng_state = time(NULL) ^ getpid();
-	while ((opt = getopt(argc, argv, "t:n:s:qv")) != -1) {
+	while ((opt = getopt(argc, argv, "t:n:s:b:qv")) != -1) {
 		switch (opt) {
 		case 't': seconds = strtoul(optarg, NULL, 0); break;
 		case 'n': limit = strtoul(optarg, NULL, 0); break;
 		case 's': rng_state = strtoull(optarg, NULL, 0); break;
+		case 'b': batch = strtoul(optarg, NULL, 0); break;
 		case 'q': quiet = true; break;
 		case 'v': verbose = true; break;
 		default:
-			fprintf(stderr, "usage: nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED] [-q] [-v]\n");
+			fprintf(stderr, "usage: nlfuzz [-t SECONDS] [-n MESSAGES] [-s SEED] [-b BATCH] [-q] [-v]\n");
 			return 2;
 		}
+	}
+	if (batch < 1 || batch > BATCH_MAX) {
+		fprintf(stderr, "nlfuzz: -b takes 1 to %d\n", BATCH_MAX);
+		return 2;
 	}
 	if (!rng_state)
 		rng_state = 1;
@@ -719,9 +843,9 @@ int main(int argc, char **argv)
 	t0 = now_ns();
 	for (;;) {
 		static struct msg m;
-		bool rt = chance(15);
+		bool rt = chance(15), lie;
+		struct nlmsghdr *h = (struct nlmsghdr *)m.buf;
 		unsigned int k;
-		struct lat *l;
 
 		m.len = 0;
 		if (rt)
@@ -730,53 +854,57 @@ int main(int argc, char **argv)
 			build_genl(&m);
 		mangle(&m);
 		if (rt)
-			k = LAT_GENL + (((struct nlmsghdr *)m.buf)->nlmsg_type -
-					RTM_NEWLINK) % 4;
+			k = LAT_GENL + (h->nlmsg_type - RTM_NEWLINK) % 4;
 		else
 			k = ((struct genlmsghdr *)(m.buf + NLMSG_HDRLEN))->cmd %
 			    LAT_GENL;
-		t1 = now_ns();
-		r = talk(rt ? rtnl : genl, &m, &c, quiet);
-		if (r < 0)
+		c.lat[k].n++;
+		lie = h->nlmsg_len != m.len;
+		/* a batch goes to one socket, in the order of the messages */
+		if (b.n && fd != (rt ? rtnl : genl) &&
+		    flush_timed(fd, &b, &c, quiet) < 0)
 			return 1;
-		t2 = now_ns();
-		l = &c.lat[k];
-		l->n++;
-		l->total_ns += t2 - t1;
-		if (t2 - t1 > l->max_ns)
-			l->max_ns = t2 - t1;
-		if (r == T_ACCEPTED) {
-			l->accepted++;
-			l->accepted_ns += t2 - t1;
+		fd = rt ? rtnl : genl;
+		if (!add(&b, &m, k)) {
+			if (flush_timed(fd, &b, &c, quiet) < 0)
+				return 1;
+			add(&b, &m, k);
 		}
-		if (r == T_TIMEOUT)
-			l->timeouts++;
-		if (limit && c.sent >= limit)
+		if ((lie || b.n >= (int)batch) &&
+		    flush_timed(fd, &b, &c, quiet) < 0)
+			return 1;
+		if (limit && c.sent + b.n >= limit)
 			break;
-		/* after every message: one may take long on a debug kernel */
-		if (t2 - t0 >= seconds * 1000000000ULL)
+		/* often: a message may take long on a debug kernel */
+		t = now_ns();
+		if (t - t0 >= seconds * 1000000000ULL)
 			break;
 	}
-	t2 = now_ns();
+	if (flush_timed(fd, &b, &c, quiet) < 0)
+		return 1;
+	t = now_ns();
 	printf("messages %lu accepted %lu refused %lu dumps %lu\n",
 	       c.sent, c.accepted, c.refused, c.dumps);
 	if (verbose) {
-		printf("%.1f s, %.0f messages/s, %lu waited out the receive timeout\n",
-		       (t2 - t0) / 1e9, c.sent / ((t2 - t0) / 1e9), c.timeouts);
-		printf("%-14s %8s %8s %9s %9s %9s %8s %8s\n", "kind", "count",
-		       "accepted", "total ms", "mean us", "max ms", "acc us",
-		       "timeouts");
+		printf("%.1f s, %.0f messages/s, batches of up to %lu, %lu waited out the receive timeout\n",
+		       (t - t0) / 1e9, c.sent / ((t - t0) / 1e9), batch,
+		       c.timeouts);
+		printf("%-14s %8s %8s %8s %9s %9s %9s %8s %8s\n", "kind",
+		       "count", "accepted", "timeouts", "timed", "total ms",
+		       "mean us", "max ms", "acc us");
 		for (i = 0; i < LAT_KINDS; i++) {
 			struct lat *l = &c.lat[i];
 
 			if (!l->n)
 				continue;
-			printf("%-14s %8lu %8lu %9.0f %9.0f %9.1f %8.0f %8lu\n",
+			printf("%-14s %8lu %8lu %8lu %9lu %9.0f %9.0f %9.1f %8.0f\n",
 			       lat_name(i, name, sizeof(name)), l->n,
-			       l->accepted, l->total_ns / 1e6,
-			       l->total_ns / 1e3 / l->n, l->max_ns / 1e6,
-			       l->accepted ? l->accepted_ns / 1e3 / l->accepted : 0,
-			       l->timeouts);
+			       l->accepted, l->timeouts, l->timed,
+			       l->total_ns / 1e6,
+			       l->timed ? l->total_ns / 1e3 / l->timed : 0,
+			       l->max_ns / 1e6,
+			       l->accepted_timed ?
+			       l->accepted_ns / 1e3 / l->accepted_timed : 0);
 		}
 	}
 	for (i = 1; i < 134; i++)
