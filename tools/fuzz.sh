@@ -36,9 +36,8 @@ make -s module-tree KVER="$kver" KDIR="$kbuild" TREE="build/$kver" \
 	>"build/$kver/build.log" 2>&1 || { cat "build/$kver/build.log"; exit 1; }
 make -s -C selftests all || exit 1
 
-count=$top/build/vm/$kver/nlfuzz.count
-mkdir -p "$(dirname "$count")"
-rm -f "$count"
+# in the run's output directory: the only one the VM can write
+count=$top/build/vm/$kver/$test.long/nlfuzz.count
 S2S_MODULE=$top/build/$kver/kmod/s2svpn.ko S2S_NLFUZZ_SECONDS=$seconds \
 S2S_NLFUZZ_COUNT=$count \
 	selftests/vm/run.sh -k "$kver" -t $((seconds + 1800)) -n "$test.long" \
