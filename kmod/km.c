@@ -37,25 +37,21 @@
 
 /* feedback and reconciliation period while any SA is mirrored */
 #define S2S_KM_TICK		(HZ / 4)
-/* events waiting for the work item; beyond, a full resync is done */
-#define S2S_KM_EVENTS_MAX	4096
-/* SPIs claimed while their SA is set up */
-#define S2S_KM_PENDING_MAX	4096
-#define S2S_KM_PENDING_BITS	6
-/* namespaces one full resync visits after an event overflow */
-#define S2S_KM_RESYNC_NETS_MAX	256
+/* states one namespace may have waiting; beyond, that namespace is walked */
+#define S2S_KM_NET_EVENTS_MAX	4096
+/* SPIs one namespace may have claimed while their SAs are set up */
+#define S2S_KM_NET_PENDING_MAX	1024
+#define S2S_KM_PENDING_BITS	8
+/* events of one namespace served before the next namespace's turn */
+#define S2S_KM_SLICE		16
+/* work (events, a walk counting as a slice) per run, then a reconcile */
+#define S2S_KM_RUN_BUDGET	256
 /* xfrm states collected per xfrm_state_walk() round */
 #define S2S_KM_WALK_BATCH	32
 /* how long a dead outbound state's SA may wait for its successor */
 #define S2S_KM_DEAD_OUT_MAX	(2 * HZ)
 /* ask for a rekey when fewer sequence numbers than this are left */
 #define S2S_KM_SEQ_MARGIN	(1ULL << 24)
-
-enum s2s_km_kind {
-	S2S_KM_MIRROR,		/* a state was added or updated */
-	S2S_KM_SYNC,		/* walk every state of the namespace */
-	S2S_KM_POLICY,		/* mirror the namespace's policies again */
-};
 
 /**
  * struct s2s_km_pending - an SPI whose SA is being set up
@@ -78,20 +74,16 @@ struct s2s_km_pending {
 };
 
 /**
- * struct s2s_km_event - what the work item must do
- * @node: entry in s2s_km_events
- * @kind: enum s2s_km_kind
- * @net: the namespace, referenced
- * @mark: the state's mark value (MIRROR)
- * @daddr: the state's destination address (MIRROR)
- * @spi: the state's SPI (MIRROR)
- * @family: the state's outer family (MIRROR)
+ * struct s2s_km_event - an xfrm state to mirror
+ * @node: entry in its namespace's s2s_km_net.events
+ * @mark: the state's mark value
+ * @daddr: the state's destination address
+ * @spi: the state's SPI
+ * @family: the state's outer family
  * @pending: the claim on its SPI, or NULL
  */
 struct s2s_km_event {
 	struct list_head node;
-	u8 kind;
-	struct net *net;
 	u32 mark;
 	xfrm_address_t daddr;
 	__be32 spi;
@@ -102,6 +94,8 @@ struct s2s_km_event {
 /**
  * struct s2s_km_binding - an s2svpn SA mirroring an xfrm state (RTNL)
  * @node: entry in s2s_km_bindings
+ * @net_node: entry in its namespace's s2s_km_net.bindings
+ * @hnode: entry in its namespace's s2s_km_net.by_state
  * @net: the namespace
  * @ifindex: the tunnel's interface
  * @sa: the SA, referenced (its counters outlive its unlinking)
@@ -114,6 +108,8 @@ struct s2s_km_event {
  */
 struct s2s_km_binding {
 	struct list_head node;
+	struct list_head net_node;
+	struct hlist_node hnode;
 	struct net *net;
 	int ifindex;
 	struct s2s_sa *sa;
@@ -128,15 +124,17 @@ static struct workqueue_struct *s2s_km_wq;
 static struct delayed_work s2s_km_work;
 static bool s2s_km_stopping;
 
-/* s2s_km_lock: the event list and the pending table (notify side) */
+/*
+ * s2s_km_lock: the namespaces' queues (struct s2s_km_net), the round robin
+ * of those with work, and the pending table (notify side).  A namespace
+ * is served S2S_KM_SLICE events at a time, so that one flooding xfrm with
+ * states delays the others by a slice per turn, not by its whole queue.
+ */
 static DEFINE_SPINLOCK(s2s_km_lock);
-static LIST_HEAD(s2s_km_events);
-static unsigned int s2s_km_n_events;
-static bool s2s_km_resync_all;
+static LIST_HEAD(s2s_km_ready);
 static DEFINE_HASHTABLE(s2s_km_pending, S2S_KM_PENDING_BITS);
-static atomic_t s2s_km_n_pending = ATOMIC_INIT(0);
 
-/* RTNL */
+/* RTNL: every binding, for the feedback tick; lookups use the namespace's */
 static LIST_HEAD(s2s_km_bindings);
 
 static bool s2s_addr_eq(u16 family, const union s2s_addr *a,
@@ -175,60 +173,82 @@ static void s2s_km_kick(void)
 		mod_delayed_work(s2s_km_wq, &s2s_km_work, 0);
 }
 
-/* Atomic context: claims the state's SPI until its SA is linked. */
-static struct s2s_km_pending *s2s_km_pending_add(struct net *net,
+static u32 s2s_km_pending_key(const struct net *net, __be32 spi)
+{
+	return (__force u32)spi ^ net_hash_mix(net);
+}
+
+/*
+ * Under s2s_km_lock, atomic: claims the state's SPI until its SA is
+ * linked, within the namespace's share of the table.
+ */
+static struct s2s_km_pending *s2s_km_pending_add(struct s2s_km_net *kn,
 						 const struct xfrm_state *x)
 {
 	struct s2s_km_pending *p;
 
-	if (atomic_read(&s2s_km_n_pending) >= S2S_KM_PENDING_MAX)
+	if (atomic_read(&kn->n_pending) >= S2S_KM_NET_PENDING_MAX)
 		return NULL;
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
 	if (!p)
 		return NULL;
-	p->net = net;
+	p->net = kn->net;
 	p->family = x->props.family;
 	s2s_addr_from_xfrm(&p->daddr, p->family, &x->id.daddr);
 	p->spi = x->id.spi;
 	p->if_id = x->if_id;
-	hash_add_rcu(s2s_km_pending, &p->node, (__force u32)p->spi);
-	atomic_inc(&s2s_km_n_pending);
+	hash_add_rcu(s2s_km_pending, &p->node,
+		     s2s_km_pending_key(p->net, p->spi));
+	atomic_inc(&kn->n_pending);
 	return p;
 }
 
-static void s2s_km_pending_del(struct s2s_km_pending *p)
+static void s2s_km_pending_del(struct s2s_km_net *kn, struct s2s_km_pending *p)
 {
 	spin_lock_bh(&s2s_km_lock);
 	hash_del_rcu(&p->node);
-	atomic_dec(&s2s_km_n_pending);
+	atomic_dec(&kn->n_pending);
 	spin_unlock_bh(&s2s_km_lock);
 	kfree_rcu(p, rcu);
 }
 
-static void s2s_km_event_free(struct s2s_km_event *ev)
+static void s2s_km_event_free(struct s2s_km_net *kn, struct s2s_km_event *ev)
 {
 	if (ev->pending)
-		s2s_km_pending_del(ev->pending);
-	put_net(ev->net);
+		s2s_km_pending_del(kn, ev->pending);
 	kfree(ev);
 }
 
-/* Atomic-safe: queues an event for the work item. */
-static void s2s_km_queue(struct net *net, u8 kind, const struct xfrm_state *x,
-			 gfp_t gfp)
+/*
+ * Under s2s_km_lock: puts the namespace in the round robin unless it is
+ * there or being served already.  The round robin holds a reference on
+ * it, so that its queue outlives no namespace.  False for a dying one.
+ */
+static bool s2s_km_ready_locked(struct s2s_km_net *kn)
 {
+	if (s2s_km_stopping)
+		return false;
+	if (kn->queued)
+		return true;
+	if (!maybe_get_net(kn->net))
+		return false;
+	kn->queued = true;
+	list_add_tail(&kn->ready, &s2s_km_ready);
+	return true;
+}
+
+/*
+ * Atomic-safe: queues a state of @net to mirror.  Beyond its namespace's
+ * share, or without memory, the event is not kept and the namespace is
+ * walked instead, which finds every state: only that namespace waits.
+ */
+static void s2s_km_queue_mirror(struct net *net, const struct xfrm_state *x)
+{
+	struct s2s_km_net *kn = &s2s_net(net)->km;
 	struct s2s_km_event *ev;
 
-	ev = kzalloc(sizeof(*ev), gfp);
-	if (!ev)
-		goto overflow;
-	ev->net = maybe_get_net(net);
-	if (!ev->net) {
-		kfree(ev);
-		return;
-	}
-	ev->kind = kind;
-	if (x) {
+	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	if (ev) {
 		ev->mark = x->mark.v;
 		ev->daddr = x->id.daddr;
 		ev->spi = x->id.spi;
@@ -236,45 +256,39 @@ static void s2s_km_queue(struct net *net, u8 kind, const struct xfrm_state *x,
 	}
 
 	spin_lock_bh(&s2s_km_lock);
-	if (s2s_km_stopping) {
+	if (!s2s_km_ready_locked(kn)) {
 		spin_unlock_bh(&s2s_km_lock);
-		put_net(ev->net);
 		kfree(ev);
 		return;
 	}
-	if (s2s_km_n_events >= S2S_KM_EVENTS_MAX) {
-		s2s_km_resync_all = true;
-		spin_unlock_bh(&s2s_km_lock);
-		put_net(ev->net);
-		kfree(ev);
-		s2s_km_kick();
-		return;
+	if (!ev || kn->n_events >= S2S_KM_NET_EVENTS_MAX) {
+		kn->resync = true;
+	} else {
+		ev->pending = s2s_km_pending_add(kn, x);
+		list_add_tail(&ev->node, &kn->events);
+		kn->n_events++;
+		ev = NULL;
 	}
-	if (kind == S2S_KM_POLICY && !list_empty(&s2s_km_events)) {
-		struct s2s_km_event *last;
-
-		/* one walk answers a burst of policy changes */
-		last = list_last_entry(&s2s_km_events, struct s2s_km_event,
-				       node);
-		if (last->kind == S2S_KM_POLICY && last->net == net) {
-			spin_unlock_bh(&s2s_km_lock);
-			put_net(ev->net);
-			kfree(ev);
-			s2s_km_kick();
-			return;
-		}
-	}
-	if (kind == S2S_KM_MIRROR)
-		ev->pending = s2s_km_pending_add(net, x);
-	list_add_tail(&ev->node, &s2s_km_events);
-	s2s_km_n_events++;
 	spin_unlock_bh(&s2s_km_lock);
+	kfree(ev);
 	s2s_km_kick();
-	return;
+}
 
-overflow:
+/*
+ * Atomic-safe: the namespace's states (@states) or only its policies must
+ * be walked again.  A burst of changes costs one walk.
+ */
+static void s2s_km_queue_walk(struct net *net, bool states)
+{
+	struct s2s_km_net *kn = &s2s_net(net)->km;
+
 	spin_lock_bh(&s2s_km_lock);
-	s2s_km_resync_all = true;
+	if (s2s_km_ready_locked(kn)) {
+		if (states)
+			kn->resync = true;
+		else
+			kn->policy = true;
+	}
 	spin_unlock_bh(&s2s_km_lock);
 	s2s_km_kick();
 }
@@ -291,7 +305,7 @@ static int s2s_km_notify(struct xfrm_state *x, const struct km_event *c)
 	case XFRM_MSG_UPDSA:
 		/* UPDSA may hand over a discarded copy: only its identity counts */
 		if (s2s_km_candidate(x))
-			s2s_km_queue(xs_net(x), S2S_KM_MIRROR, x, GFP_ATOMIC);
+			s2s_km_queue_mirror(xs_net(x), x);
 		break;
 	case XFRM_MSG_DELSA:
 	case XFRM_MSG_EXPIRE:
@@ -319,12 +333,11 @@ static int s2s_km_notify_policy(struct xfrm_policy *xp, int dir,
 	case XFRM_MSG_DELPOLICY:
 	case XFRM_MSG_POLEXPIRE:
 		if (xp && xp->if_id && dir < XFRM_POLICY_MAX)
-			s2s_km_queue(xp_net(xp), S2S_KM_POLICY, NULL,
-				     GFP_ATOMIC);
+			s2s_km_queue_walk(xp_net(xp), false);
 		break;
 	case XFRM_MSG_FLUSHPOLICY:
 		if (c->net)
-			s2s_km_queue(c->net, S2S_KM_POLICY, NULL, GFP_ATOMIC);
+			s2s_km_queue_walk(c->net, false);
 		break;
 	}
 	return 0;
@@ -388,7 +401,7 @@ static bool s2s_km_older_out(struct s2s_tunnel *t, const struct xfrm_state *x)
 	struct s2s_sa *tx = rtnl_dereference(t->tx_sa);
 	struct s2s_km_binding *b;
 
-	list_for_each_entry(b, &s2s_km_bindings, node)
+	list_for_each_entry(b, &s2s_net(t->net)->km.bindings, net_node)
 		if (b->sa == tx)
 			return b->x->curlft.add_time >= x->curlft.add_time;
 	return false;
@@ -396,11 +409,13 @@ static bool s2s_km_older_out(struct s2s_tunnel *t, const struct xfrm_state *x)
 
 static void s2s_km_binding_free(struct s2s_km_binding *b);
 
-static struct s2s_km_binding *s2s_km_binding_find(const struct xfrm_state *x)
+static struct s2s_km_binding *s2s_km_binding_find(struct net *net,
+						  const struct xfrm_state *x)
 {
 	struct s2s_km_binding *b;
 
-	list_for_each_entry(b, &s2s_km_bindings, node)
+	hash_for_each_possible(s2s_net(net)->km.by_state, b, hnode,
+			       (unsigned long)x)
 		if (b->x == x)
 			return b;
 	return NULL;
@@ -426,6 +441,31 @@ static u64 s2s_km_oseq(const struct xfrm_state *x)
 	if (esn)
 		return (u64)READ_ONCE(esn->oseq_hi) << 32 | READ_ONCE(esn->oseq);
 	return READ_ONCE(x->replay.oseq);
+}
+
+/*
+ * The highest inbound sequence number the xfrm state knows of: what
+ * s2svpn fed back (s2s_km_feed_iseq()) before the module was reloaded, or
+ * what the daemon copied over when it moved the state (a NAT mapping).
+ */
+static u64 s2s_km_iseq(struct xfrm_state *x)
+{
+	const struct xfrm_replay_state_esn *esn;
+	u64 seq;
+
+	spin_lock_bh(&x->lock);
+	esn = x->replay_esn;
+	seq = esn ? (u64)esn->seq_hi << 32 | esn->seq : x->replay.seq;
+	spin_unlock_bh(&x->lock);
+	return seq;
+}
+
+/* What an xfrm hard limit leaves, 0 for none (XFRM_INF). */
+static u64 s2s_km_left(u64 limit, u64 used)
+{
+	if (limit == XFRM_INF)
+		return 0;
+	return limit > used ? limit - used : 1;
 }
 
 /* The SA's parameters from the xfrm state; keys never change once set. */
@@ -458,6 +498,16 @@ static int s2s_km_fill_config(struct s2s_sa_config *cfg,
 	}
 	if (err)
 		return err;
+
+	/*
+	 * xfrm's hard limits, less what the state already counted: s2svpn
+	 * stops at the exact packet, xfrm expires the state at the next
+	 * feedback.  The soft ones stay xfrm's (the daemon rekeys on them).
+	 */
+	cfg->hard_bytes = s2s_km_left(x->lft.hard_byte_limit,
+				      READ_ONCE(x->curlft.bytes));
+	cfg->hard_packets = s2s_km_left(x->lft.hard_packet_limit,
+					READ_ONCE(x->curlft.packets));
 
 	if (dir == S2S_DIR_IN) {
 		window = x->replay_esn ? x->replay_esn->replay_window :
@@ -530,7 +580,14 @@ static void s2s_km_take_over(struct s2s_tunnel *t, struct s2s_sa *sa)
 	struct s2s_km_binding *b, *tmp;
 	u64 seq;
 
-	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node) {
+	/*
+	 * An inbound SA whose state died is unlinked with its binding, so
+	 * with no SA of this SPI there is nothing to take over.
+	 */
+	if (sa->dir == S2S_DIR_IN && !s2s_sa_lookup(t, sa->dir, sa->spi))
+		return;
+	list_for_each_entry_safe(b, tmp, &s2s_net(t->net)->km.bindings,
+				 net_node) {
 		if (b->sa->spi != sa->spi || b->sa->dir != sa->dir ||
 		    b->net != t->net || b->ifindex != t->dev->ifindex ||
 		    READ_ONCE(b->x->km.state) == XFRM_STATE_VALID)
@@ -539,6 +596,9 @@ static void s2s_km_take_over(struct s2s_tunnel *t, struct s2s_sa *sa)
 			seq = atomic64_read(&b->sa->seq_out);
 			if (seq > atomic64_read(&sa->seq_out))
 				atomic64_set(&sa->seq_out, seq);
+		} else {
+			/* a packet the old SA took must not pass again */
+			s2s_replay_copy(&sa->replay, &b->sa->replay);
 		}
 		if (s2s_sa_lookup(t, b->sa->dir, b->sa->spi) == b->sa)
 			s2s_sa_del(t, b->sa->dir, ntohl(b->sa->spi), NULL);
@@ -563,7 +623,8 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 
 	rtnl_lock();
 	t = READ_ONCE(x->km.state) == XFRM_STATE_VALID &&
-	    !s2s_km_binding_find(x) ? s2s_km_tunnel_by_if_id(net, x->if_id) :
+	    !s2s_km_binding_find(net, x) ?
+	    s2s_km_tunnel_by_if_id(net, x->if_id) :
 				      NULL;
 	dir = t ? s2s_km_dir(t, x) : 0;
 	if (dir == S2S_DIR_OUT && sync && s2s_km_older_out(t, x))
@@ -586,6 +647,8 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 		return;
 	}
 	s2s_km_encap_ports(sa, x);
+	if (dir == S2S_DIR_IN)
+		s2s_replay_start(&sa->replay, s2s_km_iseq(x));
 
 	rtnl_lock();
 	dev = __dev_get_by_index(net, ifindex);
@@ -594,7 +657,7 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 	if (t && rtnl_dereference(t->params)->cfg.if_id == x->if_id &&
 	    s2s_km_dir(t, x) == dir &&
 	    READ_ONCE(x->km.state) == XFRM_STATE_VALID &&
-	    !s2s_km_binding_find(x)) {
+	    !s2s_km_binding_find(net, x)) {
 		err = -ENOMEM;
 		b = kzalloc(sizeof(*b), GFP_KERNEL);
 		if (b) {
@@ -625,6 +688,8 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 		b->rekey_asked = dir == S2S_DIR_OUT &&
 				 READ_ONCE(x->curlft.packets);
 		list_add_tail(&b->node, &s2s_km_bindings);
+		list_add_tail(&b->net_node, &s2s_net(net)->km.bindings);
+		hash_add(s2s_net(net)->km.by_state, &b->hnode, (unsigned long)x);
 	}
 	rtnl_unlock();
 	if (err) {
@@ -640,7 +705,14 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 		s2s_km_ask_rekey(x);
 }
 
+/**
+ * struct s2s_km_walk - a walk of a namespace's states, one batch per turn
+ * @walk: xfrm's cursor, kept in the namespace's state list between turns
+ * @states: the batch collected, referenced
+ * @n: entries in @states
+ */
 struct s2s_km_walk {
+	struct xfrm_state_walk walk;
 	struct xfrm_state *states[S2S_KM_WALK_BATCH];
 	unsigned int n;
 };
@@ -659,61 +731,51 @@ static int s2s_km_collect(struct xfrm_state *x, int count, void *arg)
 	return 0;
 }
 
-/* Mirrors every state of @net that a tunnel carries and is not yet. */
-static void s2s_km_resync(struct net *net)
+/* Ends the namespace's walk (done, or the module goes). */
+static void s2s_km_walk_end(struct s2s_km_net *kn)
 {
-	struct xfrm_state_walk walk;
-	struct s2s_km_walk *w;
+	xfrm_state_walk_done(&kn->walk->walk, kn->net);
+	kfree(kn->walk);
+	kn->walk = NULL;
+}
+
+/*
+ * Mirrors the next batch of the namespace's states that a tunnel carries
+ * and are not yet, starting a walk if none is under way.  A namespace with
+ * many states is walked over several turns, so that the others do not wait
+ * for all of them.  Returns true when the walk is over.
+ */
+static bool s2s_km_walk_step(struct s2s_km_net *kn)
+{
+	struct s2s_km_walk *w = kn->walk;
 	unsigned int i;
 	int err;
 
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return;
-	xfrm_state_walk_init(&walk, IPPROTO_ESP, NULL);
-	do {
-		w->n = 0;
-		err = xfrm_state_walk(net, &walk, s2s_km_collect, w);
-		for (i = 0; i < w->n; i++) {
-			s2s_km_mirror(net, w->states[i], true);
-			xfrm_state_put(w->states[i]);
-		}
-	} while (err == -ENOBUFS && !READ_ONCE(s2s_km_stopping));
-	xfrm_state_walk_done(&walk, net);
-	kfree(w);
-	/* and the selectors of policy-mode tunnels */
-	if (!READ_ONCE(s2s_km_stopping))
-		s2s_km_policy_sync(net);
-}
-
-/* After lost events: every namespace. */
-static void s2s_km_resync_every_net(void)
-{
-	struct net **nets, *net;
-	unsigned int n = 0, i;
-
-	nets = kcalloc(S2S_KM_RESYNC_NETS_MAX, sizeof(*nets), GFP_KERNEL);
-	if (!nets)
-		return;
-	rcu_read_lock();
-	for_each_net_rcu(net) {
-		if (n == S2S_KM_RESYNC_NETS_MAX)
-			break;
-		nets[n] = maybe_get_net(net);
-		if (nets[n])
-			n++;
+	if (!w) {
+		w = kmalloc(sizeof(*w), GFP_KERNEL);
+		if (!w)
+			return true;
+		xfrm_state_walk_init(&w->walk, IPPROTO_ESP, NULL);
+		kn->walk = w;
 	}
-	rcu_read_unlock();
-	for (i = 0; i < n; i++) {
-		s2s_km_resync(nets[i]);
-		put_net(nets[i]);
+	w->n = 0;
+	err = xfrm_state_walk(kn->net, &w->walk, s2s_km_collect, w);
+	for (i = 0; i < w->n; i++) {
+		if (!READ_ONCE(s2s_km_stopping))
+			s2s_km_mirror(kn->net, w->states[i], true);
+		xfrm_state_put(w->states[i]);
 	}
-	kfree(nets);
+	if (err == -ENOBUFS && !READ_ONCE(s2s_km_stopping))
+		return false;
+	s2s_km_walk_end(kn);
+	return true;
 }
 
 static void s2s_km_binding_free(struct s2s_km_binding *b)
 {
 	list_del(&b->node);
+	list_del(&b->net_node);
+	hash_del(&b->hnode);
 	s2s_sa_put(b->sa);
 	xfrm_state_put(b->x);
 	kfree(b);
@@ -741,6 +803,25 @@ static void s2s_km_feed_oseq(struct xfrm_state *x, u64 seq)
 }
 
 /*
+ * The highest inbound sequence number s2svpn received, for the next SA
+ * that mirrors this state (a reloaded module, a state the daemon moves):
+ * a packet received before must not pass again.  Called under x->lock.
+ */
+static void s2s_km_feed_iseq(struct xfrm_state *x, u64 seq)
+{
+	struct xfrm_replay_state_esn *esn = x->replay_esn;
+
+	if (esn) {
+		if (seq > ((u64)esn->seq_hi << 32 | esn->seq)) {
+			esn->seq = lower_32_bits(seq);
+			esn->seq_hi = upper_32_bits(seq);
+		}
+	} else if (seq > x->replay.seq) {
+		x->replay.seq = min_t(u64, seq, U32_MAX);
+	}
+}
+
+/*
  * Adds the SA's usage since the last time to the xfrm state, so that
  * xfrm's byte and packet lifetimes fire (the daemon rekeys on the soft
  * one) and the daemon reports real counters; an outbound state's
@@ -761,6 +842,9 @@ static void s2s_km_feed(struct s2s_km_binding *b)
 			if (b->sa->dir == S2S_DIR_OUT)
 				s2s_km_feed_oseq(x,
 						 atomic64_read(&b->sa->seq_out));
+			else
+				s2s_km_feed_iseq(x,
+						 READ_ONCE(b->sa->replay.st.top));
 			xfrm_state_check_expire(x);
 		}
 		spin_unlock_bh(&x->lock);
@@ -824,17 +908,12 @@ static void s2s_km_fallback_out(void)
  */
 static bool s2s_km_mirror_queued(struct net *net)
 {
-	struct s2s_km_event *ev;
+	struct s2s_km_net *kn = &s2s_net(net)->km;
 	bool queued;
 
 	spin_lock_bh(&s2s_km_lock);
-	queued = s2s_km_resync_all;
-	list_for_each_entry(ev, &s2s_km_events, node) {
-		if (ev->net == net && ev->kind == S2S_KM_MIRROR) {
-			queued = true;
-			break;
-		}
-	}
+	/* @walk is the work item's, which is the caller */
+	queued = kn->resync || kn->walk || !list_empty(&kn->events);
 	spin_unlock_bh(&s2s_km_lock);
 	return queued;
 }
@@ -878,27 +957,68 @@ static void s2s_km_reconcile(void)
 			continue;	/* until its successor is linked */
 		if (linked)
 			s2s_sa_del(t, b->sa->dir, ntohl(b->sa->spi), NULL);
+		/*
+		 * A live state this tunnel no longer carries (the daemon
+		 * changed its if_id with UPDSA, or the tunnel went or gave
+		 * the interface ID up) may be another tunnel's now.
+		 */
+		if (READ_ONCE(b->x->km.state) == XFRM_STATE_VALID)
+			s2s_km_queue_walk(b->net, true);
 		s2s_km_binding_free(b);
 	}
 	s2s_km_fallback_out();
 }
 
-static void s2s_km_run(struct s2s_km_event *ev)
+/* Mirrors the live state the event names. */
+static void s2s_km_run_event(struct net *net, const struct s2s_km_event *ev)
 {
 	struct xfrm_state *x;
 
-	switch (ev->kind) {
-	case S2S_KM_MIRROR:
-		/* the live state: UPDSA may have announced a discarded copy */
-		x = xfrm_state_lookup(ev->net, ev->mark, &ev->daddr, ev->spi,
-				      IPPROTO_ESP, ev->family);
-		if (x) {
-			if (s2s_km_candidate(x))
-				s2s_km_mirror(ev->net, x, false);
-			xfrm_state_put(x);
-		}
-		break;
-	case S2S_KM_SYNC:
+	/* the live state: UPDSA may have announced a discarded copy */
+	x = xfrm_state_lookup(net, ev->mark, &ev->daddr, ev->spi, IPPROTO_ESP,
+			      ev->family);
+	if (x) {
+		if (s2s_km_candidate(x))
+			s2s_km_mirror(net, x, false);
+		xfrm_state_put(x);
+	}
+}
+
+/*
+ * Serves one namespace's turn: a slice of its events, then the walks it
+ * asked for.  Returns the work done, a walk counting as a slice.
+ */
+static unsigned int s2s_km_serve(struct s2s_km_net *kn)
+{
+	struct s2s_km_event *ev, *tmp;
+	unsigned int n = 0, work;
+	bool start, policy;
+	LIST_HEAD(events);
+
+	spin_lock_bh(&s2s_km_lock);
+	while (n < S2S_KM_SLICE && !list_empty(&kn->events)) {
+		list_move_tail(kn->events.next, &events);
+		n++;
+	}
+	kn->n_events -= n;
+	/* a walk under way finishes first; one asked meanwhile follows it */
+	start = kn->resync && !kn->walk;
+	if (start)
+		kn->resync = false;
+	policy = kn->policy;
+	kn->policy = false;
+	spin_unlock_bh(&s2s_km_lock);
+
+	work = n;
+	list_for_each_entry_safe(ev, tmp, &events, node) {
+		if (!READ_ONCE(s2s_km_stopping))
+			s2s_km_run_event(kn->net, ev);
+		list_del(&ev->node);
+		s2s_km_event_free(kn, ev);
+	}
+	if (READ_ONCE(s2s_km_stopping))
+		return work;
+	if (start) {
 		/*
 		 * Bindings of a tunnel deleted since the last tick go first:
 		 * a state still bound to one would not be taken over by the
@@ -907,41 +1027,110 @@ static void s2s_km_run(struct s2s_km_event *ev)
 		rtnl_lock();
 		s2s_km_reconcile();
 		rtnl_unlock();
-		s2s_km_resync(ev->net);
-		break;
-	case S2S_KM_POLICY:
-		s2s_km_policy_sync(ev->net);
-		break;
 	}
+	if (kn->walk || start) {
+		work += S2S_KM_SLICE;
+		if (!s2s_km_walk_step(kn)) {
+			if (policy) {
+				spin_lock_bh(&s2s_km_lock);
+				kn->policy = true;
+				spin_unlock_bh(&s2s_km_lock);
+			}
+			return work;
+		}
+		/* the policies follow a walk of the states */
+		policy = true;
+	}
+	if (policy && !READ_ONCE(s2s_km_stopping)) {
+		s2s_km_policy_sync(kn->net);
+		work += S2S_KM_SLICE;
+	}
+	return work;
+}
+
+/* The next namespace with work, its reference passing to the caller. */
+static struct s2s_km_net *s2s_km_next(void)
+{
+	struct s2s_km_net *kn;
+
+	spin_lock_bh(&s2s_km_lock);
+	kn = list_first_entry_or_null(&s2s_km_ready, struct s2s_km_net, ready);
+	if (kn)
+		list_del_init(&kn->ready);
+	spin_unlock_bh(&s2s_km_lock);
+	return kn;
+}
+
+/* Back to the end of the round robin if it has more, else let it go. */
+static void s2s_km_requeue(struct s2s_km_net *kn)
+{
+	bool more;
+
+	spin_lock_bh(&s2s_km_lock);
+	more = !s2s_km_stopping &&
+	       (!list_empty(&kn->events) || kn->resync || kn->policy ||
+		kn->walk);
+	if (more)
+		list_add_tail(&kn->ready, &s2s_km_ready);
+	else
+		kn->queued = false;
+	spin_unlock_bh(&s2s_km_lock);
+	if (more)
+		return;
+	/* only the work item uses the walk: none is left once unloading */
+	if (kn->walk)
+		s2s_km_walk_end(kn);
+	put_net(kn->net);
+}
+
+/* Drops a namespace's queue (unload), its reference with it. */
+static void s2s_km_drop_queue(struct s2s_km_net *kn)
+{
+	struct s2s_km_event *ev, *tmp;
+	LIST_HEAD(events);
+
+	spin_lock_bh(&s2s_km_lock);
+	list_splice_init(&kn->events, &events);
+	kn->n_events = 0;
+	kn->resync = false;
+	kn->policy = false;
+	kn->queued = false;
+	spin_unlock_bh(&s2s_km_lock);
+	list_for_each_entry_safe(ev, tmp, &events, node)
+		s2s_km_event_free(kn, ev);
+	if (kn->walk)
+		s2s_km_walk_end(kn);
+	put_net(kn->net);
 }
 
 static void s2s_km_work_fn(struct work_struct *work)
 {
-	struct s2s_km_event *ev, *tmp;
-	LIST_HEAD(events);
-	bool resync_all, again;
+	unsigned int budget = S2S_KM_RUN_BUDGET, done;
+	struct s2s_km_net *kn;
+	bool again, more;
 
-	spin_lock_bh(&s2s_km_lock);
-	list_splice_init(&s2s_km_events, &events);
-	s2s_km_n_events = 0;
-	resync_all = s2s_km_resync_all;
-	s2s_km_resync_all = false;
-	spin_unlock_bh(&s2s_km_lock);
-
-	list_for_each_entry_safe(ev, tmp, &events, node) {
-		if (!READ_ONCE(s2s_km_stopping))
-			s2s_km_run(ev);
-		list_del(&ev->node);
-		s2s_km_event_free(ev);
+	while (budget && !READ_ONCE(s2s_km_stopping)) {
+		kn = s2s_km_next();
+		if (!kn)
+			break;
+		done = s2s_km_serve(kn);
+		s2s_km_requeue(kn);
+		budget -= min(budget, done);
 	}
-	if (resync_all && !READ_ONCE(s2s_km_stopping))
-		s2s_km_resync_every_net();
 
 	rtnl_lock();
 	s2s_km_reconcile();
 	again = !list_empty(&s2s_km_bindings);
 	rtnl_unlock();
-	if (again && !READ_ONCE(s2s_km_stopping))
+
+	spin_lock_bh(&s2s_km_lock);
+	more = !list_empty(&s2s_km_ready);
+	spin_unlock_bh(&s2s_km_lock);
+	if (READ_ONCE(s2s_km_stopping))
+		return;
+	if (more)
+		mod_delayed_work(s2s_km_wq, &s2s_km_work, 0);
+	else if (again)
 		queue_delayed_work(s2s_km_wq, &s2s_km_work, S2S_KM_TICK);
 }
 
@@ -983,7 +1172,7 @@ int s2s_km_check_if_id(struct net *net, const struct s2s_tunnel *self,
  */
 void s2s_km_sync(struct net *net)
 {
-	s2s_km_queue(net, S2S_KM_SYNC, NULL, GFP_KERNEL);
+	s2s_km_queue_walk(net, true);
 }
 
 static bool s2s_km_tunnel_has_if_id(const struct s2s_tunnel *t,
@@ -1015,9 +1204,10 @@ int s2s_km_claim(struct net *net, struct sk_buff *skb, u16 family,
 	struct s2s_km_pending *p;
 	struct s2s_tunnel *t;
 
-	if (!atomic_read(&s2s_km_n_pending))
+	if (!atomic_read(&s2s_net(net)->km.n_pending))
 		return -EINVAL;
-	hash_for_each_possible_rcu(s2s_km_pending, p, node, (__force u32)spi) {
+	hash_for_each_possible_rcu(s2s_km_pending, p, node,
+				   s2s_km_pending_key(net, spi)) {
 		if (p->spi != spi || p->family != family || p->net != net ||
 		    (family == AF_INET ? p->daddr.ip4 != daddr->ip4 :
 		     !ipv6_addr_equal(&p->daddr.ip6, &daddr->ip6)))
@@ -1051,7 +1241,7 @@ void s2s_km_new_mapping(struct s2s_tunnel *t, __be32 spi,
 	xfrm_address_t ipaddr = {};
 
 	ASSERT_RTNL();
-	list_for_each_entry(b, &s2s_km_bindings, node) {
+	list_for_each_entry(b, &s2s_net(t->net)->km.bindings, net_node) {
 		if (b->sa->spi != spi || b->sa->dir != S2S_DIR_IN ||
 		    !b->sa->udp_local || b->net != t->net ||
 		    b->ifindex != t->dev->ifindex ||
@@ -1072,9 +1262,7 @@ static void __net_exit s2s_km_net_exit(struct net *net)
 	struct s2s_km_binding *b, *tmp;
 
 	rtnl_lock();
-	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node) {
-		if (b->net != net)
-			continue;
+	list_for_each_entry_safe(b, tmp, &s2s_net(net)->km.bindings, net_node) {
 		s2s_km_feed(b);
 		s2s_km_binding_free(b);
 	}
@@ -1123,8 +1311,7 @@ int s2s_km_init(void)
 void s2s_km_exit(void)
 {
 	struct s2s_km_binding *b, *tmp;
-	struct s2s_km_event *ev, *etmp;
-	LIST_HEAD(events);
+	struct s2s_km_net *kn;
 
 	xfrm_unregister_km(&s2s_km_mgr);
 	spin_lock_bh(&s2s_km_lock);
@@ -1133,12 +1320,9 @@ void s2s_km_exit(void)
 	cancel_delayed_work_sync(&s2s_km_work);
 	flush_workqueue(s2s_km_wq);
 
-	spin_lock_bh(&s2s_km_lock);
-	list_splice_init(&s2s_km_events, &events);
-	s2s_km_n_events = 0;
-	spin_unlock_bh(&s2s_km_lock);
-	list_for_each_entry_safe(ev, etmp, &events, node)
-		s2s_km_event_free(ev);
+	/* nothing enters the round robin once s2s_km_stopping is seen */
+	while ((kn = s2s_km_next()))
+		s2s_km_drop_queue(kn);
 
 	rtnl_lock();
 	list_for_each_entry_safe(b, tmp, &s2s_km_bindings, node) {

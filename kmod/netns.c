@@ -31,6 +31,7 @@ static int __net_init s2s_net_init(struct net *net)
 	hash_init(sn->tunnel_hash);
 	hash_init(sn->sa_in);
 	INIT_DELAYED_WORK(&sn->expire_work, s2s_sa_expire_work);
+	s2s_km_net_init(&sn->km, net);
 	return 0;
 }
 

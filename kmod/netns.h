@@ -11,6 +11,7 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include "km.h"
 
 #define S2S_SA_HASH_BITS 8
 #define S2S_TUNNEL_HASH_BITS 8
@@ -33,6 +34,7 @@
  *	is not empty (RTNL)
  * @encap_socks: the UDP encapsulation sockets (struct s2s_encap_sock) of
  *	this namespace's tunnels (RTNL)
+ * @km: the key manager's queue for this namespace (km.c)
  */
 struct s2s_net {
 	struct net *net;
@@ -47,6 +49,7 @@ struct s2s_net {
 	struct list_head policy_tunnels;
 	struct nf_hook_ops policy_ops[2];
 	struct list_head encap_socks;
+	struct s2s_km_net km;
 };
 
 extern unsigned int s2s_net_id;

@@ -90,3 +90,62 @@ bool s2s_replay_advance(struct s2s_replay *r, u64 seq, bool *newest)
 		*newest = ok && above;
 	return ok;
 }
+
+/* Under @r->lock: every sequence number up to @top counts as seen. */
+static void s2s_replay_fill(struct s2s_replay_state *st, u64 top)
+{
+	u32 i, last;
+
+	st->top = top;
+	if (!st->window)
+		return;
+	for (i = 0; i < st->nwords; i++)
+		st->bitmap[i] = ~0ULL;
+	/* the word of @top: the numbers above it are not seen yet */
+	last = top % S2S_REPLAY_WORD_BITS;
+	if (last < S2S_REPLAY_WORD_BITS - 1)
+		st->bitmap[(top / S2S_REPLAY_WORD_BITS) % st->nwords] =
+			GENMASK_ULL(last, 0);
+}
+
+/**
+ * s2s_replay_start() - start a window after numbers received elsewhere
+ * @r: the window, of an SA not receiving yet
+ * @top: the highest sequence number received under the same key
+ *
+ * Every number up to @top counts as seen: with only the top known, a
+ * packet reordered below it is dropped rather than a replay accepted.
+ */
+void s2s_replay_start(struct s2s_replay *r, u64 top)
+{
+	spin_lock_bh(&r->lock);
+	if (top > r->st.top)
+		s2s_replay_fill(&r->st, top);
+	spin_unlock_bh(&r->lock);
+}
+
+/**
+ * s2s_replay_copy() - take over another SA's window for the same key
+ * @dst: the window of an SA not receiving yet
+ * @src: the window of the SA it replaces, which may still be receiving
+ *
+ * The bitmap is copied when both windows have the same size; otherwise
+ * every number up to @src's top counts as seen.
+ */
+void s2s_replay_copy(struct s2s_replay *dst, struct s2s_replay *src)
+{
+	spin_lock_bh(&src->lock);
+	spin_lock_nested(&dst->lock, SINGLE_DEPTH_NESTING);
+	if (src->st.top > dst->st.top) {
+		if (dst->st.window && dst->st.nwords == src->st.nwords &&
+		    dst->st.window == src->st.window) {
+			memcpy(dst->st.bitmap, src->st.bitmap,
+			       dst->st.nwords * sizeof(u64));
+			dst->st.top = src->st.top;
+		} else {
+			s2s_replay_fill(&dst->st, src->st.top);
+		}
+	}
+	spin_unlock(&dst->lock);
+	spin_unlock_bh(&src->lock);
+}

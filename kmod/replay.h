@@ -24,5 +24,7 @@ void s2s_replay_free(struct s2s_replay *r);
 u64 s2s_replay_seq(struct s2s_replay *r, u32 seq_lo, bool esn);
 bool s2s_replay_precheck(struct s2s_replay *r, u64 seq);
 bool s2s_replay_advance(struct s2s_replay *r, u64 seq, bool *newest);
+void s2s_replay_start(struct s2s_replay *r, u64 top);
+void s2s_replay_copy(struct s2s_replay *dst, struct s2s_replay *src);
 
 #endif /* _S2S_REPLAY_H */

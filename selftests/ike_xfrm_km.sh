@@ -14,7 +14,8 @@
 #    state deleted and added again at once is carried anew, a flush
 #    empties the tunnel (FLUSHSA);
 #  - ping and iperf3 cross on s2svpn; A's xfrm states count exactly what
-#    s2svpn fed back; a byte limit on the xfrm state hard-expires the SA;
+#    s2svpn fed back; a hard byte limit on the xfrm state stops the SA at
+#    the exact byte and expires the state;
 #  - the module unloads with the states still there.
 
 # shellcheck disable=SC2016,SC2317,SC2086,SC2154
@@ -155,7 +156,9 @@ wait_spis "in:$((ESP_SPI_BA))"
 s2s_check_eq "its SA is gone" "$(sa_spis)" "in:$((ESP_SPI_BA))"
 s2s_check_fail "nothing leaves without it" esp_ping "$a" $ESP_LAN4_B 1
 
-# the state again, with a hard byte limit: s2svpn's usage must expire it
+# the state again, with a hard byte limit: s2svpn stops at it exactly, and
+# its usage fed back expires the state
+tx0=$(esp_fast_stat "$a" tx_bytes)
 s2s_check "NEWSA: the state again, hard limit 60000 bytes" \
 	add_out limit byte-soft 40000 limit byte-hard 60000
 wait_spis "$want_both"
@@ -163,6 +166,11 @@ s2s_check_eq "NEWSA: its SA is back" "$(sa_spis)" "$want_both"
 s2s_check "ping A -> B again" esp_ping "$a" $ESP_LAN4_B 3
 esp_iperf "$a" $ESP_LAN4_B -n 200K >/dev/null 2>&1
 wait_spis "in:$((ESP_SPI_BA))"
+tx1=$(esp_fast_stat "$a" tx_bytes)
+[ "$tx0" -ge 0 ] && [ $((tx1 - tx0)) -gt 50000 ] && [ $((tx1 - tx0)) -le 60000 ]
+s2s_result $? "s2svpn sent up to the hard limit and not a byte more ($((tx1 - tx0)) of 60000)"
+esp_check_ge "the packets beyond it were dropped as sa_expired" \
+	"$(esp_fast_stat "$a" sa_expired)" 1
 s2s_check_eq "hard byte limit fed back: state expired, SA gone" "$(sa_spis)" "in:$((ESP_SPI_BA))"
 s2s_check_eq "xfrm removed the expired state" "$(xfrm_cur $A4 $B4 $ESP_SPI_AB)" ""
 
