@@ -97,13 +97,23 @@ blast_in_order() {
 	rm -f "$cap"
 	n=$(wc -w <<<"$seqs")
 	s2s_log "blast: $n ESP packets on the wire, queue_full $full0 -> $full1"
-	esp_check_ge "blast: ESP packets were captured" "$n" 500
+	# the debug kernel's sender is slower than its crypto workers (every
+	# sendto pays KASAN and lockdep): no flood, only the order is checked
+	if s2s_debug_kernel; then
+		s2s_skip_check "blast: ESP packets were captured" "one process cannot flood on the debug kernel ($n packets)"
+	else
+		esp_check_ge "blast: ESP packets were captured" "$n" 500
+	fi
 	for s in $seqs; do
 		[ $((s)) -gt "$prev" ] || { inorder=0; break; }
 		prev=$((s))
 	done
 	s2s_check_eq "blast: they left in sequence-number order" "$inorder" 1
-	esp_check_grew "blast: the queue filled up and the excess was counted (queue_full)" "$full0" "$full1"
+	if s2s_debug_kernel; then
+		s2s_skip_check "blast: the queue filled up and the excess was counted (queue_full)" "no flood on the debug kernel"
+	else
+		esp_check_grew "blast: the queue filled up and the excess was counted (queue_full)" "$full0" "$full1"
+	fi
 }
 blast_in_order
 
