@@ -18,6 +18,7 @@
 # shellcheck disable=SC2016,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
+. "$(dirname "$0")/ike_lib.sh"
 
 esp_begin jq ping tcpdump python3
 
@@ -29,42 +30,13 @@ s2s_defer rm -f "$PCAP"
 
 esp_do "two sites over a veth" esp_two_sites || s2s_exit
 
-b_setup() {
-	{
-		echo "link add xfrm0 type xfrm dev ul if_id $IFID"
-		echo "link set xfrm0 up"
-		echo "route replace $ESP_NET4_A dev xfrm0 src $ESP_LAN4_B"
-		esp_xfrm_state_lines $B4 $A4 $ESP_SPI_BA 2 $ESP_SPI_AB 1 gcm128-128 0 if_id $IFID
-		esp_xfrm_policy_lines $B4 $A4 0.0.0.0/0 0.0.0.0/0 if_id $IFID
-	} | ip -n "$b" -batch -
-}
-# a_state DIR [EXTRA...]: one of A's states as "ip -batch" words
-a_state() {
-	local dir=$1
-	shift
-	esp_algo gcm128-128 "$([ $dir = out ] && echo 1 || echo 2)"
-	if [ $dir = out ]; then
-		esp_words xfrm state add src $A4 dst $B4 proto esp spi $ESP_SPI_AB reqid 1 \
-			mode tunnel replay-window 32 if_id $IFID "${ESP_XFRM_ALGO[@]}" "$@"
-	else
-		esp_words xfrm state add src $B4 dst $A4 proto esp spi $ESP_SPI_BA reqid 1 \
-			mode tunnel replay-window 32 if_id $IFID "${ESP_XFRM_ALGO[@]}" "$@"
-	fi
-}
-a_setup() {
-	{
-		a_state out
-		a_state in
-		esp_xfrm_policy_lines $A4 $B4 0.0.0.0/0 0.0.0.0/0 if_id $IFID
-	} | ip -n "$a" -batch -
-}
 a_tunnel() {
 	s2sctl -n "$a" tunnel add vpn0 local $A4 remote $B4 if-id $IFID &&
 	ip -n "$a" link set vpn0 up &&
 	ip -n "$a" route add $ESP_NET4_B dev vpn0 src $ESP_LAN4_A
 }
-s2s_check "site B: XFRM interface, states, policies" b_setup
-s2s_check "site A: xfrm states and policies with if_id $IFID" a_setup
+s2s_check "site B: XFRM interface, states, policies" ike_xfrm_b_setup
+s2s_check "site A: xfrm states and policies with if_id $IFID" ike_xfrm_a_setup
 s2s_check "site A: s2svpn tunnel with if-id $IFID" a_tunnel
 
 # in_rx: the inbound SA's received packets (-1 without one)
@@ -132,7 +104,7 @@ s2s_log "inbound state's replay seq 0x$seq, the SA received $(in_rx)"
 moved() {
 	{
 		echo "xfrm state delete src $B4 dst $A4 proto esp spi $ESP_SPI_BA"
-		a_state in replay-seq 0x$seq
+		ike_xfrm_a_state in replay-seq 0x$seq
 	} | ip -n "$a" -batch -
 }
 s2s_check "the state is deleted and added again with its replay counter" moved

@@ -245,3 +245,43 @@ ike_xfrm_sa_counts() {
 				      print dir, spi, $1, $2 }' |
 		while read -r d s n p; do s=${s%%(*}; echo "$d $((s)) $n $p"; done | sort
 }
+
+# --- without a daemon: xfrm states and policies as charon installs them ----
+# For the key manager's tests (ike_xfrm_km.sh, ike_km_replay.sh): site B a
+# native XFRM interface with its states and policies, site A the states
+# and policies of if_id IKE_IFID that an s2svpn tunnel takes over.
+
+# ike_xfrm_b_setup: site B's XFRM interface, states and policies
+ike_xfrm_b_setup() {
+	{
+		echo "link add xfrm0 type xfrm dev ul if_id $IKE_IFID"
+		echo "link set xfrm0 up"
+		echo "route replace $ESP_NET4_A dev xfrm0 src $ESP_LAN4_B"
+		esp_xfrm_state_lines $ESP_OUT4_B $ESP_OUT4_A $ESP_SPI_BA 2 $ESP_SPI_AB 1 gcm128-128 0 if_id $IKE_IFID
+		esp_xfrm_policy_lines $ESP_OUT4_B $ESP_OUT4_A 0.0.0.0/0 0.0.0.0/0 if_id $IKE_IFID
+	} | ip -n "$b" -batch -
+}
+
+# ike_xfrm_a_state DIR [EXTRA...]: one of site A's states as "ip -batch"
+# words (EXTRA: more words of "ip xfrm state add")
+ike_xfrm_a_state() {
+	local dir=$1
+	shift
+	esp_algo gcm128-128 "$([ "$dir" = out ] && echo 1 || echo 2)"
+	if [ "$dir" = out ]; then
+		esp_words xfrm state add src $ESP_OUT4_A dst $ESP_OUT4_B proto esp spi $ESP_SPI_AB reqid 1 \
+			mode tunnel replay-window 32 if_id $IKE_IFID "${ESP_XFRM_ALGO[@]}" "$@"
+	else
+		esp_words xfrm state add src $ESP_OUT4_B dst $ESP_OUT4_A proto esp spi $ESP_SPI_BA reqid 1 \
+			mode tunnel replay-window 32 if_id $IKE_IFID "${ESP_XFRM_ALGO[@]}" "$@"
+	fi
+}
+
+# ike_xfrm_a_setup: site A's two states and its policies
+ike_xfrm_a_setup() {
+	{
+		ike_xfrm_a_state out
+		ike_xfrm_a_state in
+		esp_xfrm_policy_lines $ESP_OUT4_A $ESP_OUT4_B 0.0.0.0/0 0.0.0.0/0 if_id $IKE_IFID
+	} | ip -n "$a" -batch -
+}

@@ -21,6 +21,7 @@
 # shellcheck disable=SC2016,SC2317,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
+. "$(dirname "$0")/ike_lib.sh"
 
 esp_begin jq ping iperf3
 
@@ -63,38 +64,8 @@ EOF
 
 # --- site B: a native XFRM interface; site A: what charon installs ---------
 
-b_setup() {
-	{
-		echo "link add xfrm0 type xfrm dev ul if_id $IFID"
-		echo "link set xfrm0 up"
-		echo "route replace $ESP_NET4_A dev xfrm0 src $ESP_LAN4_B"
-		esp_xfrm_state_lines $B4 $A4 $ESP_SPI_BA 2 $ESP_SPI_AB 1 gcm128-128 0 if_id $IFID
-		esp_xfrm_policy_lines $B4 $A4 0.0.0.0/0 0.0.0.0/0 if_id $IFID
-	} | ip -n "$b" -batch -
-}
-s2s_check "site B: XFRM interface, states, policies" b_setup
-
-# a_state DIR [EXTRA...]: one of A's states as "ip -batch" words
-a_state() {
-	local dir=$1
-	shift
-	esp_algo gcm128-128 $([ $dir = out ] && echo 1 || echo 2)
-	if [ $dir = out ]; then
-		esp_words xfrm state add src $A4 dst $B4 proto esp spi $ESP_SPI_AB reqid 1 \
-			mode tunnel replay-window 32 if_id $IFID "${ESP_XFRM_ALGO[@]}" "$@"
-	else
-		esp_words xfrm state add src $B4 dst $A4 proto esp spi $ESP_SPI_BA reqid 1 \
-			mode tunnel replay-window 32 if_id $IFID "${ESP_XFRM_ALGO[@]}" "$@"
-	fi
-}
-a_setup() {
-	{
-		a_state out
-		a_state in
-		esp_xfrm_policy_lines $A4 $B4 0.0.0.0/0 0.0.0.0/0 if_id $IFID
-	} | ip -n "$a" -batch -
-}
-s2s_check "site A: xfrm states and policies with if_id $IFID" a_setup
+s2s_check "site B: XFRM interface, states, policies" ike_xfrm_b_setup
+s2s_check "site A: xfrm states and policies with if_id $IFID" ike_xfrm_a_setup
 
 # sa_spis: "DIR:SPI ..." of vpn0's SAs, sorted
 sa_spis() {
@@ -110,7 +81,7 @@ add_out() {
 	ip -n "$b" xfrm state delete src $A4 dst $B4 proto esp spi $ESP_SPI_AB &&
 	esp_xfrm_state_lines $B4 $A4 $ESP_SPI_BA 2 $ESP_SPI_AB 1 gcm128-128 0 if_id $IFID |
 		sed -n 2p | ip -n "$b" -batch - &&
-	a_state out "$@" | ip -n "$a" -batch -
+	ike_xfrm_a_state out "$@" | ip -n "$a" -batch -
 }
 
 sleep 1
@@ -192,7 +163,7 @@ in_rx() {
 readd_in() {
 	{
 		echo "xfrm state delete src $B4 dst $A4 proto esp spi $ESP_SPI_BA"
-		a_state in
+		ike_xfrm_a_state in
 	} | ip -n "$a" -batch -
 }
 fresh_in() { [ "$(sa_spis)" = "$want_both" ] && [ "$(in_rx)" = 0 ]; }
@@ -205,7 +176,7 @@ s2s_check "FLUSHSA: ip xfrm state flush" ip -n "$a" xfrm state flush
 wait_spis ""
 s2s_check_eq "flushed: no SA left" "$(sa_spis)" ""
 
-a_states() { { a_state out; a_state in; } | ip -n "$a" -batch -; }
+a_states() { { ike_xfrm_a_state out; ike_xfrm_a_state in; } | ip -n "$a" -batch -; }
 s2s_check "states again, then the module goes with them" a_states
 wait_spis "$want_both"
 s2s_check_eq "taken over" "$(sa_spis)" "$want_both"
