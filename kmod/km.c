@@ -46,8 +46,9 @@
 #define S2S_KM_SLICE		16
 /* work (events, a walk counting as a slice) per run, then a reconcile */
 #define S2S_KM_RUN_BUDGET	256
-/* xfrm states collected per xfrm_state_walk() round */
+/* xfrm states collected, and visited, per turn of a walk */
 #define S2S_KM_WALK_BATCH	32
+#define S2S_KM_WALK_VISIT	1024
 /* how long a dead outbound state's SA may wait for its successor */
 #define S2S_KM_DEAD_OUT_MAX	(2 * HZ)
 /* ask for a rekey when fewer sequence numbers than this are left */
@@ -710,11 +711,13 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
  * @walk: xfrm's cursor, kept in the namespace's state list between turns
  * @states: the batch collected, referenced
  * @n: entries in @states
+ * @visited: states visited this turn, at most S2S_KM_WALK_VISIT
  */
 struct s2s_km_walk {
 	struct xfrm_state_walk walk;
 	struct xfrm_state *states[S2S_KM_WALK_BATCH];
 	unsigned int n;
+	unsigned int visited;
 };
 
 /* Under the namespace's xfrm state lock: only take references. */
@@ -722,10 +725,13 @@ static int s2s_km_collect(struct xfrm_state *x, int count, void *arg)
 {
 	struct s2s_km_walk *w = arg;
 
+	/* the walk resumes at @x: states of no tunnel count too */
+	if (w->visited++ == S2S_KM_WALK_VISIT)
+		return -ENOBUFS;
 	if (!s2s_km_candidate(x))
 		return 0;
 	if (w->n == S2S_KM_WALK_BATCH)
-		return -ENOBUFS;	/* the walk resumes at @x */
+		return -ENOBUFS;
 	xfrm_state_hold(x);
 	w->states[w->n++] = x;
 	return 0;
@@ -759,6 +765,7 @@ static bool s2s_km_walk_step(struct s2s_km_net *kn)
 		kn->walk = w;
 	}
 	w->n = 0;
+	w->visited = 0;
 	err = xfrm_state_walk(kn->net, &w->walk, s2s_km_collect, w);
 	for (i = 0; i < w->n; i++) {
 		if (!READ_ONCE(s2s_km_stopping))
@@ -1005,8 +1012,6 @@ static unsigned int s2s_km_serve(struct s2s_km_net *kn)
 	start = kn->resync && !kn->walk;
 	if (start)
 		kn->resync = false;
-	policy = kn->policy;
-	kn->policy = false;
 	spin_unlock_bh(&s2s_km_lock);
 
 	work = n;
@@ -1030,19 +1035,21 @@ static unsigned int s2s_km_serve(struct s2s_km_net *kn)
 	}
 	if (kn->walk || start) {
 		work += S2S_KM_SLICE;
-		if (!s2s_km_walk_step(kn)) {
-			if (policy) {
-				spin_lock_bh(&s2s_km_lock);
-				kn->policy = true;
-				spin_unlock_bh(&s2s_km_lock);
-			}
+		if (!s2s_km_walk_step(kn))
 			return work;
-		}
 		/* the policies follow a walk of the states */
-		policy = true;
+		spin_lock_bh(&s2s_km_lock);
+		kn->policy = true;
+		spin_unlock_bh(&s2s_km_lock);
 	}
-	if (policy && !READ_ONCE(s2s_km_stopping)) {
-		s2s_km_policy_sync(kn->net);
+
+	spin_lock_bh(&s2s_km_lock);
+	policy = kn->policy && !kn->policy_walk;
+	if (policy)
+		kn->policy = false;
+	spin_unlock_bh(&s2s_km_lock);
+	if ((kn->policy_walk || policy) && !READ_ONCE(s2s_km_stopping)) {
+		s2s_km_policy_step(kn->net, &kn->policy_walk);
 		work += S2S_KM_SLICE;
 	}
 	return work;
@@ -1069,7 +1076,7 @@ static void s2s_km_requeue(struct s2s_km_net *kn)
 	spin_lock_bh(&s2s_km_lock);
 	more = !s2s_km_stopping &&
 	       (!list_empty(&kn->events) || kn->resync || kn->policy ||
-		kn->walk);
+		kn->walk || kn->policy_walk);
 	if (more)
 		list_add_tail(&kn->ready, &s2s_km_ready);
 	else
@@ -1077,9 +1084,11 @@ static void s2s_km_requeue(struct s2s_km_net *kn)
 	spin_unlock_bh(&s2s_km_lock);
 	if (more)
 		return;
-	/* only the work item uses the walk: none is left once unloading */
+	/* only the work item uses the walks: none is left once unloading */
 	if (kn->walk)
 		s2s_km_walk_end(kn);
+	if (kn->policy_walk)
+		s2s_km_policy_end(kn->net, &kn->policy_walk);
 	put_net(kn->net);
 }
 
@@ -1100,6 +1109,8 @@ static void s2s_km_drop_queue(struct s2s_km_net *kn)
 		s2s_km_event_free(kn, ev);
 	if (kn->walk)
 		s2s_km_walk_end(kn);
+	if (kn->policy_walk)
+		s2s_km_policy_end(kn->net, &kn->policy_walk);
 	put_net(kn->net);
 }
 

@@ -12,6 +12,7 @@ struct net;
 struct netlink_ext_ack;
 struct sk_buff;
 struct s2s_tunnel;
+struct s2s_kmp_walk;
 union s2s_addr;
 
 int s2s_km_init(void);
@@ -23,7 +24,8 @@ void s2s_km_sync(struct net *net);
 int s2s_km_claim(struct net *net, struct sk_buff *skb, u16 family,
 		 const union s2s_addr *saddr, const union s2s_addr *daddr,
 		 __be32 spi);
-void s2s_km_policy_sync(struct net *net);
+bool s2s_km_policy_step(struct net *net, struct s2s_kmp_walk **pw);
+void s2s_km_policy_end(struct net *net, struct s2s_kmp_walk **pw);
 void s2s_km_new_mapping(struct s2s_tunnel *t, __be32 spi,
 			const union s2s_addr *addr, __be16 port);
 

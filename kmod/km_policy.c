@@ -17,14 +17,16 @@
  * priority is kept in order, compressed (priority >> 16); a policy mark
  * names the segment with the same mark and mask.
  *
- * km.c's notify_policy (atomic context) queues a POLICY event for the
- * namespace; its work item calls s2s_km_policy_sync(), which walks the
- * namespace's policies under RTNL and reconciles by mark and sweep: every
- * wanted selector is found (or added) and marked with this sync's
- * generation, then the tunnels' ike selectors without it are removed.  A
- * namespace holds few policies per tunnel, so a full walk per event (events
- * of one namespace in a row are merged) costs little and cannot miss one.
- * Documentation/ike.rst describes it.
+ * km.c's notify_policy (atomic context) flags the namespace; its work
+ * item walks the namespace's policies with s2s_km_policy_step() and
+ * reconciles by mark and sweep: every wanted selector is found (or added)
+ * and marked with the walk's generation, then, when the walk is over, the
+ * tunnels' ike selectors without it are removed.  Changes during a walk
+ * flag the namespace again, so another walk follows it, which cannot miss
+ * one.  A walk is resumed at xfrm's cursor turn by turn, one batch of
+ * policies per turn under RTNL: a namespace with many policies (any user
+ * namespace's root can add them) neither holds RTNL nor the key manager for
+ * the length of its walk.  Documentation/ike.rst describes it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,8 +40,9 @@
 #include "segment.h"
 #include "selector.h"
 
-/* policies collected per xfrm_policy_walk() round */
+/* policies collected, and visited, per turn */
 #define S2S_KMP_WALK_BATCH	32
+#define S2S_KMP_WALK_VISIT	1024
 
 /**
  * struct s2s_kmp_entry - what a selector needs of an xfrm policy
@@ -61,8 +64,20 @@ struct s2s_kmp_entry {
 	u8 templates;
 };
 
+/**
+ * struct s2s_kmp_walk - a walk of a namespace's policies, a batch per turn
+ * @walk: xfrm's cursor, kept in the namespace's policy list between turns
+ * @gen: the walk's mark-and-sweep generation
+ * @by_if_id: this turn's index of the policy-mode tunnels by interface ID
+ * @visited: policies visited this turn, at most S2S_KMP_WALK_VISIT
+ * @n: entries in @e
+ * @e: the policies collected this turn
+ */
 struct s2s_kmp_walk {
+	struct xfrm_policy_walk walk;
+	u32 gen;
 	struct xarray *by_if_id;
+	unsigned int visited;
 	unsigned int n;
 	struct s2s_kmp_entry e[S2S_KMP_WALK_BATCH];
 };
@@ -85,7 +100,6 @@ static int s2s_kmp_index(struct net *net, struct xarray *by_if_id)
 		cfg = &rtnl_dereference(t->params)->cfg;
 		if (!t->sel)
 			continue;
-		WRITE_ONCE(t->sel->ike_refused, 0);
 		if (!cfg->if_id || cfg->mode != S2S_MODE_POLICY)
 			continue;
 		err = xa_err(xa_store(by_if_id, cfg->if_id, t, GFP_KERNEL));
@@ -106,11 +120,14 @@ static int s2s_kmp_collect(struct xfrm_policy *xp, int dir, int count,
 	struct s2s_kmp_walk *w = arg;
 	struct s2s_kmp_entry *e;
 
+	/* the walk resumes at @xp */
+	if (w->visited++ == S2S_KMP_WALK_VISIT)
+		return -ENOBUFS;
 	if (dir >= XFRM_POLICY_MAX || !xp->if_id ||
 	    !xa_load(w->by_if_id, xp->if_id))
 		return 0;
 	if (w->n == S2S_KMP_WALK_BATCH)
-		return -ENOBUFS;	/* the walk resumes at @xp */
+		return -ENOBUFS;
 	e = &w->e[w->n++];
 	e->sel = xp->selector;
 	e->mark = xp->mark;
@@ -264,55 +281,13 @@ static void s2s_kmp_apply(struct net *net, struct xarray *by_if_id,
 			    t->dev->name, e->if_id, e->dir, why, err);
 }
 
-/**
- * s2s_km_policy_sync() - mirror the xfrm policies of a namespace now
- * @net: the namespace
- *
- * Makes the "ike" selectors of every policy-mode tunnel of @net those of
- * the xfrm policies of its interface ID: adds what is missing, removes what
- * no policy (or no longer the tunnel's if-id or mode) asks for, and counts
- * the policies that cannot be mirrored in the tunnel's ike_refused.  Called
- * from km.c's work item, in process context; takes RTNL.
- */
-void s2s_km_policy_sync(struct net *net)
+/* The tunnels' ike selectors that the walk of generation @gen did not mark. */
+static void s2s_kmp_sweep(struct net *net, u32 gen)
 {
-	struct xfrm_policy_walk walk;
 	struct s2s_selector *sel;
-	struct s2s_kmp_walk *w;
 	struct s2s_tunnel *t;
-	struct xarray by_if_id;
 	unsigned long id;
-	unsigned int i;
-	u32 gen;
-	int err;
 
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return;
-	xa_init(&by_if_id);
-	w->by_if_id = &by_if_id;
-
-	rtnl_lock();
-	if (list_empty(&s2s_net(net)->tunnels))
-		goto out;
-	gen = ++s2s_kmp_gen;
-	err = s2s_kmp_index(net, &by_if_id);
-	if (err < 0)
-		goto out;	/* keep what is mirrored */
-	if (err > 0) {
-		xfrm_policy_walk_init(&walk, XFRM_POLICY_TYPE_MAIN);
-		do {
-			w->n = 0;
-			err = xfrm_policy_walk(net, &walk, s2s_kmp_collect, w);
-			for (i = 0; i < w->n; i++)
-				s2s_kmp_apply(net, &by_if_id, &w->e[i], gen);
-		} while (err == -ENOBUFS);
-		xfrm_policy_walk_done(&walk, net);
-		if (err && err != -ENOENT)
-			goto out;
-	}
-
-	/* what no policy asks for any more, or no longer for this tunnel */
 	list_for_each_entry(t, &s2s_net(net)->tunnels, net_node) {
 		if (!t->sel)
 			continue;
@@ -321,8 +296,94 @@ void s2s_km_policy_sync(struct net *net)
 			    sel->km_gen != gen)
 				s2s_sel_remove(t, sel);
 	}
+}
+
+/* Starts a walk (RTNL): its generation, the refusal counts from zero. */
+static void s2s_kmp_begin(struct net *net, struct s2s_kmp_walk *w)
+{
+	struct s2s_tunnel *t;
+
+	/* 0 is "not begun" */
+	w->gen = ++s2s_kmp_gen ?: ++s2s_kmp_gen;
+	list_for_each_entry(t, &s2s_net(net)->tunnels, net_node)
+		if (t->sel)
+			WRITE_ONCE(t->sel->ike_refused, 0);
+}
+
+/**
+ * s2s_km_policy_end() - end a walk of a namespace's policies
+ * @net: the namespace
+ * @pw: the walk, freed and cleared
+ *
+ * Also for a walk cut short (the module goes): what it mirrored stays.
+ */
+void s2s_km_policy_end(struct net *net, struct s2s_kmp_walk **pw)
+{
+	xfrm_policy_walk_done(&(*pw)->walk, net);
+	kfree(*pw);
+	*pw = NULL;
+}
+
+/**
+ * s2s_km_policy_step() - mirror the next batch of a namespace's policies
+ * @net: the namespace
+ * @pw: the walk under way, or NULL to start one; ended when it is over
+ *
+ * Makes the "ike" selectors of every policy-mode tunnel of @net those of
+ * the xfrm policies of its interface ID: adds what is missing and, once
+ * the walk has seen every policy, removes what no policy (or no longer the
+ * tunnel's if-id or mode) asks for; counts the policies that cannot be
+ * mirrored in the tunnel's ike_refused.  One turn visits at most
+ * S2S_KMP_WALK_VISIT policies and mirrors S2S_KMP_WALK_BATCH.  Called from
+ * km.c's work item, in process context; takes RTNL.
+ *
+ * Return: true when the walk is over.
+ */
+bool s2s_km_policy_step(struct net *net, struct s2s_kmp_walk **pw)
+{
+	struct s2s_kmp_walk *w = *pw;
+	struct xarray by_if_id;
+	bool sweep = false, more = false;
+	unsigned int i;
+	int err;
+
+	if (!w) {
+		w = kmalloc(sizeof(*w), GFP_KERNEL);
+		if (!w)
+			return true;
+		xfrm_policy_walk_init(&w->walk, XFRM_POLICY_TYPE_MAIN);
+		w->gen = 0;
+		*pw = w;
+	}
+	xa_init(&by_if_id);
+	w->by_if_id = &by_if_id;
+
+	rtnl_lock();
+	if (!w->gen)
+		s2s_kmp_begin(net, w);
+	/* tunnels come and go between turns: indexed again at each */
+	err = s2s_kmp_index(net, &by_if_id);
+	if (err < 0)
+		goto out;	/* keep what is mirrored */
+	if (err > 0) {
+		w->n = 0;
+		w->visited = 0;
+		err = xfrm_policy_walk(net, &w->walk, s2s_kmp_collect, w);
+		for (i = 0; i < w->n; i++)
+			s2s_kmp_apply(net, &by_if_id, &w->e[i], w->gen);
+		more = err == -ENOBUFS;
+		sweep = !err || err == -ENOENT;
+	} else {
+		/* no tunnel carries policies: none of theirs stays */
+		sweep = true;
+	}
+	if (sweep)
+		s2s_kmp_sweep(net, w->gen);
 out:
 	rtnl_unlock();
 	xa_destroy(&by_if_id);
-	kfree(w);
+	if (more)
+		return false;
+	s2s_km_policy_end(net, pw);
+	return true;
 }

@@ -17,6 +17,7 @@
 #define S2S_TUNNEL_HASH_BITS 8
 
 struct s2s_km_walk;
+struct s2s_kmp_walk;
 
 /**
  * struct s2s_km_net - the key manager's queue of one network namespace
@@ -29,6 +30,7 @@ struct s2s_km_walk;
  * @resync: every state and policy must be walked (events were lost)
  * @policy: the policies must be walked
  * @walk: the walk of the states under way, resumed at each turn (work item)
+ * @policy_walk: the walk of the policies under way, the same way
  * @bindings: the SAs mirrored in this namespace (struct s2s_km_binding), RTNL
  * @by_state: the same, hashed by xfrm state (RTNL)
  *
@@ -45,6 +47,7 @@ struct s2s_km_net {
 	bool resync;
 	bool policy;
 	struct s2s_km_walk *walk;
+	struct s2s_kmp_walk *policy_walk;
 	struct list_head bindings;
 	DECLARE_HASHTABLE(by_state, 8);
 };

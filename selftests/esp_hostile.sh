@@ -45,9 +45,12 @@ mangle() {
 # while A pings B once.  PING_OK=0: the ping is expected to get no answer.
 # Sets ESP_LEN to the captured packet's ESP length.
 capture() {
-	local file=$1 ping_ok=${2:-1} log pid rc
+	local file=$1 ping_ok=${2:-1} log pid rc window=30000
+	# (the capture ends at the packet: a long window costs a failure only;
+	# on the debug kernel under load, starting ping alone takes seconds)
+	s2s_debug_kernel && window=120000
 	log=$(mktemp /tmp/esp-capture.XXXXXX)
-	mangle capture ul "$file" -t 10000 -s "$ESP_SPI_AB" >"$log" 2>&1 &
+	mangle capture ul "$file" -t $window -s "$ESP_SPI_AB" >"$log" 2>&1 &
 	pid=$!
 	if ! s2s_wait 10 grep -q listening "$log"; then
 		kill "$pid" 2>/dev/null
