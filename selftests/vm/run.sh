@@ -105,7 +105,9 @@ mkdir -p "$out"
 
 cmdline="console=ttyS0 loglevel=5 panic=1 no_timer_check printk.devkmsg=on"
 cmdline+=" s2s_top=$top s2s_stage2=$here/guest.sh s2s_out=$out"
-[ -n "$kdir" ] && cmdline+=" s2s_moddir=$kdir/modroot/lib/modules panic_on_warn=1 s2s_kmemleak=1"
+# (pci=noacpi: the debug kernel's ACPI interpreter spends about 70 s of
+# every boot in _PRT loop timeouts before the virtio devices get their IRQs)
+[ -n "$kdir" ] && cmdline+=" s2s_moddir=$kdir/modroot/lib/modules panic_on_warn=1 s2s_kmemleak=1 pci=noacpi"
 cmdline+=" ${S2S_VM_APPEND:-}"
 qemu=(
 	qemu-system-x86_64 -accel "tcg,thread=${S2S_VM_TCG_THREAD:-single}"
