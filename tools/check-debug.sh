@@ -53,9 +53,10 @@ total=$(wc -l <"$work/tests")
 jobs=${S2S_DEBUG_JOBS:-$(nproc)}
 echo "# $total tests in $jobs lanes"
 
-# next_test: takes the first test off the shared queue
+# next_test: takes the first test off the shared queue (the lock is a file
+# of its own: sed -i replaces the queue's inode)
 next_test() {
-	flock "$work/queue" sh -c 'head -n 1 "$1"; sed -i 1d "$1"' sh "$work/queue"
+	flock "$work/queue.lock" sh -c 'head -n 1 "$1"; sed -i 1d "$1"' sh "$work/queue"
 }
 
 lane() {
