@@ -374,7 +374,8 @@ err:
 static void kaead_report(struct kaead_run *run, int err)
 {
 	const struct kaead_params *p = run->p;
-	u64 ops = 0, async = 0, ns = 0, rate = 0, tenth_ns, mbps;
+	u64 ops = 0, async = 0, ns = 0, rate = 0, tenth_ns, mbps, secs;
+	u32 ns_rem, ns_tenth, mb_rem;
 	unsigned int i;
 	int len;
 
@@ -402,11 +403,13 @@ static void kaead_report(struct kaead_run *run, int err)
 	/* tenths of a nanosecond per operation, hundredths of MB/s */
 	tenth_ns = rate ? div64_u64(10ULL * NSEC_PER_SEC, rate) : 0;
 	mbps = div64_u64(rate * p->size, 10000);
+	secs = div_u64_rem(ns, NSEC_PER_SEC, &ns_rem);
+	tenth_ns = div_u64_rem(tenth_ns, 10, &ns_tenth);
+	mbps = div_u64_rem(mbps, 100, &mb_rem);
 	scnprintf(kaead_result + len, sizeof(kaead_result) - len,
-		  " ops=%llu seconds=%llu.%03llu ops_per_s=%llu ns_per_op=%llu.%llu MBps=%llu.%02llu async=%llu\n",
-		  ops, ns / NSEC_PER_SEC, (ns % NSEC_PER_SEC) / NSEC_PER_MSEC,
-		  rate, tenth_ns / 10, tenth_ns % 10, mbps / 100, mbps % 100,
-		  async);
+		  " ops=%llu seconds=%llu.%03u ops_per_s=%llu ns_per_op=%llu.%u MBps=%llu.%02u async=%llu\n",
+		  ops, secs, ns_rem / (u32)NSEC_PER_MSEC, rate, tenth_ns,
+		  ns_tenth, mbps, mb_rem, async);
 }
 
 static int kaead_measure(const struct kaead_params *p)
