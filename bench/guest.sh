@@ -235,7 +235,7 @@ kaead_round() {
 		return 1
 	fi
 	[ "$(nproc)" -gt 1 ] && cpus+=("$(nproc)")
-	if ! insmod "$kaead"; then
+	if [ ! -e /sys/module/s2s_kaead ] && ! insmod "$kaead"; then
 		echo "run r$1-kaead rc 1 (insmod)" >>"$raw/status"
 		return 1
 	fi
