@@ -98,7 +98,7 @@ demo-failover:
 # The sources, not what the build generates.
 KMOD_SOURCES = $(filter-out %.mod.c %/compat-generated.h,$(wildcard kmod/*.c kmod/*.h))
 checkpatch: deps
-	build/scripts/checkpatch.pl --no-tree --quiet -f $(KMOD_SOURCES)
+	build/scripts/checkpatch.pl --no-tree --quiet -f $(KMOD_SOURCES) $(wildcard bench/kaead/*.c)
 
 bench: deps
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "bench: no benchmarks yet"; fi

@@ -14,8 +14,9 @@
 #   3. throughput/latency: one namespace pair per configuration, all set up
 #      before the first measurement; ROUNDS interleaved rounds, each running
 #      every workload on every configuration (configuration order rotated
-#      each round), then the crypto ceiling: the AEAD alone through AF_ALG,
-#      one CPU and all CPUs
+#      each round), then the crypto ceiling: the AEAD alone in the kernel
+#      (s2s_kaead.ko) at the packet sizes the tunnel encrypts, and through
+#      AF_ALG as a user-space reference, one CPU and all CPUs
 #   4. profiles: perf record -a (cpu-clock) during a TCP single flow
 #
 # Every process start costs a few hundred milliseconds under TCG, so sleeps
@@ -29,8 +30,11 @@
 #   S2S_BENCH_CONFIGS   configurations [veth s2svpn s2svpn_par vti xfrmi wireguard
 #                       sel10 sel10k]
 #   S2S_BENCH_TUNNELS   tunnels in the memory test, 0 = skip [1000]
-#   S2S_BENCH_CRYPTO    1 = measure the AEAD alone with AF_ALG [1]
+#   S2S_BENCH_CRYPTO    1 = measure the AEAD alone (crypto ceiling) [1]
 #   S2S_BENCH_AEAD      the AF_ALG program (bench/aead_speed.c) [build/bench/aead_speed]
+#   S2S_BENCH_KAEAD     the in-kernel AEAD module (bench/kaead), "" = none
+#                       [build/bench/KVER/kaead/s2s_kaead.ko]
+#   S2S_BENCH_KAEAD_SECS  seconds per in-kernel measurement [1]
 #   S2S_BENCH_TCRYPT    1 = also run tcrypt's AEAD speed test (+100 s) [0]
 #   S2S_BENCH_PROFILE   configurations to profile, "" = none [s2svpn s2svpn_par vti]
 #   S2S_BENCH_PING      ping count per run [200]
@@ -52,6 +56,8 @@ ntun=${S2S_BENCH_TUNNELS:-1000}
 crypto=${S2S_BENCH_CRYPTO:-1}
 tcrypt=${S2S_BENCH_TCRYPT:-0}
 aead=${S2S_BENCH_AEAD:-$top/build/bench/aead_speed}
+kaead=${S2S_BENCH_KAEAD-$top/build/bench/$kver/kaead/s2s_kaead.ko}
+kaead_secs=${S2S_BENCH_KAEAD_SECS:-1}
 read -ra profiles <<<"${S2S_BENCH_PROFILE-s2svpn s2svpn_par vti}"
 npings=${S2S_BENCH_PING:-200}
 [ "$secs" -ge 3 ] || secs=3
@@ -209,12 +215,62 @@ mem_test() {
 
 # --- crypto ceiling -------------------------------------------------------------
 
-# crypto_round ROUND: the AEAD alone through AF_ALG, through the driver
-# every tunnel gets (bench/aead_speed.c), 1400-byte packets: one CPU, then
-# every CPU at once.  Once per round, like every configuration.
+# The packet sizes the tunnel encrypts (AES-GCM, inner MTU 1400): the ESP
+# plaintext is ALIGN(inner packet + 2, 4) bytes.  TCP data 1400 -> 1404,
+# TCP ACK 52 -> 56, UDP with 64-byte payload 92 -> 96, ping 84 -> 88; 1420
+# is tcrypt's block size, for comparison.
+KAEAD_SIZES="1404 56 96 88 1420"
+KAEAD_RUN=/sys/kernel/debug/s2s_kaead/run
+
+# kaead_round ROUND: the AEAD alone in the kernel (bench/kaead), one
+# measurement per size, operation and CPU count (1 and all), KAEAD_SECS
+# each: one result line per measurement in raw/kaead-rROUND.txt, or a
+# "kaead_fail" line.  The module is loaded for the step and unloaded
+# after it.  Shell builtins only: no process start between measurements.
+kaead_round() {
+	local f=$raw/kaead-r$1.txt size op n line buf='' rc=0 cpus=(1)
+	[ -n "$kaead" ] || return 0
+	if [ ! -r "$kaead" ]; then
+		echo "run r$1-kaead rc 1 (no $kaead)" >>"$raw/status"
+		return 1
+	fi
+	[ "$(nproc)" -gt 1 ] && cpus+=("$(nproc)")
+	if [ ! -e /sys/module/s2s_kaead ] && ! insmod "$kaead"; then
+		echo "run r$1-kaead rc 1 (insmod)" >>"$raw/status"
+		return 1
+	fi
+	[ -e $KAEAD_RUN ] || mount -t debugfs none /sys/kernel/debug
+	for size in $KAEAD_SIZES; do
+		for op in enc dec; do
+			for n in "${cpus[@]}"; do
+				line=
+				if echo "driver=$ALG keylen=20 icv=16 size=$size op=$op cpus=$n secs=$kaead_secs" \
+					>$KAEAD_RUN 2>/dev/null &&
+					read -r line <$KAEAD_RUN; then
+					buf+=$line$'\n'
+				else
+					# the module's line says why (error=-ERRNO)
+					read -r line <$KAEAD_RUN
+					buf+="kaead_fail size=$size op=$op cpus=$n: $line"$'\n'
+					rc=1
+				fi
+			done
+		done
+	done
+	rmmod s2s_kaead || rc=1
+	printf '%s' "$buf" >"$f"
+	echo "run r$1-kaead rc $rc" >>"$raw/status"
+	return $rc
+}
+
+# crypto_round ROUND: the crypto ceiling, once per round like every
+# configuration: in the kernel (kaead_round), then the user-space
+# reference, the AEAD through AF_ALG (bench/aead_speed.c, the driver every
+# tunnel gets), 1400-byte packets: one CPU, then every CPU at once.
 crypto_round() {
 	local f=$raw/aead-r$1.txt
-	log "round $1: crypto ceiling, $ALG alone (at $(elapsed) s)"
+	log "round $1: crypto ceiling, $ALG alone, in the kernel and through AF_ALG (at $(elapsed) s)"
+	kaead_round "$1"
 	"$aead" -s 1400 -t 2 -c 1 >"$f" 2>&1 &&
 	"$aead" -s 1400 -t 2 -c "$(nproc)" >>"$f" 2>&1
 	echo "run r$1-aead rc $?" >>"$raw/status"

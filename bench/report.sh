@@ -4,7 +4,7 @@
 # Turns the raw results of one benchmark VM run (bench/guest.sh) into
 #   OUTDIR/results.txt    the table (also printed)
 #   OUTDIR/results.json   medians, min/max, every sample, ratios, crypto,
-#                         memory, targets, diagnostics
+#                         in-kernel AEAD ceiling, memory, targets, diagnostics
 #   OUTDIR/results.svg    the chart (and results.png, the same)
 #   OUTDIR/samples.tsv    every sample: round, configuration, metric, value
 #   OUTDIR/profile-CFG.txt   hottest kernel symbols during a TCP single flow
@@ -92,7 +92,8 @@ for s0 in "$raw"/r*-*-*.s0; do
 			B[f, $1] = busy; T[f, $1] = tot; S[f, $1] = $8; SY[f, $1] = $4
 			if ($1 != "cpu") cpus[$1] = 1
 		}
-		$1 == "netdev" && $2 == "t0:" { rxb[f] = $3; rxp[f] = $4 }
+		# receive bytes, packets ... transmit bytes, packets
+		$1 == "netdev" && $2 == "t0:" { rxb[f] = $3; rxp[f] = $4; txp[f] = $12 }
 		$1 == "softirq" && ($2 == "NET_RX:" || $2 == "NET_TX:") {
 			n = 0; for (i = 3; i <= NF; i++) n += $i
 			SQ[f, $2] = n
@@ -119,6 +120,10 @@ for s0 in "$raw"/r*-*-*.s0; do
 				printf "%s\t%s\t%s_cpu_s_per_gbit\t%.2f\n", r, c, w, dbusy / 100 / gbit >> W
 			printf "%s\t%s\t%s_win_mbps\t%.2f\n", r, c, w, gbit * 1000 / dt >> W
 			printf "%s\t%s\t%s_win_kpps\t%.2f\n", r, c, w, (rxp[2] - rxp[1]) / dt / 1000 >> W
+			# TCP: what the receiving side sends back per data packet it
+			# got through the tunnel (ACKs; both counted before GRO)
+			if (w ~ /^tcp/ && rxp[2] > rxp[1])
+				printf "%s\t%s\t%s_acks_per_seg\t%.4f\n", r, c, w, (txp[2] - txp[1]) / (rxp[2] - rxp[1]) >> W
 			for (cp in cpus) {
 				db = B[2, cp] - B[1, cp]; dtt = T[2, cp] - T[1, cp]
 				if (dtt <= 0) continue
@@ -222,6 +227,113 @@ if [ -s "$raw/tcrypt.txt" ]; then
 fi
 cry() { awk -F'\t' -v k="$1" '$1 == k { print $2; exit }' "$tmp/crypto.tsv"; }
 
+# --- in-kernel AEAD ceiling (bench/kaead, s2s_kaead.ko) -------------------------------
+
+# The sizes guest.sh measures: ESP plaintext ALIGN(inner + 2, 4) at inner
+# MTU 1400 (AES-GCM-128, 16-byte ICV, 16-byte AAD + IV).
+kaead_sizes=(1404 56 96 88 1420)
+kaead_what=("TCP data" "TCP ACK" "UDP 64 B" "ping" "tcrypt's")
+MSS=1348			# TCP payload per 1404-byte operation (timestamps on)
+: >"$tmp/kaead-samples.tsv"
+: >"$tmp/kaead.tsv"
+: >"$tmp/ceil.tsv"
+kdriver=
+kaead_files=("$raw"/kaead-r*.txt)
+if [ ${#kaead_files[@]} -gt 0 ]; then
+	# round, metric, value; "driver" lines name the driver the module used
+	awk '
+		FNR == 1 { r = FILENAME; sub(/.*kaead-r/, "", r); sub(/\.txt$/, "", r) }
+		$1 == "kaead" {
+			delete a
+			for (i = 2; i <= NF; i++) { p = index($i, "="); a[substr($i, 1, p - 1)] = substr($i, p + 1) }
+			if ("error" in a || !("ns_per_op" in a)) { printf "%s\tfailed\t1\n", r; next }
+			k = "kaead_" a["op"] "_" a["size"] "_cpus" a["cpus"]
+			printf "%s\t%s_ns_per_op\t%s\n", r, k, a["ns_per_op"]
+			printf "%s\t%s_kops\t%.3f\n", r, k, a["ops_per_s"] / 1000
+			printf "%s\t%s_MBps\t%s\n", r, k, a["MBps"]
+			printf "%s\tdriver\t%s\n", r, a["driver"]
+		}
+		$1 == "kaead_fail" { printf "%s\tfailed\t1\n", r }' "${kaead_files[@]}" >"$tmp/kaead-samples.tsv"
+	kdriver=$(awk -F'\t' '$2 == "driver" { print $3; exit }' "$tmp/kaead-samples.tsv")
+fi
+
+# medians FILE: "metric median min max n" from "round metric value" lines
+medians() {
+	sort -t$'\t' -k2,2 -k3,3g "$1" | awk -F'\t' '
+	function flush() {
+		if (n == 0) return
+		m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		printf "%s\t%.6g\t%.6g\t%.6g\t%d\n", p, m, v[1], v[n], n
+	}
+	{ if ($2 != p) { flush(); n = 0; p = $2 } v[++n] = $3 }
+	END { flush() }'
+}
+kaead_failed=$(awk -F'\t' '$2 == "failed" { n++ } END { print n + 0 }' "$tmp/kaead-samples.tsv")
+
+# ACKs per TCP data segment: measured on the TCP single flow of an ESP
+# configuration (the receiving side's tunnel transmit / receive packets);
+# without one, an assumption.
+acks=
+acks_src=
+for c in s2svpn s2svpn_par sel10 vti xfrmi; do
+	[[ " ${measured[*]} " == *" $c "* ]] || continue
+	acks=$(med "$c" tcp1_acks_per_seg)
+	[ -n "$acks" ] && { acks_src="measured: $(label "$c"), TCP 1 flow, median"; break; }
+done
+if [ -z "$acks" ]; then
+	acks=0.5
+	acks_src="assumed (no TCP 1 flow packet counters of an ESP configuration)"
+fi
+
+# The ceilings, per round (then median and spread), from the times per
+# operation (t = ns_per_op; with every CPU, the aggregate time):
+#   TCP one flow  C = MSS * 8 / (t_enc(1404) + t_dec(1404)
+#                                + a * (t_enc(56) + t_dec(56)))   Mbit/s
+#   UDP 64 B      U = 1 / (t_enc(96) + t_dec(96))                  kpps
+# Both ends of the tunnel run in this VM: every packet is encrypted and
+# decrypted by its CPUs.  C1/U1 on one CPU, C2/U2 on all of them.
+awk -F'\t' -v a="$acks" -v mss="$MSS" -v ncpu="$ncpu" '
+	$2 ~ /_ns_per_op$/ { t[$1, $2] = $3; rounds[$1] = 1 }
+	function T(r, op, size, n) { return t[r, "kaead_" op "_" size "_cpus" n "_ns_per_op"] }
+	END {
+		for (r in rounds) {
+			split("1 " ncpu, cs, " ")
+			for (i = 1; i <= 2; i++) {
+				n = cs[i]; tag = i
+				d = T(r, "enc", 1404, n) + T(r, "dec", 1404, n) + a * (T(r, "enc", 56, n) + T(r, "dec", 56, n))
+				if (T(r, "enc", 1404, n) > 0 && T(r, "dec", 1404, n) > 0 && T(r, "enc", 56, n) > 0 && T(r, "dec", 56, n) > 0)
+					printf "%s\tceiling_tcp1_c%s_mbps\t%.2f\n", r, tag, mss * 8 / d * 1000
+				u = T(r, "enc", 96, n) + T(r, "dec", 96, n)
+				if (T(r, "enc", 96, n) > 0 && T(r, "dec", 96, n) > 0)
+					printf "%s\tceiling_udp64_u%s_kpps\t%.2f\n", r, tag, 1e6 / u
+			}
+		}
+	}' "$tmp/kaead-samples.tsv" >"$tmp/ceil-samples.tsv"
+[ -s "$tmp/kaead-samples.tsv" ] && medians <(grep -v -e '	driver	' -e '	failed	' "$tmp/kaead-samples.tsv") >"$tmp/kaead.tsv"
+[ -s "$tmp/ceil-samples.tsv" ] && medians "$tmp/ceil-samples.tsv" >"$tmp/ceil.tsv"
+# kmed METRIC [COLUMN]: median (2), min (3), max (4) or n (5) of a kaead or ceiling metric
+kmed() { awk -F'\t' -v k="$1" -v c="${2:-2}" '$1 == k { print $c; exit }' "$tmp/kaead.tsv" "$tmp/ceil.tsv"; }
+# kcell METRIC: "median [min..max]"
+kcell() {
+	local m
+	m=$(kmed "$1")
+	[ -n "$m" ] || { echo "-"; return; }
+	echo "$(fmt "$m") [$(fmt "$(kmed "$1" 3)")..$(fmt "$(kmed "$1" 4)")]"
+}
+# fraction of the ceilings, per configuration: metric, config, value
+: >"$tmp/fractions.tsv"
+for c in "${measured[@]}"; do
+	[ "$c" = veth ] && continue
+	for f in "tcp1_c1 tcp1_mbps ceiling_tcp1_c1_mbps" "tcp1_c2 tcp1_mbps ceiling_tcp1_c2_mbps" \
+		"tcp4_c2 tcp4_mbps ceiling_tcp1_c2_mbps" "udp64_u1 udp64_kpps ceiling_udp64_u1_kpps" \
+		"udp64_u2 udp64_kpps ceiling_udp64_u2_kpps"; do
+		read -r name metric ceil <<<"$f"
+		v=$(ratio "$(med "$c" "$metric")" "$(kmed "$ceil")")
+		[ -n "$v" ] && printf '%s\t%s\t%s\n' "$c" "$name" "$v" >>"$tmp/fractions.tsv"
+	done
+done
+frac() { awk -F'\t' -v c="$1" -v k="$2" '$1 == c && $2 == k { print $3; exit }' "$tmp/fractions.tsv"; }
+
 # --- memory -----------------------------------------------------------------------
 
 : >"$tmp/mem.tsv"
@@ -310,6 +422,7 @@ for s in s2svpn s2svpn_par; do
 	target "$n / WireGuard, TCP 4 flows" "$(s_wg tcp4_mbps)" ">=" 1.0
 	target "$n / xfrm VTI, UDP 64 B rate" "$(s_vti udp64_kpps)" ">=" 1.2
 	target "$n / xfrm VTI, ping p50" "$(s_vti ping_p50_us)" "<=" 1.1
+	target "$n, TCP 1 flow / in-kernel ceiling C2" "$(frac "$s" tcp1_c2)" ">=" 0.5
 done
 # selectors (issue 9): 10,000 selectors cost at most 10% against 10
 sel_ratio() { ratio "$(med sel10k "$1")" "$(med sel10 "$1")"; }
@@ -365,8 +478,60 @@ commit=$(host commit)
 	done
 
 	echo
+	echo "In-kernel AEAD ceiling (bench/kaead, s2s_kaead.ko): rfc4106(gcm(aes)) alone, driver ${kdriver:-unknown}"
+	if [ -s "$tmp/kaead.tsv" ]; then
+		echo "thousand operations/s, median [min..max] of $(kmed kaead_enc_1404_cpus1_kops 5) rounds; one kernel thread per CPU,"
+		echo "BHs off per operation, the ESP packet's layout (16-byte AAD + IV, payload + ICV in place);"
+		echo "ESP plaintext bytes for inner MTU 1400; with $ncpu CPUs: all threads together"
+		printf '  %5s %-9s' bytes packet
+		hdr=("enc 1 CPU" "dec 1 CPU")
+		[ "$ncpu" != 1 ] && hdr+=("enc $ncpu CPUs" "dec $ncpu CPUs")
+		for h in "${hdr[@]}"; do printf '%22s' "$h"; done
+		echo
+		for i in "${!kaead_sizes[@]}"; do
+			sz=${kaead_sizes[$i]}
+			printf '  %5s %-9s' "$sz" "${kaead_what[$i]}"
+			for n in 1 "$ncpu"; do
+				for op in enc dec; do
+					printf '%22s' "$(kcell "kaead_${op}_${sz}_cpus${n}_kops")"
+				done
+				[ "$n" = "$ncpu" ] && break
+			done
+			echo
+		done
+		printf '  1404 B on 1 CPU: enc %s MB/s, dec %s MB/s (ns per operation: %s, %s)\n' \
+			"$(fmt "$(kmed kaead_enc_1404_cpus1_MBps)")" "$(fmt "$(kmed kaead_dec_1404_cpus1_MBps)")" \
+			"$(fmt "$(kmed kaead_enc_1404_cpus1_ns_per_op)")" "$(fmt "$(kmed kaead_dec_1404_cpus1_ns_per_op)")"
+		[ "$kaead_failed" -gt 0 ] && echo "  FAILED measurements: $kaead_failed (raw/kaead-r*.txt)"
+		echo "Ceilings (both tunnel ends in this VM: each packet is encrypted and decrypted here)"
+		echo "  TCP one flow, goodput: C = $MSS * 8 / (t_enc(1404) + t_dec(1404) + a * (t_enc(56) + t_dec(56)))"
+		echo "    a = $acks ACKs per data segment, $acks_src"
+		printf '    C1 (1 CPU): %s Mbit/s    C2 (%s CPUs): %s Mbit/s\n' \
+			"$(kcell ceiling_tcp1_c1_mbps)" "$ncpu" "$(kcell ceiling_tcp1_c2_mbps)"
+		printf '  UDP 64 B: U = 1 / (t_enc(96) + t_dec(96)):  U1 (1 CPU): %s kpps    U2 (%s CPUs): %s kpps\n' \
+			"$(kcell ceiling_udp64_u1_kpps)" "$ncpu" "$(kcell ceiling_udp64_u2_kpps)"
+		if [ -s "$tmp/fractions.tsv" ]; then
+			echo "Fraction of the ceiling (medians): TCP 1 flow of C1 and C2, TCP 4 flows of C2, UDP 64 B of U1 and U2"
+			printf '  %-16s%10s%10s%10s%10s%10s\n' config TCP1/C1 TCP1/C2 TCP4/C2 UDP64/U1 UDP64/U2
+			for c in "${measured[@]}"; do
+				[ "$c" = veth ] && continue
+				printf '  %-16s' "$(label "$c")"
+				for k in tcp1_c1 tcp1_c2 tcp4_c2 udp64_u1 udp64_u2; do
+					v=$(frac "$c" "$k")
+					printf '%10s' "${v:--}"
+				done
+				[ "$c" = wireguard ] && printf '  (ChaCha20-Poly1305, not this AEAD)'
+				echo
+			done
+		fi
+	else
+		echo "  not measured"
+	fi
+
+	echo
 	n=$(cry aead_encrypt_cpus1_n)
-	echo "Crypto ceiling: rfc4106(gcm(aes)) alone, driver ${driver:-unknown}${n:+, median of $n rounds}"
+	echo "User-space reference: rfc4106(gcm(aes)) through AF_ALG (system call and copies per operation),"
+	echo "driver ${driver:-unknown}${n:+, median of $n rounds}"
 	if [ -s "$tmp/crypto.tsv" ]; then
 		for op in encrypt decrypt; do
 			line=
@@ -421,7 +586,7 @@ commit=$(host commit)
 	fi
 
 	echo
-	echo "Targets (issue 5, issue 9)"
+	echo "Targets (issue 5, issue 9, issue 14)"
 	awk -F'\t' '{ printf "  %-46s %7s  (%s %s)  %s\n", $1, $2, $3, $4, $5 }' "$tmp/targets.tsv"
 
 	echo
@@ -484,7 +649,10 @@ jq -n \
 	--rawfile samples "$outdir/samples.tsv" --rawfile medians "$tmp/medians.tsv" \
 	--rawfile crypto "$tmp/crypto.tsv" --rawfile mem "$tmp/mem.tsv" \
 	--rawfile slabs "$tmp/slabs.tsv" --rawfile targets "$tmp/targets.tsv" \
-	--rawfile diag "$tmp/diag.tsv" '
+	--rawfile diag "$tmp/diag.tsv" \
+	--rawfile kaead "$tmp/kaead.tsv" --rawfile ceil "$tmp/ceil.tsv" --rawfile fractions "$tmp/fractions.tsv" \
+	--arg kdriver "$kdriver" --arg acks "$acks" --arg acks_src "$acks_src" --argjson mss "$MSS" \
+	--argjson kaead_failed "${kaead_failed:-0}" '
 	def rows($s): $s | split("\n") | map(select(length > 0) | split("\t"));
 	def num: if test("^-?[0-9.]+([eE][-+]?[0-9]+)?$") then tonumber elif . == "-" then null else . end;
 	(rows($medians) | map({config: .[0], metric: .[1], median: (.[2] | num), min: (.[3] | num), max: (.[4] | num), n: (.[5] | num)})) as $m
@@ -506,6 +674,14 @@ jq -n \
 			vs_wireguard: (if $med.wireguard then ratios("wireguard") else null end)},
 		crypto: {algorithm: "rfc4106(gcm(aes))", driver: $driver,
 			results: (rows($crypto) | map({key: .[0], value: (.[1] | num)}) | from_entries)},
+		kernel_ceiling: {source: "bench/kaead (s2s_kaead.ko)", algorithm: "rfc4106(gcm(aes))", driver: $kdriver,
+			failed_measurements: $kaead_failed, mss: $mss,
+			acks_per_segment: ($acks | num), acks_per_segment_source: $acks_src,
+			units: {kops: "thousand operations/s", ns_per_op: "ns (all CPUs: aggregate)", MBps: "MB/s of plaintext",
+				tcp1_mbps: "Mbit/s goodput", udp64_kpps: "kpps"},
+			measurements: (rows($kaead) | map({key: .[0], value: {median: (.[1] | num), min: (.[2] | num), max: (.[3] | num), n: (.[4] | num)}}) | from_entries),
+			ceilings: (rows($ceil) | map({key: .[0], value: {median: (.[1] | num), min: (.[2] | num), max: (.[3] | num), n: (.[4] | num)}}) | from_entries),
+			fractions: (rows($fractions) | group_by(.[0]) | map({key: .[0][0], value: (map({key: .[1], value: (.[2] | num)}) | from_entries)}) | from_entries)},
 		memory: {objects: ($memn | tonumber), bytes_per_object: (rows($mem) | map({key: .[0], value: (.[1] | num)}) | from_entries),
 			slab_growth: (rows($slabs) | map({what: .[0], cache: .[1], bytes_per_object: (.[2] | num)}))},
 		targets: (rows($targets) | map({name: .[0], value: (.[1] | num), op: .[2], limit: (.[3] | num), met: (.[4] == "met")})),

@@ -10,6 +10,9 @@
 #   bench/results/KVER/results.svg    the chart (and results.png)
 #   bench/results/KVER/samples.tsv    every sample of every round
 #
+# It also builds bench/kaead (s2s_kaead.ko, the in-kernel AEAD ceiling) in
+# build/bench/KVER/kaead/, which the VM loads for each round's crypto step.
+#
 # Raw data (iperf3 JSON, CPU snapshots, ping output, profiles) stays in
 # build/bench/KVER/vm/raw/; "bench/report.sh build/bench/KVER/vm" redoes
 # the report from it.
@@ -28,7 +31,9 @@
 # wireguard sel10 sel10k"; sel10/sel10k: one tunnel with 10 / 10,000
 # selectors, e.g. S2S_BENCH_CONFIGS="sel10 sel10k" bench/run.sh -q -r 3 for
 # that scenario alone), S2S_BENCH_PROFILE (configurations profiled with perf, "" for
-# none), S2S_BENCH_CRYPTO=0 (no AF_ALG crypto ceiling), S2S_VM_TCG_THREAD
+# none), S2S_BENCH_CRYPTO=0 (no crypto ceiling: neither in the kernel nor
+# through AF_ALG), S2S_BENCH_KAEAD_SECS (seconds per in-kernel AEAD
+# measurement, default 1), S2S_VM_TCG_THREAD
 # (default multi: one host thread per vCPU).  The exit status is non-zero
 # when the build, the VM (kernel warnings included) or the report failed.
 set -uo pipefail
@@ -85,6 +90,18 @@ for k in "${kernels[@]}"; do
 		continue
 	fi
 	mv "build/bench-$k.log" "$tree/build.log"
+	# the in-kernel AEAD ceiling, a module of its own in a tree of its own
+	kaead=$tree/kaead
+	mkdir -p "$kaead"
+	cp bench/kaead/Kbuild bench/kaead/s2s_kaead.c "$kaead/"
+	rm -f "$kaead/s2s_kaead.ko"
+	if ! make -s -C "/lib/modules/$k/build" M="$top/$kaead" W=1 modules \
+		>"$kaead/build.log" 2>&1; then
+		cat "$kaead/build.log" >&2
+		say "cannot build bench/kaead for $k"
+		rc=1
+		continue
+	fi
 	# s2sctl as it was when the module was built
 	cp tools/s2sctl/s2sctl "$tree/s2sctl"
 
@@ -95,7 +112,7 @@ for k in "${kernels[@]}"; do
 	say "$k: one VM boot, about 10 minutes; progress below"
 	S2S_BENCH_MODULE=$top/$tree/kmod/s2svpn.ko S2S_BENCH_S2SCTL=$top/$tree/s2sctl \
 	S2S_BENCH_ROUNDS=$rounds S2S_BENCH_TIME=$secs S2S_BENCH_TUNNELS=$ntun \
-	S2S_BENCH_AEAD=$top/build/bench/aead_speed \
+	S2S_BENCH_AEAD=$top/build/bench/aead_speed S2S_BENCH_KAEAD=$top/$kaead/s2s_kaead.ko \
 		selftests/vm/run.sh -k "$k" -t 1800 -o "$vm" -n bench bench/guest.sh
 	vm_rc=$?
 	[ $vm_rc = 0 ] || { say "$k: the VM run failed (exit $vm_rc); reporting what it measured"; rc=1; }
