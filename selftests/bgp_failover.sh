@@ -120,16 +120,16 @@ routes_ecmp() {
 }
 bgp_phase "FRR started"
 s2s_check "BGP: ECMP routes over both tunnels on both gateways" \
-	s2s_wait 60 routes_ecmp || { frr_logs; s2s_exit; }
+	s2s_wait "$(bgp_s 60)" routes_ecmp || { frr_logs; s2s_exit; }
 if [ "$NO_BFD" != 1 ]; then
-	s2s_check "BFD: both sessions up" s2s_wait 20 bgp_bfd_up cgw 2
+	s2s_check "BFD: both sessions up" s2s_wait "$(bgp_s 20)" bgp_bfd_up cgw 2
 fi
 s2s_check "ping on-prem host -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 
 bgp_phase "ECMP routes and BFD up"
 # --- failover --------------------------------------------------------------
 
-bgp_stream_start "$lanh" "$chost" 10.2.0.2 $PORT 120
+bgp_stream_start "$lanh" "$chost" 10.2.0.2 $PORT "$(bgp_s 120)"
 sleep 1
 
 # the tunnel carrying the UDP stream (the flow hash picks one)
@@ -149,7 +149,7 @@ fi
 s2s_log "the UDP stream runs over $brk (tx packets in 1 s: vpn0 $d0, vpn1 $d1)"
 # four TCP streams (four flow hashes: most likely over both tunnels)
 esp_bg_start tcp esp_iperf "$lanh" 10.2.0.2 -t 10 -P 4 -b 1M
-s2s_wait 20 bgp_tcp_up "$chost" 5
+s2s_wait "$(bgp_s 20)" bgp_tcp_up "$chost" 5
 sleep 1
 
 # break UL: drop the underlay ESP to and from UL both ways on the customer
@@ -190,13 +190,13 @@ bgp_show cgw "show bfd peers counters" | grep -E 'peer|Session (up|down)' | sed 
 bgp_phase "routes moved"
 bgp_stream_end "bgp_failover: kernel $(uname -r)" break
 esp_bg_check tcp "iperf3 TCP (4 streams) on-prem -> cloud survives the failover"
-s2s_check "ping over $other" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
+s2s_check "ping over $other" s2s_wait "$(bgp_s 10)" esp_ping "$lanh" 10.2.0.2 2
 
 bgp_phase "stream checked"
 # restore: the routes come back on both tunnels
 s2s_check "nftables rule removed" ip netns exec "$cgw" nft delete table inet bgp_failover
 start=$SECONDS
-s2s_check "ECMP routes come back within 40 s" s2s_wait 40 routes_ecmp ||
+s2s_check "ECMP routes come back within $(bgp_s 40) s" s2s_wait "$(bgp_s 40)" routes_ecmp ||
 	frr_logs
 s2s_log "routes came back after about $((SECONDS - start)) s"
 s2s_check "ping on-prem host -> cloud host" esp_ping "$lanh" 10.2.0.2 3
@@ -217,15 +217,15 @@ s2s_check "cloud gateway prepends on vpn1" prepend cloud 64512 1
 active() {
 	bgp_via_is "$cgw" 10.2.0.0/24 $1 && bgp_via_is "$cloud" 10.1.0.0/24 ${XF[$1]}
 }
-s2s_check "active/standby: routes over vpn0 only" s2s_wait 40 active vpn0 ||
+s2s_check "active/standby: routes over vpn0 only" s2s_wait "$(bgp_s 40)" active vpn0 ||
 	frr_logs
 s2s_check "nftables drops vpn0's underlay ESP" break_ul 192.0.2.2
 s2s_check "standby takes over: routes over vpn1 within $BGP_ROUTE_WAIT_S s" \
 	s2s_wait $BGP_ROUTE_WAIT_S active vpn1 ||
 	frr_logs
-s2s_check "ping over vpn1" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
+s2s_check "ping over vpn1" s2s_wait "$(bgp_s 10)" esp_ping "$lanh" 10.2.0.2 2
 s2s_check "nftables rule removed" ip netns exec "$cgw" nft delete table inet bgp_failover
-s2s_check "routes return to vpn0 within 40 s" s2s_wait 40 active vpn0
+s2s_check "routes return to vpn0 within $(bgp_s 40) s" s2s_wait "$(bgp_s 40)" active vpn0
 
 bgp_phase "active/standby done"
 esp_check_dmesg "no kernel warning"

@@ -162,10 +162,10 @@ routes_all() {
 	bgp_via_is "$cloud" 10.1.0.0/24 "$ALL4"
 }
 s2s_check "BGP: on-prem ECMP over both gateways, cloud ECMP over four tunnels" \
-	s2s_wait 90 routes_all || { frr_logs; s2s_exit; }
+	s2s_wait "$(bgp_s 90)" routes_all || { frr_logs; s2s_exit; }
 if [ "$BGP_NO_BFD" != 1 ]; then
 	bfd_all() { bgp_bfd_up lanh 2 && bgp_bfd_up cloud 4; }
-	s2s_check "BFD: sessions up (on-prem 2, cloud 4)" s2s_wait 30 bfd_all
+	s2s_check "BFD: sessions up (on-prem 2, cloud 4)" s2s_wait "$(bgp_s 30)" bfd_all
 fi
 show_routes
 s2s_check "ping on-prem router -> cloud host" esp_ping "$lanh" 10.2.0.2 3
@@ -173,7 +173,7 @@ s2s_check "ping on-prem router -> cloud host" esp_ping "$lanh" 10.2.0.2 3
 bgp_phase "ECMP routes and BFD up"
 # --- a whole gateway dies --------------------------------------------------
 
-bgp_stream_start "$lanh" "$chost" 10.2.0.2 $PORT 300
+bgp_stream_start "$lanh" "$chost" 10.2.0.2 $PORT "$(bgp_s 300)"
 
 # the gateway carrying the UDP stream: the one whose LAN port received more
 rxp() {
@@ -195,7 +195,7 @@ else
 fi
 s2s_log "the UDP stream runs through $dead (LAN packets received: cgw1 $d1, cgw2 $d2)"
 esp_bg_start tcp esp_iperf "$lanh" 10.2.0.2 -t 10 -P 4 -b 1M
-s2s_wait 20 bgp_tcp_up "$chost" 5
+s2s_wait "$(bgp_s 20)" bgp_tcp_up "$chost" 5
 
 # kill_gw NS: every IP packet in and out of NS is dropped (the box is dead
 # to its neighbours: no forwarding, no BGP, no BFD, no ESP)
@@ -231,19 +231,19 @@ else
 	s2s_log "routes had not moved after $(($(bgp_ms) - start)) ms"
 fi
 show_routes
-s2s_wait 10 esp_ping "$lanh" 10.2.0.2 1
+s2s_wait "$(bgp_s 10)" esp_ping "$lanh" 10.2.0.2 1
 bgp_phase "routes moved"
 bgp_stream_end "bgp_gateways: kernel $(uname -r) gateway loss" loss
 esp_bg_check tcp "iperf3 TCP (4 streams) on-prem -> cloud survives the gateway loss"
-s2s_check "ping through $alive" s2s_wait 10 esp_ping "$lanh" 10.2.0.2 2
+s2s_check "ping through $alive" s2s_wait "$(bgp_s 10)" esp_ping "$lanh" 10.2.0.2 2
 
 bgp_phase "stream checked"
 # --- the gateway comes back ------------------------------------------------
 
 s2s_check "$dead comes back" ip netns exec "${!dead}" nft delete table inet bgp_gateways
 start=$SECONDS
-s2s_check "ECMP routes over both gateways and four tunnels come back within 60 s" \
-	s2s_wait 60 routes_all || frr_logs
+s2s_check "ECMP routes over both gateways and four tunnels come back within $(bgp_s 60) s" \
+	s2s_wait "$(bgp_s 60)" routes_all || frr_logs
 s2s_log "routes came back after about $((SECONDS - start)) s"
 show_routes
 s2s_check "ping on-prem router -> cloud host" esp_ping "$lanh" 10.2.0.2 3

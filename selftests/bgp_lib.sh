@@ -19,15 +19,24 @@ BGP_FRR=/usr/lib/frr
 # configures: BFD 500 ms x 3, hold time 30 s, the outage within the
 # detection time plus 1.5 s.  S2S_BGP_BFD_MS, S2S_BGP_HOLD and
 # S2S_BGP_MARGIN_MS override either.
+#
+# On a slow kernel (S2S_TIMEOUT_FACTOR F, 4 in "make check-debug": KASAN,
+# lockdep and kmemleak make the guest about ten times slower) make check's
+# timers, bounds and waits are F times as long: BFD 3000F ms x 3, hold time
+# 90F s, margin 21F s, so the bound (30F s) still lies well below the hold
+# time and still fails a failover without BFD.  Strict mode is for an idle
+# host and a stock kernel and is never scaled.
 BGP_STRICT=${S2S_BGP_STRICT:-0}
 if [ "$BGP_STRICT" = 1 ]; then
+	BGP_F=1
 	BGP_BFD_MS=${S2S_BGP_BFD_MS:-500}
 	BGP_HOLD=${S2S_BGP_HOLD:-30}
 	BGP_MARGIN_MS=${S2S_BGP_MARGIN_MS:-1500}
 else
-	BGP_BFD_MS=${S2S_BGP_BFD_MS:-3000}
-	BGP_HOLD=${S2S_BGP_HOLD:-90}
-	BGP_MARGIN_MS=${S2S_BGP_MARGIN_MS:-21000}
+	BGP_F=${S2S_TIMEOUT_FACTOR:-1}
+	BGP_BFD_MS=${S2S_BGP_BFD_MS:-$((3000 * BGP_F))}
+	BGP_HOLD=${S2S_BGP_HOLD:-$((90 * BGP_F))}
+	BGP_MARGIN_MS=${S2S_BGP_MARGIN_MS:-$((21000 * BGP_F))}
 fi
 BGP_OUTAGE_MS=$((3 * BGP_BFD_MS + BGP_MARGIN_MS))
 # the same in whole seconds, rounded up, for s2s_wait
@@ -41,6 +50,12 @@ if [ "$BGP_STRICT" = 1 ]; then
 else
 	BGP_ROUTE_WAIT_S=$((2 * BGP_OUTAGE_S))
 fi
+
+# bgp_s SECONDS: SECONDS times BGP_F, for waits on FRR and the stream's
+# length (the same scale as the timers above).
+bgp_s() {
+	echo $(($1 * BGP_F))
+}
 
 # bgp_require: skips the test unless FRR and the tools are installed.
 bgp_require() {
@@ -207,14 +222,14 @@ bgp_quiet_kill() {
 
 # bgp_stream_start FROM TO DST PORT SECONDS: a sequence-numbered UDP stream
 # (200 datagrams/s, selftests/tools/udpseq) from namespace FROM to DST:PORT
-# in namespace TO for at most SECONDS (the receiver waits 30 s more), and
+# in namespace TO for at most SECONDS (the receiver waits bgp_s 30 more), and
 # an iperf3 server in TO.  The receiver's report goes to $BGP_RECV;
 # bgp_stream_end ends the stream.
 bgp_stream_start() {
 	BGP_RECV=$(mktemp /tmp/bgp-recv.XXXXXX)
 	BGP_STREAM_FROM=$1 BGP_STREAM_DST=$3 BGP_STREAM_T0=$(bgp_ms)
 	s2s_defer rm -f "$BGP_RECV"
-	ip netns exec "$2" "$UDPSEQ" recv "$3" "$4" $(($5 + 30)) >"$BGP_RECV" &
+	ip netns exec "$2" "$UDPSEQ" recv "$3" "$4" $(($5 + $(bgp_s 30))) >"$BGP_RECV" &
 	BGP_PID_R=$!
 	s2s_wait 10 grep -q listening "$BGP_RECV"
 	esp_iperf_server "$2"
@@ -241,7 +256,7 @@ bgp_outage_ok() {
 # the hold time).  The outage is printed for TEST.
 bgp_stream_end() {
 	local rc gap lost
-	s2s_wait 30 esp_ping "$BGP_STREAM_FROM" "$BGP_STREAM_DST" 1
+	s2s_wait "$(bgp_s 30)" esp_ping "$BGP_STREAM_FROM" "$BGP_STREAM_DST" 1
 	sleep 1
 	kill -TERM $BGP_PID_S
 	wait $BGP_PID_R
