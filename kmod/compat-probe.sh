@@ -59,4 +59,7 @@ define_if S2S_HAVE_GENL_DUMPIT_INFO_INFO \
 define_if S2S_HAVE_GENL_MCAST_CAP 'GENL_MCAST_CAP_NET_ADMIN' \
 	include/net/genetlink.h
 
+# 6.9: netdev_max_backlog moved into net_hotdata
+define_if S2S_HAVE_NET_HOTDATA 'max_backlog' include/net/hotdata.h
+
 echo "#endif"

@@ -16,6 +16,9 @@
 #ifdef S2S_HAVE_NET_GSO_H
 #include <net/gso.h>
 #endif
+#ifdef S2S_HAVE_NET_HOTDATA
+#include <net/hotdata.h>
+#endif
 
 /*
  * AEAD completion: 6.1 passes the crypto_async_request, 6.3+ the data
@@ -66,6 +69,16 @@ static inline void s2s_dev_set_lltx(struct net_device *dev)
 #ifndef S2S_HAVE_GENL_MCAST_CAP
 #error "s2svpn needs GENL_MCAST_CAP_NET_ADMIN in <net/genetlink.h>"
 #endif
+
+/* The backlog limit ("net.core.netdev_max_backlog"). */
+static inline int s2s_max_backlog(void)
+{
+#ifdef S2S_HAVE_NET_HOTDATA
+	return READ_ONCE(net_hotdata.max_backlog);
+#else
+	return READ_ONCE(netdev_max_backlog);
+#endif
+}
 
 /* The request attributes of a generic netlink dump, parsed by its policy. */
 static inline struct nlattr **s2s_genl_dump_attrs(struct netlink_callback *cb)

@@ -236,12 +236,10 @@ static int s2s_dev_init(struct net_device *dev)
 	err = s2s_stats_init(&t->stats, GFP_KERNEL_ACCOUNT);
 	if (err)
 		return err;
-	err = gro_cells_init(&t->gro_cells, dev);
-	if (err)
-		goto err_stats;
 	err = s2s_sel_table_init(t);
 	if (err)
-		goto err_gro;
+		goto err_stats;
+	s2s_rx_napi_init(&t->rx_napi, dev);
 
 	INIT_LIST_HEAD(&t->net_node);
 	INIT_LIST_HEAD(&t->policy_node);
@@ -258,9 +256,8 @@ static int s2s_dev_init(struct net_device *dev)
 	return 0;
 
 err_sel:
+	s2s_rx_napi_destroy(&t->rx_napi);
 	s2s_sel_table_free(t);
-err_gro:
-	gro_cells_destroy(&t->gro_cells);
 err_stats:
 	s2s_stats_free(&t->stats);
 	return err;
@@ -293,14 +290,14 @@ static void s2s_dev_uninit(struct net_device *dev)
 
 /*
  * Runs once the last reference to the device is gone: in-flight crypto
- * requests hold one, so nothing uses the GRO cells or the route cache any
- * more.
+ * requests hold one, so nothing appends to the receive NAPI (a poll still
+ * under way is waited for) or uses the route cache any more.
  */
 static void s2s_dev_free(struct net_device *dev)
 {
 	struct s2s_tunnel *t = netdev_priv(dev);
 
-	gro_cells_destroy(&t->gro_cells);
+	s2s_rx_napi_destroy(&t->rx_napi);
 	s2s_sel_table_free(t);
 	s2s_tunnel_params_free(rcu_dereference_protected(t->params, true));
 	s2s_stats_free(&t->stats);

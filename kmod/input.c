@@ -254,20 +254,25 @@ static void s2s_input_finish(struct s2s_crypt *c, int err)
 		skb->mark = (skb->mark & ~c->mark_mask) |
 			    (c->mark & c->mark_mask);
 	seg = sel ? sel->segment : NULL;
-	if (seg) {
-		/* the segment tags the packet: its bits, the others kept */
+	/* the segment tags the packet: its bits, the others kept */
+	if (seg)
 		skb->mark = (skb->mark & ~seg->mask) | seg->mark;
-		s2s_segment_count(seg, S2S_DIR_IN, len);
-	}
-	s2s_stats_rx(&t->stats, len);
-	s2s_stats_rx(&sa->stats, len);
 	if (c->outer.sport && newest)
 		s2s_input_nat_check(t, sa, &c->outer);
 	/* authenticated: the peer is alive (probe.c) */
 	now = jiffies;
 	if (READ_ONCE(t->last_rx) != now)
 		WRITE_ONCE(t->last_rx, now);
-	gro_cells_receive(&t->gro_cells, skb);
+	/* in queue order; the NAPI may free the packet at once */
+	err = s2s_rx_napi_deliver(&t->rx_napi, skb);
+	if (unlikely(err)) {
+		reason = err == -ENETDOWN ? S2S_DROP_DOWN : S2S_DROP_QUEUE_FULL;
+		goto drop;
+	}
+	if (seg)
+		s2s_segment_count(seg, S2S_DIR_IN, len);
+	s2s_stats_rx(&t->stats, len);
+	s2s_stats_rx(&sa->stats, len);
 	s2s_crypt_free(c);
 	return;
 

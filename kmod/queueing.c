@@ -4,25 +4,39 @@
  *
  * A single flow through one tunnel would otherwise encrypt on the one CPU
  * that transmits it.  Each packet becomes a job: it joins its tunnel's
- * ordered queue, and one CPU's worker list, chosen round-robin.  Workers
- * run the crypto; when a job is done, whoever finished it drains the head
- * of the queue while the head is done, so packets leave in the order they
- * came, whichever CPU finished first.  One CPU drains a queue at a time.
+ * ordered queue and, with the parallel parameter on, one CPU's worker
+ * list, chosen round-robin.  Workers run the crypto; when a job is done,
+ * whoever finished it drains the head of the queue while the head is
+ * done, so packets leave in the order they came, whichever CPU finished
+ * first.  One CPU drains a queue at a time.
+ *
+ * With the parameter off (or one CPU online) a job still joins the queue
+ * but its crypto starts at once on the CPU that submitted it.  Mostly it
+ * finishes there and then, is the head, and leaves at once.  But an
+ * asynchronous engine (cryptd, which the AES-NI glue falls back to when
+ * the FPU is not usable, or a hardware engine) may finish it later, on
+ * another CPU: the packets submitted after it wait behind it instead of
+ * overtaking it.  Since every job is queued whatever the mode, switching
+ * the parameter at run time never reorders either.
  *
  * Bounded, in every case:
  *  - A queue holds at most S2S_QUEUE_MAX jobs.  A job that finds it full is
  *    finished at once with -ENOBUFS (dropped, counted as queue_full): it
- *    never runs inline past the jobs queued before it, which would reorder.
+ *    never runs past the jobs queued before it, which would reorder.
  *  - One drain pass hands on at most S2S_DRAIN_BUDGET jobs with BHs off.
  *    When the budget runs out the drainer keeps the queue's draining bit
  *    and a work item continues, a budget at a time, rescheduling between
  *    passes: no soft lockup or RCU stall when jobs finish at line rate.
- *  - Order survives a runtime change of the parallel parameter: the mode
- *    is latched per queue.  A queue that still holds jobs keeps queueing
- *    new ones whatever the parameter says; it goes inline only once empty.
  *
- * With one CPU online or the parallel parameter off, and the queue empty,
- * jobs run inline on the CPU that submitted them.
+ * Delivery keeps the order too.  A decrypted packet leaves its queue on
+ * whichever CPU drains it; handing it to that CPU's backlog or GRO cell
+ * would let two packets of one flow, drained on two CPUs one after the
+ * other, reach the stack in either order.  Instead each tunnel has one
+ * NAPI instance (struct s2s_rx_napi, as WireGuard has one per peer): the
+ * drainer appends to its list and schedules it, and since a NAPI instance
+ * is polled on one CPU at a time, packets reach GRO and the stack in
+ * queue order.  The list holds at most netdev_max_backlog packets; more
+ * are refused and counted as queue_full by the caller.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,6 +45,7 @@
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/workqueue.h>
+#include "compat.h"
 #include "queueing.h"
 
 /* Jobs a queue holds; more are dropped (bounded memory, order kept). */
@@ -101,6 +116,14 @@ static bool s2s_queue_head_ready(struct s2s_queue *q)
 	return ready;
 }
 
+/* The caller holds the draining bit: the work item becomes the drainer. */
+static void s2s_queue_drain_defer(struct s2s_queue *q)
+{
+	netdev_hold(q->dev, &q->drain_tracker, GFP_ATOMIC);
+	if (!queue_work(s2s_crypt_wq, &q->drain_work))
+		netdev_put(q->dev, &q->drain_tracker);
+}
+
 /* Called with BHs off; the work item takes over when the budget runs out. */
 static void s2s_queue_drain(struct s2s_queue *q)
 {
@@ -109,9 +132,7 @@ static void s2s_queue_drain(struct s2s_queue *q)
 			return;	/* the CPU draining will see our job */
 		if (s2s_queue_pop(q)) {
 			/* keep the bit: the work item is the drainer now */
-			netdev_hold(q->dev, &q->drain_tracker, GFP_ATOMIC);
-			if (!queue_work(s2s_crypt_wq, &q->drain_work))
-				netdev_put(q->dev, &q->drain_tracker);
+			s2s_queue_drain_defer(q);
 			return;
 		}
 		clear_bit(0, &q->draining);
@@ -154,25 +175,27 @@ static void s2s_queue_drain_fn(struct work_struct *work)
  * @job: the job
  * @err: 0 or the crypto error
  *
- * Called from a worker after a synchronous operation or from the crypto
- * completion callback, in any context.
+ * Called after a synchronous operation or from the crypto completion
+ * callback, in any context.  A completion in hard IRQ context (a hardware
+ * engine's) leaves the draining to the work item.
  */
 void s2s_job_complete(struct s2s_job *job, int err)
 {
 	struct s2s_queue *q = job->queue;
 	netdevice_tracker tracker;
 
-	if (!q) {
-		local_bh_disable();
-		job->finish(job, err);
-		local_bh_enable();
-		return;
-	}
 	/* once done is set another CPU may finish the job and free it */
 	netdev_hold(q->dev, &tracker, GFP_ATOMIC);
 	job->err = err;
 	/* publishes err; pairs with s2s_queue_done_head() */
 	smp_store_release(&job->done, true);
+	if (unlikely(in_hardirq() || irqs_disabled())) {
+		/* whoever holds the bit looks at the head again when done */
+		if (!test_and_set_bit(0, &q->draining))
+			s2s_queue_drain_defer(q);
+		netdev_put(q->dev, &tracker);
+		return;
+	}
 	local_bh_disable();
 	s2s_queue_drain(q);
 	local_bh_enable();
@@ -220,42 +243,108 @@ static int s2s_next_cpu(struct s2s_queue *q)
  * @q: the tunnel's queue for this direction
  * @job: the job, with @start and @finish set
  *
- * @finish is called exactly once: in queue order when the job was queued,
- * with -ENOBUFS (and without starting the crypto) when the queue is full.
- * Called with BH disabled.
+ * @finish is called exactly once: in queue order, or at once with -ENOBUFS
+ * (and without starting the crypto) when the queue is full.  Called with
+ * BH disabled.
  */
 void s2s_job_run(struct s2s_queue *q, struct s2s_job *job)
 {
+	bool par = READ_ONCE(parallel) && num_online_cpus() > 1;
 	struct s2s_worker *w;
-	int cpu;
+	int cpu = 0;
 
 	job->done = false;
-	job->queue = NULL;
+	job->queue = q;
 
 	spin_lock(&q->lock);
-	/* a queue that holds jobs stays queued: inline would overtake them */
-	if (!q->len && (!READ_ONCE(parallel) || num_online_cpus() < 2)) {
-		spin_unlock(&q->lock);
-		goto inline_run;
-	}
 	if (q->len >= S2S_QUEUE_MAX) {
 		spin_unlock(&q->lock);
 		job->finish(job, -ENOBUFS);
 		return;
 	}
-	job->queue = q;
 	list_add_tail(&job->queue_node, &q->jobs);
 	q->len++;
-	cpu = s2s_next_cpu(q);
+	if (par)
+		cpu = s2s_next_cpu(q);
 	spin_unlock(&q->lock);
 
+	if (!par) {
+		/* queued first: a later job cannot overtake an async one */
+		s2s_job_start(job);
+		return;
+	}
 	w = per_cpu_ptr(s2s_workers, cpu);
 	if (llist_add(&job->worker_node, &w->jobs))
 		queue_work_on(cpu, s2s_crypt_wq, &w->work);
-	return;
+}
 
-inline_run:
-	s2s_job_start(job);
+/* BHs off (softirq): delivers up to @budget packets, in order. */
+static int s2s_rx_napi_poll(struct napi_struct *napi, int budget)
+{
+	struct s2s_rx_napi *r = container_of(napi, struct s2s_rx_napi, napi);
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget) {
+		skb = skb_dequeue(&r->ready);
+		if (!skb)
+			break;
+		napi_gro_receive(napi, skb);
+		done++;
+	}
+	/* a packet appended meanwhile set MISSED: NAPI polls again */
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
+/**
+ * s2s_rx_napi_deliver() - hand a decrypted packet to the stack, in order
+ * @r: the tunnel's receive NAPI
+ * @skb: the packet, its device set to the tunnel
+ *
+ * Called with BHs off by whoever drains the tunnel's receive queue, one
+ * CPU at a time, so packets are appended in queue order.  On success the
+ * packet belongs to the NAPI instance.
+ *
+ * Return: 0, -ENETDOWN when the tunnel is down, -ENOBUFS when
+ * netdev_max_backlog packets already wait; the caller drops and counts.
+ */
+int s2s_rx_napi_deliver(struct s2s_rx_napi *r, struct sk_buff *skb)
+{
+	if (unlikely(!(skb->dev->flags & IFF_UP)))
+		return -ENETDOWN;
+	if (skb_queue_len_lockless(&r->ready) >= s2s_max_backlog())
+		return -ENOBUFS;
+	skb_queue_tail(&r->ready, skb);
+	napi_schedule(&r->napi);
+	return 0;
+}
+
+/**
+ * s2s_rx_napi_init() - set up a tunnel's receive NAPI
+ * @r: the NAPI
+ * @dev: the tunnel device
+ */
+void s2s_rx_napi_init(struct s2s_rx_napi *r, struct net_device *dev)
+{
+	skb_queue_head_init(&r->ready);
+	netif_napi_add(dev, &r->napi, s2s_rx_napi_poll);
+	napi_enable(&r->napi);
+}
+
+/**
+ * s2s_rx_napi_destroy() - stop a tunnel's receive NAPI, drop what waits
+ * @r: the NAPI
+ *
+ * Called once nothing can deliver any more (no job holds the device):
+ * waits for a poll under way, then frees the packets left.  May sleep.
+ */
+void s2s_rx_napi_destroy(struct s2s_rx_napi *r)
+{
+	napi_disable(&r->napi);
+	netif_napi_del(&r->napi);
+	skb_queue_purge(&r->ready);
 }
 
 /**

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Parallel crypto with per-tunnel order: packets are encrypted or decrypted
- * on every CPU, and leave in the order they entered.
+ * on every CPU, and leave in the order they entered.  Decrypted packets are
+ * delivered by one NAPI per tunnel, in that order.
  */
 #ifndef _S2S_QUEUEING_H
 #define _S2S_QUEUEING_H
 
 #include <linux/list.h>
 #include <linux/llist.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-struct net_device;
 struct s2s_job;
 
 /**
@@ -40,7 +42,7 @@ struct s2s_queue {
  * struct s2s_job - a packet's place in a queue
  * @queue_node: entry in s2s_queue.jobs
  * @worker_node: entry in a CPU's list of jobs to run
- * @queue: the queue, or NULL when the job runs inline
+ * @queue: the queue the job waits in
  * @start: starts the crypto operation; returns its status (-EINPROGRESS
  *	means the completion callback will report; requests are never
  *	backlogged, so -EBUSY and -ENOSPC are refusals)
@@ -58,10 +60,23 @@ struct s2s_job {
 	bool done;
 };
 
+/**
+ * struct s2s_rx_napi - in-order delivery of a tunnel's decrypted packets
+ * @napi: delivers @ready through GRO; polled on one CPU at a time
+ * @ready: decrypted packets in the order their queue handed them on
+ */
+struct s2s_rx_napi {
+	struct napi_struct napi;
+	struct sk_buff_head ready;
+};
+
 int s2s_queueing_init(void);
 void s2s_queueing_exit(void);
 void s2s_queue_init(struct s2s_queue *q, struct net_device *dev);
 void s2s_job_run(struct s2s_queue *q, struct s2s_job *job);
 void s2s_job_complete(struct s2s_job *job, int err);
+void s2s_rx_napi_init(struct s2s_rx_napi *r, struct net_device *dev);
+void s2s_rx_napi_destroy(struct s2s_rx_napi *r);
+int s2s_rx_napi_deliver(struct s2s_rx_napi *r, struct sk_buff *skb);
 
 #endif /* _S2S_QUEUEING_H */

@@ -12,7 +12,6 @@
 #include <linux/in6.h>
 #include <linux/rtnetlink.h>
 #include <net/dst_cache.h>
-#include <net/gro_cells.h>
 #include <net/ipv6.h>
 #include "../uapi/linux/s2svpn.h"
 #include "queueing.h"
@@ -103,7 +102,7 @@ struct s2s_tunnel_params {
  * @tx_sa: the active outbound SA (RCU)
  * @sa_list: every SA of this tunnel, both directions (RTNL)
  * @n_in_sa: number of inbound SAs (RTNL)
- * @gro_cells: receive-side GRO for decrypted packets
+ * @rx_napi: delivers decrypted packets in order, through GRO
  * @stats: per-tunnel counters and drop reasons
  * @txq: outbound packets in crypto, in order
  * @rxq: inbound packets in crypto, in order
@@ -135,7 +134,7 @@ struct s2s_tunnel {
 	struct s2s_sa __rcu *tx_sa;
 	struct list_head sa_list;
 	unsigned int n_in_sa;
-	struct gro_cells gro_cells;
+	struct s2s_rx_napi rx_napi;
 	struct s2s_stats stats;
 	struct s2s_queue txq;
 	struct s2s_queue rxq;

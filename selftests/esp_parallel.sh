@@ -5,12 +5,11 @@
 # are encrypted and decrypted on every CPU, yet leave in order.  A ping
 # flood from one process must put its ESP packets on the wire with strictly
 # increasing sequence numbers, also while the parameter is switched off and
-# on under the flood (the mode is latched per queue: a queue holding jobs
-# keeps queueing), and when a UDP blast fills the queue (the excess is
-# dropped as queue_full, never sent out of order); TCP both ways must flow
-# without a replay or
-# crypto drop; deleting the tunnel and unloading the module while traffic is
-# queued must leave nothing behind and no warning.
+# on under the flood (every job joins the queue, whatever the mode), and
+# when a UDP blast fills the queue (the excess is dropped as queue_full,
+# never sent out of order); TCP both ways must flow without a replay or
+# crypto drop; deleting the tunnel and unloading the module while traffic
+# is queued must leave nothing behind and no warning.
 
 # shellcheck disable=SC2016
 . "$(dirname "$0")/lib.sh"
