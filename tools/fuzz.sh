@@ -7,7 +7,8 @@
 #
 # usage: tools/fuzz.sh SECONDS [KVER]
 #        tools/fuzz.sh --stress 0 [KVER]   ("make stress": stress_config.sh
-#                      with 60 s of churn, 10,000 tunnels, 100 namespaces)
+#                      with 60 s of churn, 10,000 tunnels, 100 namespaces,
+#                      in an 8 GB VM)
 set -uo pipefail
 
 test=netlink_fuzz.sh
@@ -15,6 +16,10 @@ if [ "${1:-}" = --stress ]; then
 	test=stress_config.sh
 	shift
 	export S2S_STRESS_SECONDS=60 S2S_STRESS_TUNNELS=10000 S2S_STRESS_NETNS=100
+	# 10,000 tunnels with 20,000 SAs take 1.5 GB of slab on the debug
+	# kernel (KASAN redzones and quarantine, kmemleak's records): more
+	# than the 2 GB VM has
+	export S2S_VM_MEM=${S2S_VM_MEM:-8G}
 fi
 
 top=$(cd "$(dirname "$0")/.." && pwd)

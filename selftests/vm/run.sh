@@ -16,7 +16,8 @@
 #   -q          do not stream the command's output
 #
 # Environment variables named S2S_* are passed to the command, plus KVER.
-# S2S_VM_APPEND adds to the guest kernel's command line.
+# S2S_VM_APPEND adds to the guest kernel's command line; S2S_VM_MEM sets the
+# guest's memory (default 2G).
 # S2S_VM_BOOT_MAX: seconds the guest may take to start the command
 # (default 120 times S2S_TIMEOUT_FACTOR); a guest that has not by then hangs
 # in early boot and is booted again, as is one that crashed while booting
@@ -111,7 +112,7 @@ cmdline+=" s2s_top=$top s2s_stage2=$here/guest.sh s2s_out=$out"
 cmdline+=" ${S2S_VM_APPEND:-}"
 qemu=(
 	qemu-system-x86_64 -accel "tcg,thread=${S2S_VM_TCG_THREAD:-single}"
-	-cpu max -smp 2 -m 2G -nographic -no-reboot -nic none
+	-cpu max -smp 2 -m "${S2S_VM_MEM:-2G}" -nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline"
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap"
