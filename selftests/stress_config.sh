@@ -120,8 +120,11 @@ longest=$(jq '[.intervals[:-1][].sum.bytes] | reduce .[] as $b ([0, 0];
 	<<<"$json" 2>/dev/null)
 s2s_log "vpn0: $(jq -r '.end.sum_received.bits_per_second // 0 | floor / 1000000' <<<"$json" 2>/dev/null) Mbit/s; bytes per interval: $bytes"
 s2s_check "vpn0 carried traffic for the whole churn" test "${secs:-0}" -ge $((SECONDS_RUN - 1))
+# (a slow kernel, S2S_TIMEOUT_FACTOR F: under 3F s; the debug kernel's
+# iperf3 moves about 1 Mbit/s in bursts, and a starved TCG guest went 3 s
+# without one with 0 drops)
 s2s_check "vpn0 never stopped (longest run of silent seconds: ${longest:-?})" \
-	test "${longest:-9}" -lt 3
+	test "${longest:-99}" -lt $((3 * ${S2S_TIMEOUT_FACTOR:-1}))
 
 # Counters agree once in-flight packets have landed: A's transmitted
 # packets through vpn0 are B's received ones plus B's drops.

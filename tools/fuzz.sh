@@ -12,8 +12,13 @@
 set -uo pipefail
 
 test=netlink_fuzz.sh
+# the VM's time limit beyond the fuzzing time
+extra=1800
 if [ "${1:-}" = --stress ]; then
 	test=stress_config.sh
+	# round 1 alone created its 10,000 tunnels in about 25 minutes on the
+	# debug kernel of a loaded 2-core host
+	extra=14400
 	shift
 	export S2S_STRESS_SECONDS=60 S2S_STRESS_TUNNELS=10000 S2S_STRESS_NETNS=100
 	# 10,000 tunnels with 20,000 SAs take 1.5 GB of slab on the debug
@@ -32,6 +37,8 @@ if [ -z "$kver" ]; then
 	kdir=$(tools/debug-kernel.sh) || exit 1
 	kver=$(cat "$kdir/kernelrelease")
 	export S2S_VM_KERNEL_DIR=$kdir
+	# waits in the tests scale with it, as in make check-debug
+	export S2S_TIMEOUT_FACTOR=${S2S_TIMEOUT_FACTOR:-4}
 	kbuild=$kdir/build
 else
 	kbuild=/lib/modules/$kver/build
@@ -45,7 +52,7 @@ make -s -C selftests all || exit 1
 count=$top/build/vm/$kver/$test.long/nlfuzz.count
 S2S_MODULE=$top/build/$kver/kmod/s2svpn.ko S2S_NLFUZZ_SECONDS=$seconds \
 S2S_NLFUZZ_COUNT=$count \
-	selftests/vm/run.sh -k "$kver" -t $((seconds + 1800)) -n "$test.long" \
+	selftests/vm/run.sh -k "$kver" -t $((seconds + extra)) -n "$test.long" \
 	"selftests/$test"
 rc=$?
 [ $test = netlink_fuzz.sh ] &&
