@@ -72,14 +72,15 @@ field() {
 s2s_log "A -> B: $(cat "$tmp/rx")"
 esp_check_ge "the stream arrived (at least 90 % of $((PPS * SECS)))" \
 	"$(field received)" $((PPS * SECS * 9 / 10))
-seqs=$(sed -n 's/.*ESP(spi=0x[0-9a-f]*,seq=\(0x[0-9a-f]*\)).*/\1/p' "$tmp/cap")
+seqs=$(esp_cap_seqs "$tmp/cap")
 n=$(wc -w <<<"$seqs")
 esp_check_ge "its ESP packets were captured on A's underlay" "$n" $((PPS * SECS / 2))
-inorder=1 prev=0
-for s in $seqs; do
-	[ $((s)) -gt "$prev" ] || { inorder=0; s2s_log "sequence $((s)) after $prev"; break; }
-	prev=$((s))
-done
+if back=$(esp_in_order $seqs); then
+	inorder=1
+else
+	inorder=0
+	s2s_log "$back"
+fi
 s2s_check_eq "they left in sequence-number order" "$inorder" 1
 # (B may still see a few reordered: A sends each packet from the CPU whose
 # cryptd finished the head, and two CPUs' veth backlogs may overtake each

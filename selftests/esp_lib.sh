@@ -501,6 +501,22 @@ esp_check_dmesg() {
 	s2s_result $? "$1" "$bad"
 }
 
+# esp_cap_seqs FILE: the ESP sequence numbers in a "tcpdump -n" capture,
+# in capture order, one word each.
+esp_cap_seqs() {
+	sed -n 's/.*ESP(spi=0x[0-9a-f]*,seq=\(0x[0-9a-f]*\)).*/\1/p' "$1"
+}
+
+# esp_in_order SEQ...: true when each is greater than the one before; else
+# prints the first step back ("sequence S after P").
+esp_in_order() {
+	local s prev=0
+	for s in "$@"; do
+		[ $((s)) -gt "$prev" ] || { echo "sequence $((s)) after $prev"; return 1; }
+		prev=$((s))
+	done
+}
+
 # --- an asynchronous AEAD ---------------------------------------------------
 
 # esp_top_driver: the driver the crypto API picks for rfc4106(gcm(aes)) now.

@@ -29,7 +29,7 @@ s2s_check "AES-GCM-128 SAs" esp_s2s_sas gcm128-128 || s2s_exit
 # underlay, carry strictly increasing sequence numbers; TOGGLE=1 switches
 # the parallel parameter off and on during the flood.
 in_order() {
-	local tag=$1 toggle=${2:-0} cap tcpd seqs n inorder=1 prev=0 s i pf
+	local tag=$1 toggle=${2:-0} cap tcpd seqs n inorder i pf
 	cap=$(mktemp /tmp/esp-par.XXXXXX)
 	timeout 40 ip netns exec "$a" tcpdump -l -n -i ul "esp and src $ESP_OUT4_A" >"$cap" 2>/dev/null &
 	tcpd=$!
@@ -49,15 +49,13 @@ in_order() {
 	sleep 1
 	kill "$tcpd" 2>/dev/null
 	wait "$tcpd" 2>/dev/null
-	seqs=$(sed -n 's/.*ESP(spi=0x[0-9a-f]*,seq=\(0x[0-9a-f]*\)).*/\1/p' "$cap")
+	seqs=$(esp_cap_seqs "$cap")
 	rm -f "$cap"
 	n=$(wc -w <<<"$seqs")
 	# of the 600, a loaded host's tcpdump may miss some: order is the point
 	esp_check_ge "$tag: the flood's ESP packets were captured" "$n" 300
-	for s in $seqs; do
-		[ $((s)) -gt "$prev" ] || { inorder=0; break; }
-		prev=$((s))
-	done
+	# shellcheck disable=SC2086  # one word per number
+	esp_in_order $seqs >/dev/null && inorder=1 || inorder=0
 	s2s_check_eq "$tag: they left in sequence-number order" "$inorder" 1
 }
 in_order "parallel"
@@ -68,7 +66,7 @@ in_order "parallel switched off and on under the flood" 1
 # nothing overtakes the jobs already queued, so the wire still sees
 # strictly increasing sequence numbers.
 blast_in_order() {
-	local cap tcpd seqs n inorder=1 prev=0 s full0 full1
+	local cap tcpd seqs n inorder full0 full1
 	cap=$(mktemp /tmp/esp-par.XXXXXX)
 	full0=$(esp_fast_stat "$a" queue_full)
 	timeout 60 ip netns exec "$a" tcpdump -l -n -i ul "esp and src $ESP_OUT4_A" >"$cap" 2>/dev/null &
@@ -92,7 +90,7 @@ blast_in_order() {
 	kill "$tcpd" 2>/dev/null
 	wait "$tcpd" 2>/dev/null
 	full1=$(esp_fast_stat "$a" queue_full)
-	seqs=$(sed -n 's/.*ESP(spi=0x[0-9a-f]*,seq=\(0x[0-9a-f]*\)).*/\1/p' "$cap")
+	seqs=$(esp_cap_seqs "$cap")
 	rm -f "$cap"
 	n=$(wc -w <<<"$seqs")
 	s2s_log "blast: $n ESP packets on the wire, queue_full $full0 -> $full1"
@@ -103,10 +101,8 @@ blast_in_order() {
 	else
 		esp_check_ge "blast: ESP packets were captured" "$n" 500
 	fi
-	for s in $seqs; do
-		[ $((s)) -gt "$prev" ] || { inorder=0; break; }
-		prev=$((s))
-	done
+	# shellcheck disable=SC2086  # one word per number
+	esp_in_order $seqs >/dev/null && inorder=1 || inorder=0
 	s2s_check_eq "blast: they left in sequence-number order" "$inorder" 1
 	if s2s_debug_kernel; then
 		s2s_skip_check "blast: the queue filled up and the excess was counted (queue_full)" "no flood on the debug kernel"
