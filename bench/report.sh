@@ -41,6 +41,9 @@ label() {
 	s2svpn) echo "s2svpn route" ;;
 	s2svpn_par) echo "s2svpn parallel" ;;
 	vti) echo "xfrm VTI" ;;
+	vti_pcrypt) echo "VTI pcrypt" ;;
+	dps1) echo "s2svpn 1 tunnel (UDP 64 B)" ;;
+	dps) echo "s2svpn 100 of 1000 tunnels (UDP 64 B)" ;;
 	xfrmi) echo "XFRM if" ;;
 	wireguard) echo "WireGuard" ;;
 	sel10) echo "s2svpn 10 sel" ;;
@@ -193,8 +196,10 @@ heads=("TCP1 Mbit/s" "TCP4 Mbit/s" "UDP64 kpps" "ping p50 us" "ping p99 us" "CPU
 
 # --- crypto ceiling ---------------------------------------------------------------
 
-# the driver rfc4106(gcm(aes)) resolves to: the highest priority one
-driver=$(awk -F' *: *' '
+# the driver rfc4106(gcm(aes)) resolved to before vti_pcrypt's instance
+# (guest.sh names it to AF_ALG and kaead), else the highest priority one
+driver=$(status aead_driver)
+[ -n "$driver" ] || driver=$(awk -F' *: *' '
 	$1 == "name" { name = $2 } $1 == "driver" { drv = $2 }
 	$1 == "priority" && name == "rfc4106(gcm(aes))" && $2 + 0 > best { best = $2 + 0; d = drv }
 	END { print d }' "$raw/crypto.txt" 2>/dev/null)
@@ -334,6 +339,50 @@ for c in "${measured[@]}"; do
 done
 frac() { awk -F'\t' -v c="$1" -v k="$2" '$1 == c && $2 == k { print $3; exit }' "$tmp/fractions.tsv"; }
 
+# --- scale (guest.sh cps_test, dps_round) ---------------------------------------------
+
+# Control plane, per round: SAs/s of s2sctl -b and of ip -batch (xfrm
+# states), and their ratio.  Data path, per round: VM CPU microseconds per
+# datagram delivered and kpps, for one tunnel (dps1) and for 100 of 1000
+# tunnels (dps), and the ratio of the costs.
+: >"$tmp/scale-samples.tsv"
+if [ -s "$raw/cps.txt" ]; then
+	awk '$1 == "cps" && $9 == 0 && $7 > 0 {
+		v[$2, $3] = $5 / $7; r[$2] = 1
+		printf "%s\tcps_%s_sas_per_s\t%.1f\n", $2, $3, $5 / $7
+		n = $5
+	}
+	END {
+		for (k in r) if (v[k, "s2sctl"] > 0 && v[k, "xfrm"] > 0)
+			printf "%s\tcps_ratio\t%.3f\n", k, v[k, "s2sctl"] / v[k, "xfrm"]
+		if (n) printf "0\tcps_n\t%d\n", n
+	}' "$raw/cps.txt" >>"$tmp/scale-samples.tsv"
+fi
+if [ -s "$raw/dps.txt" ]; then
+	# dps ROUND PAIR tunnels N spread M seconds S busy_ticks T datagrams D rc RC
+	awk '$1 == "dps" && $15 == 0 && $13 > 0 && $9 > 0 {
+		us = $11 * 10000 / $13; c[$2, $3] = us; r[$2] = 1
+		printf "%s\tdps_%s_us_per_dgram\t%.3f\n", $2, $3, us
+		printf "%s\tdps_%s_kpps\t%.3f\n", $2, $3, $13 / $9 / 1000
+		printf "0\tdps_%s_tunnels\t%d\n0\tdps_%s_spread\t%d\n", $3, $5, $3, $7
+	}
+	END {
+		for (k in r) if (c[k, "dps"] > 0 && c[k, "dps1"] > 0)
+			printf "%s\tdps_ratio\t%.3f\n", k, c[k, "dps"] / c[k, "dps1"]
+	}' "$raw/dps.txt" >>"$tmp/scale-samples.tsv"
+fi
+: >"$tmp/scale.tsv"
+[ -s "$tmp/scale-samples.tsv" ] && medians "$tmp/scale-samples.tsv" >"$tmp/scale.tsv"
+# smed METRIC [COLUMN]: median (2), min (3), max (4) or n (5) of a scale metric
+smed() { awk -F'\t' -v k="$1" -v c="${2:-2}" '$1 == k { print $c; exit }' "$tmp/scale.tsv"; }
+# scell METRIC: "median [min..max]"
+scell() {
+	local m
+	m=$(smed "$1")
+	[ -n "$m" ] || { echo "-"; return; }
+	echo "$(fmt "$m") [$(fmt "$(smed "$1" 3)")..$(fmt "$(smed "$1" 4)")]"
+}
+
 # --- memory -----------------------------------------------------------------------
 
 : >"$tmp/mem.tsv"
@@ -423,7 +472,17 @@ for s in s2svpn s2svpn_par; do
 	target "$n / xfrm VTI, UDP 64 B rate" "$(s_vti udp64_kpps)" ">=" 1.2
 	target "$n / xfrm VTI, ping p50" "$(s_vti ping_p50_us)" "<=" 1.1
 	target "$n, TCP 1 flow / in-kernel ceiling C2" "$(frac "$s" tcp1_c2)" ">=" 0.5
+	if [[ " ${measured[*]} " == *" vti_pcrypt "* ]]; then
+		s_pc() { ratio "$(med "$s" "$1")" "$(med vti_pcrypt "$1")"; }
+		target "$n / VTI pcrypt, TCP 1 flow" "$(s_pc tcp1_mbps)" ">=" 1.0
+		target "$n / VTI pcrypt, TCP 4 flows" "$(s_pc tcp4_mbps)" ">=" 1.0
+		target "$n / VTI pcrypt, UDP 64 B rate" "$(s_pc udp64_kpps)" ">=" 1.0
+	fi
 done
+# scale (issue 14): 10,000 SAs at least as fast as xfrm; 100 of 1000
+# tunnels within 10% of one tunnel's per-packet cost
+[ -n "$(smed cps_ratio)" ] && target "SAs/s: s2sctl -b / ip -batch (xfrm)" "$(smed cps_ratio)" ">=" 1.0
+[ -n "$(smed dps_ratio)" ] && target "per-packet cost: 100 of 1000 tunnels / 1" "$(smed dps_ratio)" "<=" 1.1
 # selectors (issue 9): 10,000 selectors cost at most 10% against 10
 sel_ratio() { ratio "$(med sel10k "$1")" "$(med sel10 "$1")"; }
 if [[ " ${measured[*]} " == *" sel10 "* && " ${measured[*]} " == *" sel10k "* ]]; then
@@ -586,6 +645,40 @@ commit=$(host commit)
 	fi
 
 	echo
+	echo "Spread: min..max of the $rounds rounds"
+	printf '%-14s' config
+	for h in "${heads[@]}"; do printf '%15s' "$h"; done
+	echo
+	for c in "${measured[@]}"; do
+		printf '%-14s' "$(label "$c")"
+		for m in "${metrics[@]}"; do
+			lo=$(awk -F'\t' -v c="$c" -v m="$m" '$1 == c && $2 == m { print $4; exit }' "$tmp/medians.tsv")
+			hi=$(awk -F'\t' -v c="$c" -v m="$m" '$1 == c && $2 == m { print $5; exit }' "$tmp/medians.tsv")
+			if [ -n "$lo" ]; then printf '%15s' "$(fmt "$lo")..$(fmt "$hi")"; else printf '%15s' -; fi
+		done
+		echo
+	done
+
+	if [ -s "$tmp/scale.tsv" ]; then
+		echo
+		echo "Scale: median [min..max] of the rounds"
+		if [ -n "$(smed cps_ratio)" ]; then
+			printf '  %s SAs (%s tunnels x 8, one batch each, fresh namespace):\n' "$(smed cps_n)" "$(($(smed cps_n) / 8))"
+			printf '    s2sctl -b          %s SAs/s\n' "$(scell cps_s2sctl_sas_per_s)"
+			printf '    ip -batch (xfrm)   %s states/s\n' "$(scell cps_xfrm_sas_per_s)"
+			printf '    ratio              %s\n' "$(scell cps_ratio)"
+		fi
+		if [ -n "$(smed dps_dps1_us_per_dgram)" ]; then
+			echo "  64-byte UDP, one sender as fast as it can; VM CPU time per datagram delivered:"
+			printf '    1 tunnel                   %s us/datagram, %s kpps\n' \
+				"$(scell dps_dps1_us_per_dgram)" "$(scell dps_dps1_kpps)"
+			printf '    %s of %s tunnels        %s us/datagram, %s kpps\n' "$(smed dps_dps_spread)" \
+				"$(smed dps_dps_tunnels)" "$(scell dps_dps_us_per_dgram)" "$(scell dps_dps_kpps)"
+			printf '    ratio of the costs         %s\n' "$(scell dps_ratio)"
+		fi
+	fi
+
+	echo
 	echo "Targets (issue 5, issue 9, issue 14)"
 	awk -F'\t' '{ printf "  %-46s %7s  (%s %s)  %s\n", $1, $2, $3, $4, $5 }' "$tmp/targets.tsv"
 
@@ -629,7 +722,10 @@ for data in "$raw"/profile-*.data; do
 	c=${c#profile-}
 	command -v perf >/dev/null || break
 	{
-		echo "# perf record -a -g -e cpu-clock during a TCP single flow through $(label "$c"), Linux $kver"
+		case $c in
+		dps*) echo "# perf record -a -g -e cpu-clock during the data-path scale sender: $(label "$c"), Linux $kver" ;;
+		*) echo "# perf record -a -g -e cpu-clock during a TCP single flow through $(label "$c"), Linux $kver" ;;
+		esac
 		echo "# by symbol (self), then by task"
 		perf report -i "$data" --kallsyms="$raw/kallsyms" --stdio --no-children \
 			--sort sym -g none --percent-limit 0.4 2>/dev/null | grep -v '^#' | grep -v '^$'
@@ -652,7 +748,7 @@ jq -n \
 	--rawfile diag "$tmp/diag.tsv" \
 	--rawfile kaead "$tmp/kaead.tsv" --rawfile ceil "$tmp/ceil.tsv" --rawfile fractions "$tmp/fractions.tsv" \
 	--arg kdriver "$kdriver" --arg acks "$acks" --arg acks_src "$acks_src" --argjson mss "$MSS" \
-	--argjson kaead_failed "${kaead_failed:-0}" '
+	--argjson kaead_failed "${kaead_failed:-0}" --rawfile scale "$tmp/scale.tsv" '
 	def rows($s): $s | split("\n") | map(select(length > 0) | split("\t"));
 	def num: if test("^-?[0-9.]+([eE][-+]?[0-9]+)?$") then tonumber elif . == "-" then null else . end;
 	(rows($medians) | map({config: .[0], metric: .[1], median: (.[2] | num), min: (.[3] | num), max: (.[4] | num), n: (.[5] | num)})) as $m
@@ -682,6 +778,7 @@ jq -n \
 			measurements: (rows($kaead) | map({key: .[0], value: {median: (.[1] | num), min: (.[2] | num), max: (.[3] | num), n: (.[4] | num)}}) | from_entries),
 			ceilings: (rows($ceil) | map({key: .[0], value: {median: (.[1] | num), min: (.[2] | num), max: (.[3] | num), n: (.[4] | num)}}) | from_entries),
 			fractions: (rows($fractions) | group_by(.[0]) | map({key: .[0][0], value: (map({key: .[1], value: (.[2] | num)}) | from_entries)}) | from_entries)},
+		scale: (rows($scale) | map({key: .[0], value: {median: (.[1] | num), min: (.[2] | num), max: (.[3] | num), n: (.[4] | num)}}) | from_entries),
 		memory: {objects: ($memn | tonumber), bytes_per_object: (rows($mem) | map({key: .[0], value: (.[1] | num)}) | from_entries),
 			slab_growth: (rows($slabs) | map({what: .[0], cache: .[1], bytes_per_object: (.[2] | num)}))},
 		targets: (rows($targets) | map({name: .[0], value: (.[1] | num), op: .[2], limit: (.[3] | num), met: (.[4] == "met")})),

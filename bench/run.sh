@@ -24,13 +24,17 @@
 #   -t SECONDS  measured seconds per iperf3 run, after 1 s omitted (default 4)
 #   -n TUNNELS  tunnels in the memory test, 0 skips it (default 1000)
 #   -c          also run tcrypt's AEAD speed test (about 100 s more)
-#   -q          quick smoke run: 1 round, 3 s, 100 tunnels, no profiles
-#               (results go to build/bench/KVER/quick/, not bench/results/)
+#   -q          quick smoke run: 1 round, 3 s, 100 tunnels, no profiles, no
+#               scale steps (results go to build/bench/KVER/quick/, not
+#               bench/results/)
 #
 # Environment: S2S_BENCH_CONFIGS (default "veth s2svpn s2svpn_par vti xfrmi
-# wireguard sel10 sel10k"; sel10/sel10k: one tunnel with 10 / 10,000
-# selectors, e.g. S2S_BENCH_CONFIGS="sel10 sel10k" bench/run.sh -q -r 3 for
-# that scenario alone), S2S_BENCH_PROFILE (configurations profiled with perf, "" for
+# wireguard sel10 sel10k vti_pcrypt"; sel10/sel10k: one tunnel with 10 /
+# 10,000 selectors, e.g. S2S_BENCH_CONFIGS="sel10 sel10k" bench/run.sh -q -r 3
+# for that scenario alone; vti_pcrypt: xfrm VTI with pcrypt, the kernel's
+# parallel crypto), S2S_BENCH_SCALE (1: the scale steps, 10,000 SAs against
+# xfrm and 100 of 1000 tunnels against one; 0 without; default 1, 0 with
+# -q), S2S_BENCH_PROFILE (configurations profiled with perf, "" for
 # none), S2S_BENCH_CRYPTO=0 (no crypto ceiling: neither in the kernel nor
 # through AF_ALG), S2S_BENCH_KAEAD_SECS (seconds per in-kernel AEAD
 # measurement, default 1), S2S_VM_TCG_THREAD
@@ -58,8 +62,9 @@ while getopts k:r:t:n:cqh opt; do
 done
 [ ${#kernels[@]} -gt 0 ] || kernels=("${KVER:-$(tools/kernels.sh | tail -n 1)}")
 if [ $quick = 1 ]; then
-	# no profiles, unless asked for
+	# no profiles and no scale steps, unless asked for
 	export S2S_BENCH_PROFILE=${S2S_BENCH_PROFILE-}
+	export S2S_BENCH_SCALE=${S2S_BENCH_SCALE-0}
 fi
 
 say() { echo "bench: $*" >&2; }
@@ -72,6 +77,8 @@ make -s tools || { say "cannot build s2sctl"; exit 1; }
 mkdir -p build/bench
 gcc -O2 -Wall -Wextra -Werror -o build/bench/aead_speed bench/aead_speed.c ||
 	{ say "cannot build bench/aead_speed.c"; exit 1; }
+gcc -O2 -std=gnu11 -Wall -Wextra -Werror -o build/bench/udpspray bench/udpspray.c ||
+	{ say "cannot build bench/udpspray.c"; exit 1; }
 
 rc=0
 for k in "${kernels[@]}"; do
@@ -113,7 +120,8 @@ for k in "${kernels[@]}"; do
 	S2S_BENCH_MODULE=$top/$tree/kmod/s2svpn.ko S2S_BENCH_S2SCTL=$top/$tree/s2sctl \
 	S2S_BENCH_ROUNDS=$rounds S2S_BENCH_TIME=$secs S2S_BENCH_TUNNELS=$ntun \
 	S2S_BENCH_AEAD=$top/build/bench/aead_speed S2S_BENCH_KAEAD=$top/$kaead/s2s_kaead.ko \
-		selftests/vm/run.sh -k "$k" -t 1800 -o "$vm" -n bench bench/guest.sh
+	S2S_BENCH_UDPSPRAY=$top/build/bench/udpspray \
+		selftests/vm/run.sh -k "$k" -t 3600 -o "$vm" -n bench bench/guest.sh
 	vm_rc=$?
 	[ $vm_rc = 0 ] || { say "$k: the VM run failed (exit $vm_rc); reporting what it measured"; rc=1; }
 

@@ -159,8 +159,10 @@ if [ $failed != 0 ]; then
 			"build/vm/$k/run_tests.log" 2>/dev/null |
 		while read -r t; do
 			echo "#   $k $t"
-			grep -E '^not ok|^# .*(WARNING|BUG|timed out)' \
-				"build/vm/$k/$t.log" 2>/dev/null | head -n 5 |
+			# its failing checks, and what the VM runner said
+			# (a timeout, a kernel report, a leak, a failed boot)
+			grep -aE '^not ok|^run\.sh:|^\[ *[0-9]+\.[0-9]+\]|^# .*(WARNING|BUG|timed out)' \
+				"build/vm/$k/$t.log" 2>/dev/null | head -n 8 |
 				sed 's/^/#     /'
 		done
 	done
