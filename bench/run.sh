@@ -20,7 +20,7 @@
 # usage: bench/run.sh [-k KVER]... [-r ROUNDS] [-t SECONDS] [-n TUNNELS] [-c] [-q] [-h]
 #   -k KVER     kernel (default: $KVER, else the newest with headers);
 #               repeat for several, each in its own VM boot
-#   -r ROUNDS   interleaved rounds (default 3)
+#   -r ROUNDS   interleaved rounds (default 5)
 #   -t SECONDS  measured seconds per iperf3 run, after 1 s omitted (default 4)
 #   -n TUNNELS  tunnels in the memory test, 0 skips it (default 1000)
 #   -c          also run tcrypt's AEAD speed test (about 100 s more)
@@ -46,7 +46,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
 kernels=()
-rounds=3 secs=4 ntun=1000 quick=0
+rounds=5 secs=4 ntun=1000 quick=0
 usage() { sed -n 's/^# \{0,1\}//; /^usage:/,/^$/p' "$0"; }
 while getopts k:r:t:n:cqh opt; do
 	case $opt in
@@ -116,7 +116,7 @@ for k in "${kernels[@]}"; do
 	if [ $quick = 1 ]; then
 		vm=$tree/quick-vm results=$tree/quick
 	fi
-	say "$k: one VM boot, about 10 minutes; progress below"
+	say "$k: one VM boot, about $((5 + rounds * 4)) minutes; progress below"
 	S2S_BENCH_MODULE=$top/$tree/kmod/s2svpn.ko S2S_BENCH_S2SCTL=$top/$tree/s2sctl \
 	S2S_BENCH_ROUNDS=$rounds S2S_BENCH_TIME=$secs S2S_BENCH_TUNNELS=$ntun \
 	S2S_BENCH_AEAD=$top/build/bench/aead_speed S2S_BENCH_KAEAD=$top/$kaead/s2s_kaead.ko \
