@@ -497,6 +497,14 @@ target "memory per tunnel, net device excluded, bytes" "$(mem tunnel_excl_netdev
 
 # --- the table ------------------------------------------------------------------------
 
+# table_head WIDTH: the header line of a table with one column per metric
+table_head() {
+	local h
+	printf '%-14s' config
+	for h in "${heads[@]}"; do printf "%${1}s" "$h"; done
+	echo
+}
+
 commit=$(host commit)
 [ "$(host dirty)" = yes ] && commit="$commit + local changes"
 {
@@ -509,9 +517,7 @@ commit=$(host commit)
 	[ ${#failed[@]} -gt 0 ] && [ -n "${failed[0]}" ] && echo "NOT MEASURED (setup failed): ${failed[*]}"
 	echo
 	echo "Medians of $rounds rounds (CPU s/Gbit: whole-VM CPU seconds per Gbit received, TCP 1 / 4 flows)"
-	printf '%-14s' config
-	for h in "${heads[@]}"; do printf '%13s' "$h"; done
-	echo
+	table_head 13
 	for c in "${measured[@]}"; do
 		printf '%-14s' "$(label "$c")"
 		for m in "${metrics[@]}"; do printf '%13s' "$(fmt "$(med "$c" "$m")")"; done
@@ -521,9 +527,7 @@ commit=$(host commit)
 		[[ " ${measured[*]} " == *" $ref "* ]] || continue
 		echo
 		echo "Ratio to $(label $ref) (throughput, rate: higher is better; ping, CPU: lower is better)"
-		printf '%-14s' config
-		for h in "${heads[@]}"; do printf '%13s' "$h"; done
-		echo
+		table_head 13
 		for c in "${measured[@]}"; do
 			[ "$c" = "$ref" ] && continue
 			printf '%-14s' "$(label "$c")"
@@ -646,9 +650,7 @@ commit=$(host commit)
 
 	echo
 	echo "Spread: min..max of the $rounds rounds"
-	printf '%-14s' config
-	for h in "${heads[@]}"; do printf '%15s' "$h"; done
-	echo
+	table_head 15
 	for c in "${measured[@]}"; do
 		printf '%-14s' "$(label "$c")"
 		for m in "${metrics[@]}"; do
