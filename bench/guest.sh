@@ -57,6 +57,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+# crypto_top_driver, crypto_instantiate
+. "$top/selftests/crypto_lib.sh"
 out=${s2s_out:?"guest.sh runs inside the bench VM (bench/run.sh)"}
 raw=$out/raw
 mkdir -p "$raw" || exit 1
@@ -680,15 +682,6 @@ setup_vti() {
 	done
 }
 
-# top_driver: the driver rfc4106(gcm(aes)) resolves to (highest priority)
-top_driver() {
-	awk -F' *: *' '
-		$1 == "name" { name = $2 } $1 == "driver" { d = $2 }
-		$1 == "priority" && name == "rfc4106(gcm(aes))" && $2 + 0 > best {
-			best = $2 + 0; top = d }
-		END { print top }' /proc/crypto
-}
-
 # vti_pcrypt: the VTI above with pcrypt over the plain driver, instantiated
 # through an AF_ALG bind to "pcrypt(DRIVER)" (the instance stays
 # registered under the inner algorithm's name, rfc4106(gcm(aes)), with the
@@ -696,23 +689,16 @@ top_driver() {
 # The driver's name, not the algorithm's: the instance is found by its
 # driver name "pcrypt(DRIVER)", while a bind to "pcrypt(rfc4106(gcm(aes)))"
 # never finds the instance it created and, on 6.12, creates pcrypt over
-# pcrypt until the name is too long.  The crypto self-tests are off for
-# that moment, as in the selftests' cryptd case (6.1's self-test
-# complains about wrappers that change req->base).
+# pcrypt until the name is too long.  crypto_instantiate turns the crypto
+# self-tests off for that moment.
 setup_vti_pcrypt() {
-	local notests=/sys/module/cryptomgr/parameters/notests old=
-	modprobe -q pcrypt && modprobe -q algif_aead || { echo "no pcrypt module"; return 1; }
-	old=$(cat $notests 2>/dev/null) || old=
-	[ -n "$old" ] && echo 1 >$notests
-	python3 -c 'import socket, sys
-s = socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0)
-s.bind(("aead", sys.argv[1]))' "pcrypt(${drv:?no plain driver})"
-	[ -n "$old" ] && echo "$old" >$notests
-	case $(top_driver) in
+	modprobe -q pcrypt || { echo "no pcrypt module"; return 1; }
+	crypto_instantiate "pcrypt(${drv:?no plain driver})"
+	case $(crypto_top_driver) in
 	pcrypt\(*) ;;
-	*) echo "rfc4106(gcm(aes)) still resolves to $(top_driver), not to pcrypt"; return 1 ;;
+	*) echo "rfc4106(gcm(aes)) still resolves to $(crypto_top_driver), not to pcrypt"; return 1 ;;
 	esac
-	status pcrypt_driver "$(top_driver)"
+	status pcrypt_driver "$(crypto_top_driver)"
 	setup_vti vti_pcrypt
 }
 
@@ -940,7 +926,7 @@ status module "$ko"
 status module_srcversion "$(cat /sys/module/s2svpn/srcversion 2>/dev/null)"
 cp /proc/modules "$raw/modules.txt"
 # the plain driver, before vti_pcrypt instantiates pcrypt over it
-drv=$(top_driver)
+drv=$(crypto_top_driver)
 status aead_driver "$drv"
 
 if [ "$ntun" -gt 0 ]; then

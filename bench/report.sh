@@ -22,6 +22,8 @@ outdir=$2
 mkdir -p "$outdir" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# crypto_top_driver
+. "$(dirname "$0")/../selftests/crypto_lib.sh"
 
 # status KEY: the value of the first line "KEY VALUE..." in raw/status
 status() { awk -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print; exit }' "$raw/status"; }
@@ -199,10 +201,7 @@ heads=("TCP1 Mbit/s" "TCP4 Mbit/s" "UDP64 kpps" "ping p50 us" "ping p99 us" "CPU
 # the driver rfc4106(gcm(aes)) resolved to before vti_pcrypt's instance
 # (guest.sh names it to AF_ALG and kaead), else the highest priority one
 driver=$(status aead_driver)
-[ -n "$driver" ] || driver=$(awk -F' *: *' '
-	$1 == "name" { name = $2 } $1 == "driver" { drv = $2 }
-	$1 == "priority" && name == "rfc4106(gcm(aes))" && $2 + 0 > best { best = $2 + 0; d = drv }
-	END { print d }' "$raw/crypto.txt" 2>/dev/null)
+[ -n "$driver" ] || driver=$(crypto_top_driver "$raw/crypto.txt" 2>/dev/null)
 : >"$tmp/crypto.tsv"
 # AF_ALG, one line per round and measurement: the median over the rounds
 aeads=("$raw"/aead-r*.txt)

@@ -22,8 +22,8 @@
 esp_begin jq tcpdump python3 taskset
 [ "$(nproc)" -ge 2 ] || s2s_skip "needs 2 CPUs, this VM has $(nproc)"
 find_udpseq || s2s_skip "cannot build selftests/tools/udpseq.c (no cc)"
-esp_async_gcm || s2s_skip "cannot make rfc4106(gcm(aes)) resolve to cryptd (top: $(esp_top_driver))"
-s2s_log "rfc4106(gcm(aes)) now resolves to $(esp_top_driver)"
+esp_async_gcm || s2s_skip "cannot make rfc4106(gcm(aes)) resolve to cryptd (top: $(crypto_top_driver))"
+s2s_log "rfc4106(gcm(aes)) now resolves to $(crypto_top_driver)"
 
 PPS=2000
 SECS=6

@@ -37,8 +37,8 @@ SLAB_MAX_KB=$((32 * 1024))
 find_espmangle || s2s_skip "espmangle is not built and there is no C compiler"
 
 s2s_require_cmd chrt taskset
-esp_async_gcm || s2s_skip "cannot make rfc4106(gcm(aes)) resolve to cryptd (top: $(esp_top_driver))"
-s2s_log "rfc4106(gcm(aes)) now resolves to $(esp_top_driver)"
+esp_async_gcm || s2s_skip "cannot make rfc4106(gcm(aes)) resolve to cryptd (top: $(crypto_top_driver))"
+s2s_log "rfc4106(gcm(aes)) now resolves to $(crypto_top_driver)"
 
 s2s_require_module
 esp_dmesg_mark

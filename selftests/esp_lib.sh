@@ -22,6 +22,8 @@
 # replace SAs, one "ip -batch" per native peer, one s2sctl + one jq per
 # counter snapshot.
 
+. "$S2S_TOP/selftests/crypto_lib.sh"
+
 ESP_OUT4_A=192.0.2.1
 ESP_OUT4_B=192.0.2.2
 ESP_OUT6_A=2001:db8::1
@@ -519,39 +521,14 @@ esp_in_order() {
 
 # --- an asynchronous AEAD ---------------------------------------------------
 
-# esp_top_driver: the driver the crypto API picks for rfc4106(gcm(aes)) now.
-esp_top_driver() {
-	awk -F' *: *' '
-		$1 == "name" { name = $2 }
-		$1 == "driver" { drv = $2 }
-		$1 == "priority" && name == "rfc4106(gcm(aes))" && $2 + 0 > best {
-			best = $2 + 0; top = drv }
-		END { print top }' /proc/crypto
-}
-
-# esp_instantiate NAME: creates a crypto template instance through AF_ALG.
-esp_instantiate() {
-	python3 -c 'import socket, sys
-s = socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0)
-s.bind(("aead", sys.argv[1]))' "$1"
-}
-
 # esp_async_gcm: makes rfc4106(gcm(aes)) resolve to cryptd (always
 # asynchronous): unloads the AES-NI glue, whose own rfc4106 would outrank
-# it, and instantiates cryptd(rfc4106(gcm(aes))) through AF_ALG with the
-# crypto self-tests off for that moment (6.1's self-test WARNs that cryptd
-# changes req->base).  Fails when the top driver is not cryptd's.
+# it, and instantiates cryptd(rfc4106(gcm(aes))) (crypto_lib.sh).  Fails
+# when the top driver is not cryptd's.
 esp_async_gcm() {
-	local notests=/sys/module/cryptomgr/parameters/notests
-	local old
-	modprobe -q algif_aead 2>/dev/null
 	modprobe -q -r aesni_intel 2>/dev/null
-	old=$(cat $notests 2>/dev/null) || old=
-	[ -n "$old" ] && echo 1 >$notests
-	# the instance stays registered even when the bind itself fails
-	esp_instantiate 'cryptd(rfc4106(gcm(aes)))' 2>/dev/null
-	[ -n "$old" ] && echo "$old" >$notests
-	case $(esp_top_driver) in cryptd\(*) return 0 ;; esac
+	crypto_instantiate 'cryptd(rfc4106(gcm(aes)))' 2>/dev/null
+	case $(crypto_top_driver) in cryptd\(*) return 0 ;; esac
 	return 1
 }
 
