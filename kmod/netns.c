@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Per network namespace state: the tunnel list, the inbound SPI hash, the
+ * Per network namespace state: the tunnel list, the inbound SPI table, the
  * segment marks and the SA lifetime work of each namespace.
  *
  * Tunnel devices are netns-local, so a namespace that goes away takes its
@@ -22,14 +22,17 @@ unsigned int s2s_net_id __read_mostly;
 static int __net_init s2s_net_init(struct net *net)
 {
 	struct s2s_net *sn = s2s_net(net);
+	int err;
 
+	err = s2s_sa_net_init(sn);
+	if (err)
+		return err;
 	sn->net = net;
 	INIT_LIST_HEAD(&sn->tunnels);
 	INIT_LIST_HEAD(&sn->segments);
 	INIT_LIST_HEAD(&sn->policy_tunnels);
 	INIT_LIST_HEAD(&sn->encap_socks);
 	hash_init(sn->tunnel_hash);
-	hash_init(sn->sa_in);
 	INIT_DELAYED_WORK(&sn->expire_work, s2s_sa_expire_work);
 	s2s_km_net_init(&sn->km, net);
 	return 0;
@@ -60,8 +63,10 @@ static void __net_exit s2s_net_exit_batch(struct list_head *net_exit_list)
 	rtnl_unlock();
 
 	/* no SA is left to re-arm the work once the tunnels are gone */
-	list_for_each_entry(net, net_exit_list, exit_list)
+	list_for_each_entry(net, net_exit_list, exit_list) {
 		cancel_delayed_work_sync(&s2s_net(net)->expire_work);
+		s2s_sa_net_exit(s2s_net(net));
+	}
 }
 
 static struct pernet_operations s2s_net_ops = {

@@ -9,11 +9,11 @@
 #include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/netfilter.h>
+#include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#define S2S_SA_HASH_BITS 8
 #define S2S_TUNNEL_HASH_BITS 8
 
 struct s2s_km_walk;
@@ -70,7 +70,9 @@ static inline void s2s_km_net_init(struct s2s_km_net *kn, struct net *net)
  *	written under RTNL, read under RCU by the receive path
  * @segments: named segment marks (struct s2s_segment), under RTNL
  * @n_segments: number of entries in @segments (RTNL)
- * @sa_in: inbound SAs hashed by SPI; written under RTNL, read under RCU
+ * @sa_in: inbound SAs by SPI, a table that grows with them (SAs of one SPI
+ *	on several local addresses share an entry); written under RTNL, read
+ *	under RCU
  * @n_sas: SAs linked to the tunnels of this namespace (RTNL)
  * @expire_work: SA lifetime housekeeping (events, hard-expiry removal)
  * @policy_tunnels: the policy-based tunnels of this namespace (policy.c);
@@ -88,7 +90,7 @@ struct s2s_net {
 	DECLARE_HASHTABLE(tunnel_hash, S2S_TUNNEL_HASH_BITS);
 	struct list_head segments;
 	unsigned int n_segments;
-	DECLARE_HASHTABLE(sa_in, S2S_SA_HASH_BITS);
+	struct rhltable sa_in;
 	unsigned int n_sas;
 	struct delayed_work expire_work;
 	struct list_head policy_tunnels;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Security associations: building the AEAD transform from ip-xfrm style
- * keys, the SPI hash for the receive path, lifetimes and expiry events, and
+ * keys, the SPI table for the receive path, lifetimes and expiry events, and
  * what a tunnel's outbound SA decides for its device: the MTU and the
  * carrier (s2s_tunnel_update_mtu(), s2s_tunnel_update_carrier()).
  *
@@ -9,12 +9,20 @@
  * crypto modules), then linked to its tunnel under RTNL.  The data path
  * finds SAs under RCU and holds a reference for as long as a crypto
  * request is in flight.  Everything an SA allocates is charged to the
- * memory cgroup of the process that adds it.
+ * memory cgroup of the process that adds it, except its share of the
+ * namespace's SPI table, which sa_max bounds.
+ *
+ * The SPI table is an rhltable: it grows and shrinks with the SAs, so a
+ * lookup stays one bucket of about one entry at 10 SAs as at 100,000, and
+ * its hash is seeded, so the SPIs a peer picks cannot line up in one chain.
+ * Several SAs may share an SPI when their local addresses differ (xfrm
+ * demultiplexes on both); they share one entry's list.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ip.h>
 #include <linux/moduleparam.h>
+#include <linux/rhashtable.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -57,6 +65,33 @@ static const struct s2s_auth_alg *s2s_auth_alg_find(const char *name)
 		if (!strcmp(s2s_auth_algs[i].name, name))
 			return &s2s_auth_algs[i];
 	return NULL;
+}
+
+static const struct rhashtable_params s2s_sa_in_params = {
+	.head_offset = offsetof(struct s2s_sa, spi_node),
+	.key_offset = offsetof(struct s2s_sa, spi),
+	.key_len = sizeof_field(struct s2s_sa, spi),
+	.automatic_shrinking = true,
+};
+
+/**
+ * s2s_sa_net_init() - set up a namespace's inbound SPI table
+ * @sn: the namespace's state
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int s2s_sa_net_init(struct s2s_net *sn)
+{
+	return rhltable_init(&sn->sa_in, &s2s_sa_in_params);
+}
+
+/**
+ * s2s_sa_net_exit() - free a namespace's inbound SPI table
+ * @sn: the namespace's state, whose tunnels and so SAs are gone
+ */
+void s2s_sa_net_exit(struct s2s_net *sn)
+{
+	rhltable_destroy(&sn->sa_in);
 }
 
 static void s2s_sa_free_work(struct work_struct *work)
@@ -248,7 +283,9 @@ static void s2s_sa_unlink(struct s2s_sa *sa)
 	ASSERT_RTNL();
 	list_del(&sa->tunnel_node);
 	if (sa->dir == S2S_DIR_IN) {
-		hash_del_rcu(&sa->spi_node);
+		/* only fails for an entry that is not in the table */
+		WARN_ON_ONCE(rhltable_remove(&s2s_net(t->net)->sa_in,
+					     &sa->spi_node, s2s_sa_in_params));
 		t->n_in_sa--;
 	} else if (rcu_access_pointer(t->tx_sa) == sa) {
 		RCU_INIT_POINTER(t->tx_sa, NULL);
@@ -383,10 +420,14 @@ static int s2s_sa_check_link(struct s2s_tunnel *t, const struct s2s_sa *sa,
 	}
 	if (sa->dir == S2S_DIR_IN) {
 		const struct s2s_tunnel_config *tc;
+		bool taken;
 
 		tc = &rtnl_dereference(t->params)->cfg;
-		if (tc->family &&
-		    s2s_sa_lookup_in(sn, sa->spi, tc->family, &tc->local)) {
+		rcu_read_lock();
+		taken = tc->family &&
+			s2s_sa_lookup_in(sn, sa->spi, tc->family, &tc->local);
+		rcu_read_unlock();
+		if (taken) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "SPI already used by an inbound SA for this local address");
 			return -EEXIST;
@@ -424,12 +465,22 @@ int s2s_sa_link(struct s2s_tunnel *t, struct s2s_sa *sa,
 	if (err)
 		return err;
 
+	/* set before a reader can find the SA; the insertion publishes it */
 	sa->tunnel = t;
+	if (sa->dir == S2S_DIR_IN) {
+		err = rhltable_insert(&sn->sa_in, &sa->spi_node,
+				      s2s_sa_in_params);
+		if (err) {
+			sa->tunnel = NULL;
+			NL_SET_ERR_MSG_MOD(extack,
+					   "could not add the SA to the namespace's SPI table");
+			return err;
+		}
+	}
 	sa->add_time = ktime_get_seconds();
 	sn->n_sas++;
 	list_add_tail(&sa->tunnel_node, &t->sa_list);
 	if (sa->dir == S2S_DIR_IN) {
-		hash_add_rcu(sn->sa_in, &sa->spi_node, (__force u32)sa->spi);
 		t->n_in_sa++;
 	} else {
 		old = rtnl_dereference(t->tx_sa);
@@ -516,18 +567,19 @@ static bool s2s_sa_daddr_is(const struct s2s_sa *sa, u16 family,
  * Demultiplexes as xfrm does: an inbound SA is identified by its SPI and
  * its destination address (the tunnel's local address), so an SPI that
  * s2svpn uses for one address stays free for native xfrm SAs on another.
- * Called under RCU (or RTNL); no reference is taken.
+ * Called under rcu_read_lock(); no reference is taken.
  *
  * Return: the SA or NULL.
  */
 struct s2s_sa *s2s_sa_lookup_in(struct s2s_net *sn, __be32 spi, u16 family,
 				const union s2s_addr *daddr)
 {
+	struct rhlist_head *list, *pos;
 	struct s2s_sa *sa;
 
-	hash_for_each_possible_rcu(sn->sa_in, sa, spi_node, (__force u32)spi,
-				   lockdep_rtnl_is_held())
-		if (sa->spi == spi && s2s_sa_daddr_is(sa, family, daddr))
+	list = rhltable_lookup(&sn->sa_in, &spi, s2s_sa_in_params);
+	rhl_for_each_entry_rcu(sa, pos, list, spi_node)
+		if (s2s_sa_daddr_is(sa, family, daddr))
 			return sa;
 	return NULL;
 }

@@ -6,6 +6,7 @@
 #define _S2S_SA_H
 
 #include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 #include <crypto/aead.h>
@@ -126,7 +127,7 @@ enum {
  * @stats: per-SA counters
  */
 struct s2s_sa {
-	struct hlist_node spi_node;
+	struct rhlist_head spi_node;
 	struct list_head tunnel_node;
 	struct s2s_tunnel *tunnel;
 	struct rcu_head rcu;
@@ -163,6 +164,8 @@ struct s2s_sa {
 
 int s2s_sa_init(void);
 void s2s_sa_exit(void);
+int s2s_sa_net_init(struct s2s_net *sn);
+void s2s_sa_net_exit(struct s2s_net *sn);
 
 struct s2s_sa *s2s_sa_create(const struct s2s_sa_config *cfg,
 			     struct netlink_ext_ack *extack);

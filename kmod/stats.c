@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Per-CPU counters for tunnels and SAs, and their netlink form.
+ * Counters for tunnels, SAs and segments, and their netlink form.
  */
 #include <net/netlink.h>
 #include "stats.h"
 
 /**
- * s2s_stats_init() - allocate per-CPU counters
+ * s2s_stats_init() - allocate per-CPU counters and zero the drops
  * @stats: the counters
  * @gfp: allocation flags
  *
@@ -15,8 +15,10 @@
 int s2s_stats_init(struct s2s_stats *stats, gfp_t gfp)
 {
 	struct s2s_pcpu_stats __percpu *pcpu;
-	int cpu;
+	int cpu, i;
 
+	for (i = 0; i < __S2S_DROP_MAX; i++)
+		atomic64_set(&stats->drops[i], 0);
 	pcpu = alloc_percpu_gfp(struct s2s_pcpu_stats, gfp | __GFP_ZERO);
 	if (!pcpu)
 		return -ENOMEM;
@@ -47,6 +49,8 @@ void s2s_stats_sum(const struct s2s_stats *stats,
 	int cpu, i;
 
 	memset(snap, 0, sizeof(*snap));
+	for (i = 0; i < __S2S_DROP_MAX; i++)
+		snap->drops[i] = atomic64_read(&stats->drops[i]);
 	if (!stats->pcpu)
 		return;
 	for_each_possible_cpu(cpu) {
@@ -60,16 +64,12 @@ void s2s_stats_sum(const struct s2s_stats *stats,
 			one.tx_bytes = u64_stats_read(&s->tx_bytes);
 			one.rx_packets = u64_stats_read(&s->rx_packets);
 			one.rx_bytes = u64_stats_read(&s->rx_bytes);
-			for (i = 0; i < __S2S_DROP_MAX; i++)
-				one.drops[i] = u64_stats_read(&s->drops[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 
 		snap->tx_packets += one.tx_packets;
 		snap->tx_bytes += one.tx_bytes;
 		snap->rx_packets += one.rx_packets;
 		snap->rx_bytes += one.rx_bytes;
-		for (i = 0; i < __S2S_DROP_MAX; i++)
-			snap->drops[i] += one.drops[i];
 	}
 }
 

@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Per-CPU packet, byte and drop-reason counters, for tunnels and SAs.
+ * Packet, byte and drop-reason counters, for tunnels, SAs and segments.
+ *
+ * Packets and bytes are counted on every packet, so they are per CPU: 32
+ * bytes per CPU on 64-bit.  Drops are rare on a working tunnel and there are
+ * many reasons, so they are one shared array of atomics: per CPU they would
+ * cost every SA 8 bytes x reasons x CPUs (16 KiB on 64 CPUs), enough to
+ * break the budget of 4 KiB per SA.  A flood that makes every CPU drop into
+ * the same counter pays a contended atomic add per packet it loses anyway,
+ * as the core's atomic device drop counters did for years.
  */
 #ifndef _S2S_STATS_H
 #define _S2S_STATS_H
@@ -15,7 +23,6 @@ struct s2s_pcpu_stats {
 	u64_stats_t tx_bytes;
 	u64_stats_t rx_packets;
 	u64_stats_t rx_bytes;
-	u64_stats_t drops[__S2S_DROP_MAX];
 	struct u64_stats_sync syncp;
 };
 
@@ -35,8 +42,14 @@ struct s2s_stats_snapshot {
 	u64 drops[__S2S_DROP_MAX];
 };
 
+/**
+ * struct s2s_stats - the counters of one object
+ * @pcpu: packets and bytes, per CPU
+ * @drops: dropped packets by enum s2s_drop_reason, shared
+ */
 struct s2s_stats {
 	struct s2s_pcpu_stats __percpu *pcpu;
+	atomic64_t drops[__S2S_DROP_MAX];
 };
 
 int s2s_stats_init(struct s2s_stats *stats, gfp_t gfp);
@@ -71,15 +84,8 @@ static inline void s2s_stats_rx(struct s2s_stats *stats, unsigned int len)
 static inline void s2s_stats_drop(struct s2s_stats *stats,
 				  enum s2s_drop_reason reason)
 {
-	struct s2s_pcpu_stats *s;
-
-	if (!stats || !stats->pcpu)
-		return;
-	s = get_cpu_ptr(stats->pcpu);
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->drops[reason]);
-	u64_stats_update_end(&s->syncp);
-	put_cpu_ptr(stats->pcpu);
+	if (stats)
+		atomic64_inc(&stats->drops[reason]);
 }
 
 #endif /* _S2S_STATS_H */
