@@ -674,9 +674,10 @@ static void s2s_km_mirror(struct net *net, struct xfrm_state *x, bool sync)
 
 			s2s_addr_from_xfrm(&peer, x->props.family,
 					   &x->id.daddr);
+			/* a learned port before: this is a mapping change */
 			s2s_tunnel_set_peer(t, x->props.family, &peer,
 					    sa->udp_peer,
-					    rtnl_dereference(t->params)->peer_port);
+					    rtnl_dereference(t->params)->peer_port != 0);
 		}
 	}
 	if (!err) {

@@ -95,8 +95,11 @@ enum {
  * struct s2s_sa - one security association
  * @spi_node: entry in s2s_net.sa_in (inbound SAs only; RCU)
  * @tunnel_node: entry in s2s_tunnel.sa_list (RTNL)
- * @tunnel: owning tunnel, set when the SA is linked; the SA never outlives
- *	the device's registration
+ * @tunnel: owning tunnel, set when the SA is linked, before the SPI table
+ *	publishes it; still set after the SA is unlinked, when a key-manager
+ *	binding (km.c) may keep the SA until it reconciles, past the tunnel's
+ *	life: only code that found the SA through its tunnel or the SPI table
+ *	may follow it
  * @rcu: deferred free
  * @free_work: frees the crypto transform in process context
  * @refcnt: references from the tunnel and from in-flight crypto requests
