@@ -290,7 +290,7 @@ static int s2s_nl_put_sa_algs(struct sk_buff *msg, const struct s2s_sa *sa)
 {
 	u32 icv_bits = sa->icvlen * 8;
 
-	if (sa->aead_alg[0]) {
+	if (sa->aead_alg) {
 		if (nla_put_string(msg, S2S_SA_A_AEAD_ALG, sa->aead_alg) ||
 		    nla_put_u32(msg, S2S_SA_A_ICV_BITS, icv_bits))
 			return -EMSGSIZE;

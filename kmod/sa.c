@@ -160,7 +160,7 @@ static int s2s_sa_setup_aead(struct s2s_sa *sa, const struct s2s_sa_config *cfg,
 		NL_SET_ERR_MSG_MOD(extack, "the crypto API refused the AEAD key or ICV length");
 		return err;
 	}
-	strscpy(sa->aead_alg, cfg->aead_alg, sizeof(sa->aead_alg));
+	sa->aead_alg = S2S_ALG_GCM_AES;
 	sa->blocksize = 4;
 	return 0;
 }
@@ -233,8 +233,8 @@ static int s2s_sa_setup_authenc(struct s2s_sa *sa,
 		NL_SET_ERR_MSG_MOD(extack, "the crypto API refused the keys or ICV length");
 		return err;
 	}
-	strscpy(sa->enc_alg, cfg->enc_alg, sizeof(sa->enc_alg));
-	strscpy(sa->auth_alg, cfg->auth_alg, sizeof(sa->auth_alg));
+	sa->enc_alg = S2S_ALG_CBC_AES;
+	sa->auth_alg = auth->name;
 	sa->blocksize = crypto_aead_blocksize(sa->tfm);
 	return 0;
 }

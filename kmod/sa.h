@@ -119,15 +119,21 @@ enum {
  * @soft_limit: which limit fired the soft expiry (enum s2s_expire_limit)
  * @hard_limit: which limit fired the hard expiry (enum s2s_expire_limit)
  * @cfg_limits: the configured lifetime limits (copied from the config)
- * @aead_alg: AEAD algorithm name as configured, or ""
- * @enc_alg: cipher name as configured (authenc SAs), or ""
- * @auth_alg: HMAC name as configured (authenc SAs), or ""
+ * @aead_alg: AEAD algorithm name as configured (one of this module's
+ *	constant strings: the configured name was checked against them), or
+ *	NULL
+ * @enc_alg: cipher name as configured (authenc SAs), likewise, or NULL
+ * @auth_alg: HMAC name as configured (authenc SAs), likewise, or NULL
  * @replay_window: configured anti-replay window (inbound)
  * @udp_local: ESP in UDP (RFC 3948) that an xfrm state's encapsulation
  *	asks for (km.c): our UDP port, network order; 0 = ESP over IP.
  *	Set before the SA is linked, never changed after.
  * @udp_peer: with @udp_local, the peer's UDP port the state names
  * @stats: per-SA counters
+ *
+ * 512 bytes on x86-64 (pahole), the kmalloc-512 size class: one field more
+ * moves every SA to 1 KiB, so the algorithm names are pointers to this
+ * module's constants rather than copies (issue 14: at most 4 KiB per SA).
  */
 struct s2s_sa {
 	struct rhlist_head spi_node;
@@ -156,9 +162,9 @@ struct s2s_sa {
 		u64 soft_packets, hard_packets;
 		u64 soft_seconds, hard_seconds;
 	} cfg_limits;
-	char aead_alg[S2S_ALG_NAME_SIZE];
-	char enc_alg[S2S_ALG_NAME_SIZE];
-	char auth_alg[S2S_ALG_NAME_SIZE];
+	const char *aead_alg;
+	const char *enc_alg;
+	const char *auth_alg;
 	u32 replay_window;
 	__be16 udp_local;
 	__be16 udp_peer;
