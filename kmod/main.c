@@ -16,7 +16,7 @@
 #include "km.h"
 #include "nat.h"
 #include "netlink.h"
-#include "netns.h"
+#include "pernet.h"
 #include "queueing.h"
 #include "sa.h"
 

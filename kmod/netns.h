@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Per network namespace state.
+ * Per network namespace state: the data only (its life is pernet.c's).
  */
 #ifndef _S2S_NETNS_H
 #define _S2S_NETNS_H
@@ -105,8 +105,5 @@ static inline struct s2s_net *s2s_net(const struct net *net)
 {
 	return net_generic(net, s2s_net_id);
 }
-
-int s2s_netns_init(void);
-void s2s_netns_exit(void);
 
 #endif /* _S2S_NETNS_H */

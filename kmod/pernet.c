@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Per network namespace state: the tunnel list, the inbound SPI table, the
- * segment marks and the SA lifetime work of each namespace.
+ * The life of the per network namespace state (struct s2s_net, netns.h):
+ * its tables set up when a namespace appears, and its tunnels, segments,
+ * SA lifetime work and inbound SPI table taken down when it goes away.
+ * netns.h holds only the data, so that every file may use it while this
+ * one, which calls into sa.c, tunnel.c and segment.c, stands above them.
  *
  * Tunnel devices are netns-local, so a namespace that goes away takes its
  * tunnels with it.  The core would unregister them as well (they have
@@ -14,6 +17,7 @@
 #include <linux/rtnetlink.h>
 #include "tunnel.h"
 #include "netns.h"
+#include "pernet.h"
 #include "sa.h"
 #include "segment.h"
 
