@@ -10,6 +10,16 @@
  * AAD is (SPI, [seq_hi,] seq_lo) followed by the IV, so one layout serves
  * rfc4106(gcm(aes)), authenc() and authencesn() (assoclen = AAD + IV).
  *
+ * A request that is done becomes its CPU's spare, and the next packet
+ * prepared on that CPU reuses it if it is large enough: in the steady state
+ * a packet costs no allocation (and no zeroing: Debian's init_on_alloc
+ * clears every kmalloc()).  One spare per CPU at most, taken and put back
+ * with this_cpu_cmpxchg(), so any context may free a request, on any CPU
+ * (a parallel worker or an engine's callback finishes it elsewhere).  The
+ * spare holds no key: keys live in the transform, and everything the
+ * request carries is written again before it is used.  Spares are freed,
+ * cleared, at module unload, after the last request is done.
+ *
  * Requests never carry CRYPTO_TFM_REQ_MAY_BACKLOG (as esp4): an engine
  * whose queue is full refuses the request, and the packet is dropped as
  * crypto_busy, so nobody can queue unbounded work with unauthenticated
@@ -27,6 +37,9 @@
 #include "sa.h"
 
 #define S2S_AAD_MAX 12		/* SPI, seq_hi, seq_lo */
+
+/* One done request per CPU, kept for the next packet (see the top). */
+static DEFINE_PER_CPU(struct s2s_crypt *, s2s_crypt_spare);
 
 /* The closest generic reason, for drop monitors (all exist on 6.1 and 6.12). */
 static enum skb_drop_reason s2s_skb_reason(enum s2s_drop_reason reason)
@@ -108,16 +121,60 @@ void s2s_crypt_hold_dev(struct s2s_crypt *c, struct net_device *dev)
 	netdev_hold(dev, &c->dev_tracker, GFP_ATOMIC);
 }
 
+/* @size bytes, from this CPU's spare if it is large enough. */
+static struct s2s_crypt *s2s_crypt_get(unsigned int size)
+{
+	struct s2s_crypt *c = this_cpu_xchg(s2s_crypt_spare, NULL);
+
+	if (likely(c && c->size >= size))
+		return c;
+	kfree_sensitive(c);	/* too small for this SA: replaced */
+	size = kmalloc_size_roundup(size);
+	c = kmalloc(size, GFP_ATOMIC);
+	if (c)
+		c->size = size;
+	return c;
+}
+
+/* Keeps @c as this CPU's spare, or frees it when the CPU has one. */
+static void s2s_crypt_put(struct s2s_crypt *c)
+{
+	if (this_cpu_cmpxchg(s2s_crypt_spare, NULL, c))
+		kfree_sensitive(c);
+}
+
 /**
  * s2s_crypt_free() - release a request and the references it holds
  * @c: the request (its packet was sent, delivered or dropped)
+ *
+ * The device reference goes last: once the last request has put it, the
+ * module may unload, and s2s_crypt_cache_exit() must then find every spare.
  */
 void s2s_crypt_free(struct s2s_crypt *c)
 {
+	struct net_device *dev = c->dev;
+	netdevice_tracker tracker = c->dev_tracker;
+
 	dst_release(c->outer.dst);
 	s2s_sa_put(c->sa);
-	netdev_put(c->dev, &c->dev_tracker);
-	kfree(c);
+	s2s_crypt_put(c);
+	netdev_put(dev, &tracker);
+}
+
+/**
+ * s2s_crypt_cache_exit() - free the CPUs' spare requests
+ *
+ * Called at module unload once no tunnel device is left, so no request is
+ * in flight and none can become a spare any more.
+ */
+void s2s_crypt_cache_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree_sensitive(per_cpu(s2s_crypt_spare, cpu));
+		per_cpu(s2s_crypt_spare, cpu) = NULL;
+	}
 }
 
 static S2S_CRYPTO_DONE(s2s_crypt_done)
@@ -146,9 +203,9 @@ static int s2s_decrypt_start(struct s2s_job *job)
  * @cryptlen: bytes after the ESP header and IV: payload, trailer and ICV
  * @encrypt: true to encrypt, false to decrypt and authenticate
  *
- * One allocation holds the request and its context, the IV (aligned for
- * the transform), the AAD followed by a copy of the IV, and the
- * scatterlist over the AAD and the ESP payload.  On encryption a fresh IV
+ * One allocation (or this CPU's spare) holds the request and its
+ * context, the IV (aligned for the transform), the AAD followed by a copy
+ * of the IV, and the scatterlist over the AAD and the ESP payload.  On encryption a fresh IV
  * is written into the ESP header; on decryption the IV is read from it.
  * Requests are never backlogged.  Takes no references: the caller fills
  * in @sa, @dev and @outer, and sets @job.finish.
@@ -172,7 +229,7 @@ struct s2s_crypt *s2s_crypt_prepare(struct s2s_sa *sa, struct sk_buff *skb,
 	len = sizeof(*c) + crypto_aead_reqsize(tfm) +
 	      crypto_aead_alignmask(tfm) + sa->ivlen + S2S_AAD_MAX + sa->ivlen;
 	len = ALIGN(len, __alignof__(struct scatterlist));
-	c = kmalloc(len + (nfrags + 1) * sizeof(*sg), GFP_ATOMIC);
+	c = s2s_crypt_get(len + (nfrags + 1) * sizeof(*sg));
 	if (!c)
 		return NULL;
 	sg = (struct scatterlist *)((u8 *)c + len);
@@ -225,6 +282,6 @@ struct s2s_crypt *s2s_crypt_prepare(struct s2s_sa *sa, struct sk_buff *skb,
 	return c;
 
 err:
-	kfree(c);
+	s2s_crypt_put(c);
 	return ERR_PTR(-EINVAL);
 }

@@ -29,6 +29,7 @@ struct s2s_tunnel;
  * @iv: the IV given to the AEAD (CBC modifies it), in the tail
  * @aad: the AAD followed by a copy of the IV, in the tail
  * @dev_tracker: tracks the reference on @dev
+ * @size: bytes allocated, so that a spare can be reused for another SA
  * @job: the packet's place in its tunnel's crypto queue
  * @req: the AEAD request; its context, the IV, the AAD and the
  *	scatterlist follow, each sized for the SA
@@ -45,6 +46,7 @@ struct s2s_crypt {
 	u8 *iv;
 	u8 *aad;
 	netdevice_tracker dev_tracker;
+	unsigned int size;
 	struct s2s_job job;
 	struct aead_request req;
 };
@@ -55,6 +57,7 @@ struct s2s_crypt *s2s_crypt_prepare(struct s2s_sa *sa, struct sk_buff *skb,
 void s2s_crypt_hold_dev(struct s2s_crypt *c, struct net_device *dev);
 void s2s_crypt_free(struct s2s_crypt *c);
 enum s2s_drop_reason s2s_crypt_reason(int err, bool decrypt);
+void s2s_crypt_cache_exit(void);
 void s2s_drop(struct s2s_tunnel *t, struct s2s_sa *sa, struct sk_buff *skb,
 	      enum s2s_drop_reason reason);
 

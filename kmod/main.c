@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/rtnetlink.h>
+#include "crypto.h"
 #include "device.h"
 #include "encap.h"
 #include "esp.h"
@@ -67,6 +68,7 @@ err_nat:
 	s2s_encap_exit();
 err_encap:
 	s2s_queueing_exit();
+	s2s_crypt_cache_exit();
 err_queueing:
 	s2s_sa_exit();
 err_sa:
@@ -85,6 +87,7 @@ static void __exit s2s_mod_exit(void)
 	s2s_nat_exit();
 	s2s_encap_exit();
 	s2s_queueing_exit();
+	s2s_crypt_cache_exit();
 	s2s_sa_exit();
 	s2s_netns_exit();
 }

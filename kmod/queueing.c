@@ -4,11 +4,21 @@
  *
  * A single flow through one tunnel would otherwise encrypt on the one CPU
  * that transmits it.  Each packet becomes a job: it joins its tunnel's
- * ordered queue and, with the parallel parameter on, one CPU's worker
- * list, chosen round-robin.  Workers run the crypto; when a job is done,
- * whoever finished it drains the head of the queue while the head is
- * done, so packets leave in the order they came, whichever CPU finished
- * first.  One CPU drains a queue at a time.
+ * ordered queue and, with the parallel parameter on, is given to a CPU.
+ * When a job is done, whoever finished it drains the head of the queue
+ * while the head is done, so packets leave in the order they came,
+ * whichever CPU finished first.  One CPU drains a queue at a time.
+ *
+ * The parallel mode hands work on per burst, not per packet: a queue gives
+ * S2S_BURST consecutive jobs to one CPU, then the next S2S_BURST to the
+ * next online CPU, round-robin.  A burst given to the submitting CPU runs
+ * at once, inline, as in the serial mode; a burst given to another CPU
+ * joins that CPU's worker list, and only a job that finds the list empty
+ * queues the worker, so a work item and a context switch are paid per
+ * burst at most.  A CPU whose worker already has S2S_WORKER_BACKLOG jobs
+ * waiting is behind: the submitter claims the job back and runs it itself,
+ * so that a hand-off never waits longer than running inline would, and
+ * flows that already keep every CPU busy stay on their own CPUs.
  *
  * With the parameter off (or one CPU online) a job still joins the queue
  * but its crypto starts at once on the CPU that submitted it.  Mostly it
@@ -27,6 +37,14 @@
  *    When the budget runs out the drainer keeps the queue's draining bit
  *    and a work item continues, a budget at a time, rescheduling between
  *    passes: no soft lockup or RCU stall when jobs finish at line rate.
+ *
+ * In the parallel mode every queue also has a home CPU, chosen
+ * round-robin when the tunnel is created: jobs finished elsewhere leave
+ * the draining to a work item on the home CPU.  Packets of a tunnel then
+ * leave from one CPU: through one transmit queue of a multi-queue device,
+ * or one CPU's backlog behind a veth, which would otherwise let two CPUs'
+ * packets overtake each other after they left in order, by more than the
+ * peer's replay window when the sender floods.
  *
  * Delivery keeps the order too.  A decrypted packet leaves its queue on
  * whichever CPU drains it; handing it to that CPU's backlog or GRO cell
@@ -52,6 +70,10 @@
 #define S2S_QUEUE_MAX 1024
 /* Jobs one drain pass hands on with BHs off. */
 #define S2S_DRAIN_BUDGET 64
+/* Consecutive jobs of a queue given to one CPU in the parallel mode. */
+#define S2S_BURST 8
+/* Jobs waiting for a CPU's worker beyond which submitters keep theirs. */
+#define S2S_WORKER_BACKLOG (4 * S2S_BURST)
 
 /*
  * Off by default: in the 2-vCPU TCG test VM the cross-CPU hand-offs cost
@@ -63,6 +85,7 @@ MODULE_PARM_DESC(parallel, "spread crypto over all CPUs, keeping order (default:
 
 struct s2s_worker {
 	struct llist_head jobs;
+	atomic_t backlog;
 	struct work_struct work;
 };
 
@@ -83,27 +106,30 @@ static struct s2s_job *s2s_queue_done_head(struct s2s_queue *q)
 
 /*
  * Hands on up to S2S_DRAIN_BUDGET finished jobs from the head of @q, in
- * order.  The caller holds the draining bit and has BHs off.  Returns true
- * when the budget ran out (more may be waiting).
+ * order: takes them off under one hold of the lock, then finishes them.
+ * The caller holds the draining bit and has BHs off.  Returns true when
+ * the budget ran out (more may be waiting).
  */
 static bool s2s_queue_pop(struct s2s_queue *q)
 {
-	unsigned int budget = S2S_DRAIN_BUDGET;
-	struct s2s_job *job;
+	struct s2s_job *job, *tmp;
+	unsigned int n = 0;
+	LIST_HEAD(done);
 
-	while (budget--) {
-		spin_lock_bh(&q->lock);
+	spin_lock_bh(&q->lock);
+	while (n < S2S_DRAIN_BUDGET) {
 		job = s2s_queue_done_head(q);
-		if (!job) {
-			spin_unlock_bh(&q->lock);
-			return false;
-		}
-		list_del(&job->queue_node);
-		q->len--;
-		spin_unlock_bh(&q->lock);
-		job->finish(job, job->err);
+		if (!job)
+			break;
+		list_move_tail(&job->queue_node, &done);
+		n++;
 	}
-	return true;
+	q->len -= n;
+	spin_unlock_bh(&q->lock);
+	/* @finish frees the job */
+	list_for_each_entry_safe(job, tmp, &done, queue_node)
+		job->finish(job, job->err);
+	return n == S2S_DRAIN_BUDGET;
 }
 
 static bool s2s_queue_head_ready(struct s2s_queue *q)
@@ -116,11 +142,26 @@ static bool s2s_queue_head_ready(struct s2s_queue *q)
 	return ready;
 }
 
+/*
+ * The CPU that drains @q in the parallel mode, so that its packets leave
+ * from one CPU (one transmit queue, one backlog); any CPU while the home
+ * CPU is offline.
+ */
+static int s2s_queue_home(struct s2s_queue *q)
+{
+	int cpu = q->home_cpu;
+
+	return cpu_online(cpu) ? cpu : raw_smp_processor_id();
+}
+
 /* The caller holds the draining bit: the work item becomes the drainer. */
 static void s2s_queue_drain_defer(struct s2s_queue *q)
 {
+	int cpu = READ_ONCE(parallel) ? s2s_queue_home(q) :
+					raw_smp_processor_id();
+
 	netdev_hold(q->dev, &q->drain_tracker, GFP_ATOMIC);
-	if (!queue_work(s2s_crypt_wq, &q->drain_work))
+	if (!queue_work_on(cpu, s2s_crypt_wq, &q->drain_work))
 		netdev_put(q->dev, &q->drain_tracker);
 }
 
@@ -177,7 +218,8 @@ static void s2s_queue_drain_fn(struct work_struct *work)
  *
  * Called after a synchronous operation or from the crypto completion
  * callback, in any context.  A completion in hard IRQ context (a hardware
- * engine's) leaves the draining to the work item.
+ * engine's) leaves the draining to the work item, and so does one on
+ * another CPU than the queue's home in the parallel mode.
  */
 void s2s_job_complete(struct s2s_job *job, int err)
 {
@@ -197,7 +239,13 @@ void s2s_job_complete(struct s2s_job *job, int err)
 		return;
 	}
 	local_bh_disable();
-	s2s_queue_drain(q);
+	if (READ_ONCE(parallel) && smp_processor_id() != s2s_queue_home(q)) {
+		/* the home CPU drains: packets leave from one CPU */
+		if (!test_and_set_bit(0, &q->draining))
+			s2s_queue_drain_defer(q);
+	} else {
+		s2s_queue_drain(q);
+	}
 	local_bh_enable();
 	netdev_put(q->dev, &tracker);
 }
@@ -221,6 +269,7 @@ static void s2s_worker_fn(struct work_struct *work)
 	struct s2s_job *job, *tmp;
 
 	llist_for_each_entry_safe(job, tmp, list, worker_node) {
+		atomic_dec(&w->backlog);
 		local_bh_disable();
 		s2s_job_start(job);
 		local_bh_enable();
@@ -228,13 +277,21 @@ static void s2s_worker_fn(struct work_struct *work)
 	}
 }
 
-static int s2s_next_cpu(struct s2s_queue *q)
+/* The CPU for @q's next job: S2S_BURST in a row each; q->lock held. */
+static int s2s_burst_cpu(struct s2s_queue *q)
 {
-	int cpu = cpumask_next(READ_ONCE(q->next_cpu), cpu_online_mask);
+	int cpu = q->burst_cpu;
 
+	/* burst_left is 0 until the first burst sets a CPU */
+	if (q->burst_left && cpu_online(cpu)) {
+		q->burst_left--;
+		return cpu;
+	}
+	cpu = cpumask_next(cpu, cpu_online_mask);
 	if (cpu >= nr_cpu_ids)
 		cpu = cpumask_first(cpu_online_mask);
-	WRITE_ONCE(q->next_cpu, cpu);
+	q->burst_cpu = cpu;
+	q->burst_left = S2S_BURST - 1;
 	return cpu;
 }
 
@@ -265,17 +322,22 @@ void s2s_job_run(struct s2s_queue *q, struct s2s_job *job)
 	list_add_tail(&job->queue_node, &q->jobs);
 	q->len++;
 	if (par)
-		cpu = s2s_next_cpu(q);
+		cpu = s2s_burst_cpu(q);
 	spin_unlock(&q->lock);
 
-	if (!par) {
-		/* queued first: a later job cannot overtake an async one */
-		s2s_job_start(job);
-		return;
-	}
+	/* queued first: a later job cannot overtake this one */
+	if (!par || cpu == smp_processor_id())
+		goto inline_start;
 	w = per_cpu_ptr(s2s_workers, cpu);
+	if (atomic_read(&w->backlog) >= S2S_WORKER_BACKLOG)
+		goto inline_start;	/* that CPU is behind: claim it back */
+	atomic_inc(&w->backlog);
 	if (llist_add(&job->worker_node, &w->jobs))
 		queue_work_on(cpu, s2s_crypt_wq, &w->work);
+	return;
+
+inline_start:
+	s2s_job_start(job);
 }
 
 /* BHs off (softirq): delivers up to @budget packets, in order. */
@@ -347,6 +409,18 @@ void s2s_rx_napi_destroy(struct s2s_rx_napi *r)
 	skb_queue_purge(&r->ready);
 }
 
+/* Home CPUs for new queues, round-robin over the CPUs online now. */
+static int s2s_home_pick(void)
+{
+	static atomic_t next = ATOMIC_INIT(0);
+	unsigned int n = atomic_inc_return(&next) % num_online_cpus();
+	int cpu = cpumask_first(cpu_online_mask);
+
+	while (n--)
+		cpu = cpumask_next(cpu, cpu_online_mask);
+	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
+}
+
 /**
  * s2s_queue_init() - initialise a tunnel's queue
  * @q: the queue
@@ -359,7 +433,9 @@ void s2s_queue_init(struct s2s_queue *q, struct net_device *dev)
 	INIT_LIST_HEAD(&q->jobs);
 	q->len = 0;
 	q->draining = 0;
-	q->next_cpu = -1;
+	q->burst_cpu = -1;
+	q->burst_left = 0;
+	q->home_cpu = s2s_home_pick();
 	INIT_WORK(&q->drain_work, s2s_queue_drain_fn);
 }
 
@@ -379,6 +455,7 @@ int s2s_queueing_init(void)
 		struct s2s_worker *w = per_cpu_ptr(s2s_workers, cpu);
 
 		init_llist_head(&w->jobs);
+		atomic_set(&w->backlog, 0);
 		INIT_WORK(&w->work, s2s_worker_fn);
 	}
 	s2s_crypt_wq = alloc_workqueue("s2svpn_crypt",

@@ -23,7 +23,9 @@ struct s2s_job;
  * @jobs: jobs in arrival order; only the head may leave
  * @len: number of jobs in @jobs
  * @draining: bit 0 set while one CPU hands finished jobs on
- * @next_cpu: round-robin cursor for spreading jobs over CPUs
+ * @burst_cpu: the CPU the parallel mode gives this queue's jobs to now
+ * @burst_left: jobs still to give to @burst_cpu before moving on
+ * @home_cpu: the CPU that drains the queue in the parallel mode
  * @drain_work: continues a drain whose budget ran out (holds @dev)
  * @drain_tracker: tracks @drain_work's reference on @dev
  */
@@ -33,7 +35,9 @@ struct s2s_queue {
 	struct list_head jobs;
 	unsigned int len;
 	unsigned long draining;
-	int next_cpu;
+	int burst_cpu;
+	unsigned int burst_left;
+	int home_cpu;
 	struct work_struct drain_work;
 	netdevice_tracker drain_tracker;
 };

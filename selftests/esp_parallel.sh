@@ -117,6 +117,8 @@ esp_check_iperf "TCP A -> B" "$a" $ESP_LAN4_B -t 3
 esp_check_iperf "TCP B -> A (reverse)" "$a" $ESP_LAN4_B -t 3 -R
 ja=$(esp_json "$a")
 jb=$(esp_json "$b")
+s2s_log "A: $(esp_stats_line "$ja")"
+s2s_log "B: $(esp_stats_line "$jb")"
 for j in "$ja" "$jb"; do
 	s2s_check_eq "no replay, auth or crypto drop" \
 		"$(esp_jq "$j" -- 'tstat($j0; "drops.replay") + tstat($j0; "drops.auth") + tstat($j0; "drops.crypto")')" 0
