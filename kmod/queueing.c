@@ -76,8 +76,9 @@
 #define S2S_WORKER_BACKLOG (4 * S2S_BURST)
 
 /*
- * Off by default: in the 2-vCPU TCG test VM the cross-CPU hand-offs cost
- * more than they gain (Documentation/performance.rst has the numbers).
+ * Off by default: one flow gains the other CPUs, but a lone packet pays a
+ * worker wake-up and a drain on the home CPU, and flows that already keep
+ * every CPU busy gain nothing (Documentation/performance.rst).
  */
 static bool parallel;
 module_param(parallel, bool, 0644);
