@@ -11,7 +11,7 @@
 # is answered, nothing is dropped, and the module unloads with the spares
 # it keeps, without a warning.
 
-# shellcheck disable=SC2154
+# shellcheck disable=SC2016,SC2086,SC2154
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
