@@ -20,10 +20,8 @@
 esp_begin jq python3 taskset
 [ "$(nproc)" -ge 2 ] || s2s_skip "needs 2 CPUs, this VM has $(nproc)"
 
-tr=/sys/kernel/tracing
-if [ ! -d $tr/events ] && mount -t tracefs tracefs $tr 2>/dev/null; then
-	s2s_defer umount $tr
-fi
+s2s_tracefs || s2s_skip "tracefs is not mounted and cannot be"
+tr=$S2S_TRACEFS
 XMIT=$tr/events/net/net_dev_start_xmit
 WORK=$tr/events/workqueue/workqueue_execute_start
 if [ ! -e $XMIT/hist ] || [ ! -e $WORK/hist ]; then

@@ -17,11 +17,9 @@
 
 esp_begin jq ping
 
-tr=/sys/kernel/tracing
-if [ ! -d $tr/events ] && mount -t tracefs tracefs $tr 2>/dev/null; then
-	s2s_defer umount $tr
-fi
-[ -d $tr/events/kmem/kmalloc ] || s2s_skip "no kmem:kmalloc trace event (tracefs not mounted at $tr)"
+s2s_tracefs || s2s_skip "tracefs is not mounted and cannot be"
+tr=$S2S_TRACEFS
+[ -d $tr/events/kmem/kmalloc ] || s2s_skip "no kmem:kmalloc trace event in $tr"
 [ -e $tr/events/kmem/kmalloc/hist ] || s2s_skip "no hist triggers in this kernel"
 
 # one event for kmalloc() and kmalloc_node() on 6.1 and later

@@ -207,6 +207,15 @@ s2s_veth() {
 		ip -n "$3" link set "$4" up
 }
 
+# s2s_tracefs: sets S2S_TRACEFS to tracefs, mounting it (and unmounting it
+# on exit) when the VM has not; fails when it cannot be mounted.
+s2s_tracefs() {
+	S2S_TRACEFS=/sys/kernel/tracing
+	[ -d $S2S_TRACEFS/events ] && return 0
+	mount -t tracefs tracefs $S2S_TRACEFS 2>/dev/null || return 1
+	s2s_defer umount $S2S_TRACEFS
+}
+
 # --- cleanup ---------------------------------------------------------------
 
 # s2s_defer CMD...: runs CMD on exit, the last deferred first.
