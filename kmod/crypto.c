@@ -15,10 +15,12 @@
  * a packet costs no allocation (and no zeroing: Debian's init_on_alloc
  * clears every kmalloc()).  One spare per CPU at most, taken and put back
  * with this_cpu_cmpxchg(), so any context may free a request, on any CPU
- * (a parallel worker or an engine's callback finishes it elsewhere).  The
- * spare holds no key: keys live in the transform, and everything the
- * request carries is written again before it is used.  Spares are freed,
- * cleared, at module unload, after the last request is done.
+ * (a parallel worker or an engine's callback finishes it elsewhere).
+ * Everything a request carries is written again before it is used.  Keys
+ * live in the transform, but an authenc request's context may keep hash
+ * state derived from the HMAC key: a request that is freed instead of kept
+ * (its CPU has a spare, the spare is too small, module unload) is cleared
+ * with kfree_sensitive().
  *
  * Requests never carry CRYPTO_TFM_REQ_MAY_BACKLOG (as esp4): an engine
  * whose queue is full refuses the request, and the packet is dropped as
@@ -205,8 +207,9 @@ static int s2s_decrypt_start(struct s2s_job *job)
  *
  * One allocation (or this CPU's spare) holds the request and its
  * context, the IV (aligned for the transform), the AAD followed by a copy
- * of the IV, and the scatterlist over the AAD and the ESP payload.  On encryption a fresh IV
- * is written into the ESP header; on decryption the IV is read from it.
+ * of the IV, and the scatterlist over the AAD and the ESP payload.  On
+ * encryption a fresh IV is written into the ESP header; on decryption the
+ * IV is read from it.
  * Requests are never backlogged.  Takes no references: the caller fills
  * in @sa, @dev and @outer, and sets @job.finish.
  *
