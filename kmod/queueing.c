@@ -9,6 +9,16 @@
  * while the head is done, so packets leave in the order they came,
  * whichever CPU finished first.  One CPU drains a queue at a time.
  *
+ * The parallel mode spreads only a busy queue.  A job that finds its queue
+ * empty and the queue's previous job more than S2S_QUIET_NS old is lone (a
+ * ping, a request): its crypto runs on the submitting CPU, as in the
+ * serial mode, since handing it to another CPU would only add a wake-up to
+ * its latency.  A queue that sees more than about one job per S2S_QUIET_NS
+ * (a TCP window, a segmented GSO packet, a stream) is spread.  A lone job
+ * still leaves from the home CPU (below): a quiet gap on the submitting
+ * side does not prove that the packets before it have left the home CPU's
+ * backlog, and overtaking them could cost more than the replay window.
+ *
  * The parallel mode hands work on per burst, not per packet: a queue gives
  * S2S_BURST consecutive jobs to one CPU, then the next S2S_BURST to the
  * next online CPU, round-robin.  A burst given to the submitting CPU runs
@@ -62,6 +72,7 @@
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
+#include <linux/sched/clock.h>
 #include <linux/workqueue.h>
 #include "compat.h"
 #include "queueing.h"
@@ -74,11 +85,14 @@
 #define S2S_BURST 8
 /* Jobs waiting for a CPU's worker beyond which submitters keep theirs. */
 #define S2S_WORKER_BACKLOG (4 * S2S_BURST)
+/* A gap between a queue's jobs after which the next one is lone. */
+#define S2S_QUIET_NS NSEC_PER_MSEC
 
 /*
- * Off by default: one flow gains the other CPUs, but a lone packet pays a
- * worker wake-up and a drain on the home CPU, and flows that already keep
- * every CPU busy gain nothing (Documentation/performance.rst).
+ * Off by default: one flow gains the other CPUs, but flows that already
+ * keep every CPU busy lose to the hand-offs, and a lone packet submitted
+ * on another CPU than its queue's home pays a drain there
+ * (Documentation/performance.rst).
  */
 static bool parallel;
 module_param(parallel, bool, 0644);
@@ -308,7 +322,9 @@ static int s2s_burst_cpu(struct s2s_queue *q)
 void s2s_job_run(struct s2s_queue *q, struct s2s_job *job)
 {
 	bool par = READ_ONCE(parallel) && num_online_cpus() > 1;
+	u64 now = par ? local_clock() : 0;
 	struct s2s_worker *w;
+	bool lone = false;
 	int cpu = 0;
 
 	job->done = false;
@@ -320,14 +336,19 @@ void s2s_job_run(struct s2s_queue *q, struct s2s_job *job)
 		job->finish(job, -ENOBUFS);
 		return;
 	}
+	if (par) {
+		/* a clock read on another CPU may be ahead: that is busy */
+		lone = !q->len && (s64)(now - q->last_ns) >= S2S_QUIET_NS;
+		q->last_ns = now;
+		if (!lone)
+			cpu = s2s_burst_cpu(q);
+	}
 	list_add_tail(&job->queue_node, &q->jobs);
 	q->len++;
-	if (par)
-		cpu = s2s_burst_cpu(q);
 	spin_unlock(&q->lock);
 
 	/* queued first: a later job cannot overtake this one */
-	if (!par || cpu == smp_processor_id())
+	if (!par || lone || cpu == smp_processor_id())
 		goto inline_start;
 	w = per_cpu_ptr(s2s_workers, cpu);
 	if (atomic_read(&w->backlog) >= S2S_WORKER_BACKLOG)
@@ -437,6 +458,7 @@ void s2s_queue_init(struct s2s_queue *q, struct net_device *dev)
 	q->burst_cpu = -1;
 	q->burst_left = 0;
 	q->home_cpu = s2s_home_pick();
+	q->last_ns = 0;
 	INIT_WORK(&q->drain_work, s2s_queue_drain_fn);
 }
 

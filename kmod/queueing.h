@@ -26,6 +26,7 @@ struct s2s_job;
  * @burst_cpu: the CPU the parallel mode gives this queue's jobs to now
  * @burst_left: jobs still to give to @burst_cpu before moving on
  * @home_cpu: the CPU that drains the queue in the parallel mode
+ * @last_ns: local_clock() when the last job came, in the parallel mode
  * @drain_work: continues a drain whose budget ran out (holds @dev)
  * @drain_tracker: tracks @drain_work's reference on @dev
  */
@@ -38,6 +39,7 @@ struct s2s_queue {
 	int burst_cpu;
 	unsigned int burst_left;
 	int home_cpu;
+	u64 last_ns;
 	struct work_struct drain_work;
 	netdevice_tracker drain_tracker;
 };
