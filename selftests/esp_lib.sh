@@ -406,6 +406,44 @@ esp_iperf_server() {
 	s2s_wait 10 esp_listening "$ns" "$port"
 }
 
+# esp_udp_sink NS PORT: a UDP receiver in NS that reads and drops every
+# datagram to PORT (so that NS has nothing to answer), killed on exit.
+esp_udp_sink() {
+	ip netns exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+while True:
+    s.recv(2048)
+' "$2" &
+	s2s_defer kill $!
+}
+
+# esp_udp_batches NS DST PORT SECONDS: from NS, 1000-byte datagrams to
+# DST:PORT for SECONDS, in batches of 50 with a 1 ms pause between them.
+esp_udp_batches() {
+	ip netns exec "$1" python3 - "$2" "$3" "$4" <<-'PY'
+	import socket, sys, time
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	end = time.time() + float(sys.argv[3])
+	while time.time() < end:
+	    for _ in range(50):
+	        try:
+	            s.sendto(b"x" * 1000, (sys.argv[1], int(sys.argv[2])))
+	        except OSError:
+	            pass
+	    time.sleep(0.001)
+	PY
+}
+
+# esp_hist_runs HIST NAME: the hitcounts of the lines of a hist keyed by
+# function.sym (workqueue_execute_start) that name NAME, added up.
+esp_hist_runs() {
+	awk -v f="$2" '$0 ~ "^\\{.*" f {
+		for (i = 1; i <= NF; i++) if ($i == "hitcount:") n += $(i + 1)
+	} END { print n + 0 }' <<<"$1"
+}
+
 esp_listening() {
 	ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .
 }

@@ -17,7 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/esp_lib.sh"
 
-esp_begin jq python3 taskset
+esp_begin jq python3 taskset pgrep
 [ "$(nproc)" -ge 2 ] || s2s_skip "needs 2 CPUs, this VM has $(nproc)"
 
 s2s_tracefs || s2s_skip "tracefs is not mounted and cannot be"
@@ -48,36 +48,24 @@ esp_do "two sites, s2svpn over IPv4, AES-GCM-128" setup || s2s_exit
 s2s_check "ping through the tunnel" s2s_wait 10 esp_ping "$a" $ESP_LAN4_B 1
 
 # a sink on B, so that B has nothing to answer
-ip netns exec "$b" python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 7009))
-while True:
-    s.recv(2048)
-' &
-sink=$!
-s2s_defer kill $sink
+esp_udp_sink "$b" 7009
 
 s2s_check "transmissions and worker runs counted" \
 	sh -c "echo '$XMIT_TRIGGER' > $XMIT/trigger && echo '$WORK_TRIGGER' > $WORK/trigger"
 
-ip netns exec "$a" python3 - $ESP_LAN4_B <<-'PY' &
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-end = time.time() + 4
-while time.time() < end:
-    for _ in range(50):
-        try:
-            s.sendto(b"x" * 1000, (sys.argv[1], 7009))
-        except OSError:
-            pass
-    time.sleep(0.001)
-PY
+# pin CPU: the sender (the background shell and the python3 it runs)
+pin() {
+	local p
+	for p in $snd $(pgrep -P $snd); do
+		taskset -p -c "$1" "$p" >/dev/null 2>&1
+	done
+}
+esp_udp_batches "$a" $ESP_LAN4_B 7009 4 &
 snd=$!
 while kill -0 $snd 2>/dev/null; do
-	taskset -p -c 0 $snd >/dev/null 2>&1
+	pin 0
 	sleep 0.02
-	taskset -p -c 1 $snd >/dev/null 2>&1
+	pin 1
 	sleep 0.02
 done
 wait $snd
@@ -92,9 +80,7 @@ cpus=$(awk '/^\{ *common_cpu:/ { n++ } END { print n + 0 }' <<<"$xmit")
 sent=$(awk '/^\{ *common_cpu:/ {
 	for (i = 1; i <= NF; i++) if ($i == "hitcount:") n += $(i + 1)
 } END { print n + 0 }' <<<"$xmit")
-runs=$(awk '/^\{.*s2s_worker_fn/ {
-	for (i = 1; i <= NF; i++) if ($i == "hitcount:") n += $(i + 1)
-} END { print n + 0 }' <<<"$work")
+runs=$(esp_hist_runs "$work" s2s_worker_fn)
 s2s_log "ESP packets by CPU: $(grep -o 'common_cpu: *[0-9]* *} hitcount: *[0-9]*' <<<"$xmit" | tr -s ' ' | paste -sd ';')"
 s2s_log "crypto worker runs: $runs"
 

@@ -35,13 +35,6 @@ setup() {
 esp_do "two sites, s2svpn over IPv4, AES-GCM-128" setup || s2s_exit
 s2s_check "ping through the tunnel" s2s_wait 10 esp_ping "$a" $ESP_LAN4_B 1
 
-# work_runs HIST NAME: the runs of work function NAME in HIST
-work_runs() {
-	awk -v f="$2" '$0 ~ "^\\{.*" f {
-		for (i = 1; i <= NF; i++) if ($i == "hitcount:") n += $(i + 1)
-	} END { print n + 0 }' <<<"$1"
-}
-
 j0=$(esp_json "$a")
 s2s_check "workqueue runs counted" sh -c "echo '$WORK_TRIGGER' > $WORK/trigger"
 ip netns exec "$a" ping -n -q -i 0.05 -c 40 -s 1000 -I $ESP_LAN4_A $ESP_LAN4_B >/dev/null 2>&1
@@ -49,8 +42,8 @@ received=$?
 hist=$(cat $WORK/hist)
 hist_off
 j1=$(esp_json "$a")
-workers=$(work_runs "$hist" s2s_worker_fn)
-drains=$(work_runs "$hist" s2s_queue_drain_fn)
+workers=$(esp_hist_runs "$hist" s2s_worker_fn)
+drains=$(esp_hist_runs "$hist" s2s_queue_drain_fn)
 s2s_log "pings 50 ms apart: crypto worker runs $workers, drains on the home CPU $drains"
 s2s_check_eq "the pings were answered" "$received" 0
 esp_check_ge "site A sent and received them through the tunnel" \
@@ -59,33 +52,13 @@ esp_check_ge "site A sent and received them through the tunnel" \
 s2s_check_eq "lone packets: no crypto worker ran" "$workers" 0
 
 # a sink on B, so that B has nothing to answer
-ip netns exec "$b" python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 7009))
-while True:
-    s.recv(2048)
-' &
-sink=$!
-s2s_defer kill $sink
-
+esp_udp_sink "$b" 7009
 s2s_check "workqueue runs counted again" sh -c "echo '$WORK_TRIGGER' > $WORK/trigger"
-ip netns exec "$a" python3 - $ESP_LAN4_B <<-'PY'
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-end = time.time() + 2
-while time.time() < end:
-    for _ in range(50):
-        try:
-            s.sendto(b"x" * 1000, (sys.argv[1], 7009))
-        except OSError:
-            pass
-    time.sleep(0.001)
-PY
+esp_udp_batches "$a" $ESP_LAN4_B 7009 2
 sleep 1
 hist=$(cat $WORK/hist)
 hist_off
-workers=$(work_runs "$hist" s2s_worker_fn)
+workers=$(esp_hist_runs "$hist" s2s_worker_fn)
 s2s_log "datagram flood: crypto worker runs $workers"
 esp_check_ge "a busy tunnel is spread: the crypto workers ran" "$workers" 1
 
