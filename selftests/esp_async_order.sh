@@ -27,14 +27,7 @@ s2s_log "rfc4106(gcm(aes)) now resolves to $(crypto_top_driver)"
 
 PPS=2000
 SECS=6
-param=/sys/module/s2svpn/parameters/parallel
-s2s_check "parallel crypto off" sh -c "echo 0 > $param"
-
-setup() {
-	esp_two_sites && esp_s2s_tunnels 4 && esp_s2s_sas gcm128-128
-}
-esp_do "two sites, s2svpn over IPv4, AES-GCM-128 on cryptd" setup || s2s_exit
-s2s_check "ping through the tunnel" s2s_wait 10 esp_ping "$a" $ESP_LAN4_B 1
+esp_par_sites 0 "two sites, s2svpn over IPv4, AES-GCM-128 on cryptd"
 
 tmp=$(mktemp -d /tmp/async-order.XXXXXX)
 s2s_defer rm -rf "$tmp"

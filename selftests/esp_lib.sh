@@ -406,6 +406,24 @@ esp_iperf_server() {
 	s2s_wait 10 esp_listening "$ns" "$port"
 }
 
+# esp_par_sites 0|1 SETUP_DESC: the "parallel" parameter off or on, two
+# sites with s2svpn tunnels over IPv4 and AES-GCM-128 SAs, and a first
+# ping through them; the test ends when any of it fails.
+esp_par_sites() {
+	local param=/sys/module/s2svpn/parameters/parallel
+	if [ "$1" = 1 ]; then
+		s2s_check "parallel crypto switched on" sh -c "echo 1 > $param"
+	else
+		s2s_check "parallel crypto off" sh -c "echo 0 > $param"
+	fi
+	esp_do "$2" esp_par_sites_setup || s2s_exit
+	s2s_check "ping through the tunnel" s2s_wait 10 esp_ping "$a" $ESP_LAN4_B 1
+}
+
+esp_par_sites_setup() {
+	esp_two_sites && esp_s2s_tunnels 4 && esp_s2s_sas gcm128-128
+}
+
 # esp_udp_sink NS PORT: a UDP receiver in NS that reads and drops every
 # datagram to PORT (so that NS has nothing to answer), killed on exit.
 esp_udp_sink() {

@@ -39,13 +39,7 @@ hist_off() {
 }
 s2s_defer hist_off
 
-param=/sys/module/s2svpn/parameters/parallel
-s2s_check "parallel crypto switched on" sh -c "echo 1 > $param"
-setup() {
-	esp_two_sites && esp_s2s_tunnels 4 && esp_s2s_sas gcm128-128
-}
-esp_do "two sites, s2svpn over IPv4, AES-GCM-128" setup || s2s_exit
-s2s_check "ping through the tunnel" s2s_wait 10 esp_ping "$a" $ESP_LAN4_B 1
+esp_par_sites 1 "two sites, s2svpn over IPv4, AES-GCM-128"
 
 # a sink on B, so that B has nothing to answer
 esp_udp_sink "$b" 7009
