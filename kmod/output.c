@@ -69,8 +69,13 @@ static void s2s_output_finish(struct s2s_crypt *c, int err)
 		s2s_stats_tx(&t->stats, c->inner_len);
 		s2s_stats_tx(&c->sa->stats, c->inner_len);
 	} else {
-		/* the underlay already freed the packet */
-		s2s_stats_drop(&t->stats, S2S_DROP_NO_ROUTE);
+		/*
+		 * The route was there; the underlay refused the packet (a
+		 * netfilter rule, a full qdisc, an unresolved neighbour) and
+		 * has already freed it.
+		 */
+		s2s_stats_drop(&t->stats, S2S_DROP_UNDERLAY);
+		s2s_stats_drop(&c->sa->stats, S2S_DROP_UNDERLAY);
 	}
 	s2s_crypt_free(c);
 }

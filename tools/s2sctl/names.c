@@ -109,6 +109,7 @@ static const char *const drop_names[] = {
 	[S2S_DROP_NAT_KEEPALIVE]	= "nat_keepalive",
 	[S2S_DROP_NON_ESP]		= "non_esp",
 	[S2S_DROP_SA_PENDING]		= "sa_pending",
+	[S2S_DROP_UNDERLAY]		= "underlay_drop",
 };
 
 /* A reason added to the uapi must get its name here. */

@@ -286,6 +286,7 @@ enum s2s_drop_reason {
 	S2S_DROP_NON_ESP,	/* rx: IKE (non-ESP marker) on the encapsulation
 				 * port: no IKE daemon owns s2svpn's socket */
 	S2S_DROP_SA_PENDING,	/* rx: SA installed through xfrm, not ready yet */
+	S2S_DROP_UNDERLAY,	/* tx: the underlay refused the ESP packet */
 	__S2S_DROP_MAX,
 };
 #define S2S_DROP_MAX (__S2S_DROP_MAX - 1)
