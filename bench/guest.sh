@@ -17,7 +17,7 @@
 #      each round), then the crypto ceiling: the AEAD alone in the kernel
 #      (s2s_kaead.ko) at the packet sizes the tunnel encrypts, and through
 #      AF_ALG as a user-space reference, one CPU and all CPUs
-#   4. profiles: perf record -a (cpu-clock) during a TCP single flow
+#   4. profiles: perf record -a (cpu-clock) during TCP with 1 and 4 flows
 #
 # Scale (before any configuration is set up, see below): 10,000 SAs through
 # "s2sctl -b" against the same 10,000 states through "ip -batch" into xfrm,
@@ -870,24 +870,30 @@ measure() {
 	ping_run "$c" "r$r-$c-ping"
 }
 
-# profile CFG: perf record (cpu-clock, call graphs) of the whole VM for the
-# length of a TCP single flow.  perf report runs on the host
-# (bench/report.sh) with the guest's /proc/kallsyms: under TCG it would take
-# minutes here.
+# profile CFG FLOWS: perf record (cpu-clock, call graphs) of the whole VM
+# for the length of a TCP run of FLOWS clients at once (1 or 4, as the
+# rounds measure them).  perf report runs on the host (bench/report.sh)
+# with the guest's /proc/kallsyms: under TCG it would take minutes here.
 profile() {
-	local c=$1 tag=profile-$1
+	local c=$1 flows=$2 tag=profile-$1
+	[ "$flows" = 1 ] || tag=$tag-tcp$flows
 	set_parallel "$c"
 	# perf walks /lib/modules/KVER at start, 4000 files over 9p (40 s under
 	# TCG): hide it behind an empty tmpfs in a mount namespace of its own;
-	# the symbols come from /proc/kallsyms anyway.
-	# shellcheck disable=SC2016 # expanded by the inner shell
+	# the symbols come from /proc/kallsyms anyway.  The clients write
+	# nothing over 9p while perf records.
+	# shellcheck disable=SC2016 # expanded by the inner shells
 	unshare -m sh -c 'mount -t tmpfs none "/lib/modules/$(uname -r)" && exec "$@"' sh \
 		perf record -q -B -N -a -g -e cpu-clock -F 499 -o "/tmp/$tag.data" -- \
-		ip netns exec "$c-a" timeout 30 iperf3 -c $IN_B -t 6 -J \
-		>"$raw/$tag.json" 2>"$raw/$tag.log"
+		ip netns exec "$c-a" sh -c 'i=1; while [ $i -le $2 ]; do
+			timeout 30 iperf3 -c $1 -p $((5200 + i)) -t 6 -J >/tmp/$3.$i.json &
+			i=$((i + 1)); done; wait' sh $IN_B "$flows" "$tag" \
+		2>"$raw/$tag.log"
 	echo "run $tag rc $?" >>"$raw/status"
 	# written to tmpfs first: perf's own writes over 9p would show in the profile
 	mv "/tmp/$tag.data" "$raw/$tag.data"
+	mv "/tmp/$tag.1.json" "$raw/$tag.json"
+	rm -f "/tmp/$tag".*.json
 	nap 1
 }
 
@@ -997,8 +1003,9 @@ fi
 [ ${#profiles[@]} = 0 ] || cp /proc/kallsyms "$raw/kallsyms"
 for c in "${profiles[@]}"; do
 	[[ " ${ok_configs[*]} " == *" $c "* ]] || continue
-	log "profile: $c (at $(elapsed) s)"
-	profile "$c"
+	log "profile: $c, TCP 1 and 4 flows (at $(elapsed) s)"
+	profile "$c" 1
+	profile "$c" 4
 done
 if [ ${#profiles[@]} -gt 0 ] && [ "$scale" = 1 ]; then
 	for p in dps1 dps; do

@@ -8,6 +8,7 @@
 #   OUTDIR/results.svg    the chart (and results.png, the same)
 #   OUTDIR/samples.tsv    every sample: round, configuration, metric, value
 #   OUTDIR/profile-CFG.txt   hottest kernel symbols during a TCP single flow
+#   OUTDIR/profile-CFG-tcp4.txt  the same during 4 TCP flows
 #
 # usage: bench/report.sh VMDIR OUTDIR   (VMDIR holds raw/, e.g. build/bench/KVER/vm)
 #
@@ -725,6 +726,7 @@ for data in "$raw"/profile-*.data; do
 	{
 		case $c in
 		dps*) echo "# perf record -a -g -e cpu-clock during the data-path scale sender: $(label "$c"), Linux $kver" ;;
+		*-tcp4) echo "# perf record -a -g -e cpu-clock during 4 TCP flows (4 clients) through $(label "${c%-tcp4}"), Linux $kver" ;;
 		*) echo "# perf record -a -g -e cpu-clock during a TCP single flow through $(label "$c"), Linux $kver" ;;
 		esac
 		echo "# by symbol (self), then by task"
