@@ -73,6 +73,9 @@ static inline void s2s_km_net_init(struct s2s_km_net *kn, struct net *net)
  * @sa_in: inbound SAs by SPI, a table that grows with them (SAs of one SPI
  *	on several local addresses share an entry); written under RTNL, read
  *	under RCU
+ * @sa_in_closed: set once the namespace is dying and its tunnels are
+ *	gone: lookups no longer enter @sa_in, which is then destroyed while
+ *	the namespace's other devices may still receive
  * @n_sas: SAs linked to the tunnels of this namespace (RTNL)
  * @expire_work: SA lifetime housekeeping (events, hard-expiry removal)
  * @policy_tunnels: the policy-based tunnels of this namespace (policy.c);
@@ -91,6 +94,7 @@ struct s2s_net {
 	struct list_head segments;
 	unsigned int n_segments;
 	struct rhltable sa_in;
+	bool sa_in_closed;
 	unsigned int n_sas;
 	struct delayed_work expire_work;
 	struct list_head policy_tunnels;

@@ -69,8 +69,15 @@ static void __net_exit s2s_net_exit_batch(struct list_head *net_exit_list)
 	/* no SA is left to re-arm the work once the tunnels are gone */
 	list_for_each_entry(net, net_exit_list, exit_list) {
 		cancel_delayed_work_sync(&s2s_net(net)->expire_work);
-		s2s_sa_net_exit(s2s_net(net));
+		s2s_sa_net_close(s2s_net(net));
 	}
+	/*
+	 * The underlays still receive (they go after s2svpn's exit): wait
+	 * until no ESP receiver is in a table it found open.
+	 */
+	synchronize_rcu();
+	list_for_each_entry(net, net_exit_list, exit_list)
+		s2s_sa_net_exit(s2s_net(net));
 }
 
 static struct pernet_operations s2s_net_ops = {

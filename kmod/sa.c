@@ -86,8 +86,23 @@ int s2s_sa_net_init(struct s2s_net *sn)
 }
 
 /**
- * s2s_sa_net_exit() - free a namespace's inbound SPI table
+ * s2s_sa_net_close() - stop lookups in a dying namespace's SPI table
  * @sn: the namespace's state, whose tunnels and so SAs are gone
+ *
+ * The namespace's other devices (the underlay) are removed only after
+ * s2svpn's exit, and ESP may still arrive on them: from now on it finds no
+ * SA.  The caller waits for an RCU grace period before s2s_sa_net_exit(),
+ * so that no lookup that found the table open is still in it.
+ */
+void s2s_sa_net_close(struct s2s_net *sn)
+{
+	WRITE_ONCE(sn->sa_in_closed, true);
+}
+
+/**
+ * s2s_sa_net_exit() - free a namespace's inbound SPI table
+ * @sn: the namespace's state, closed by s2s_sa_net_close() a grace period
+ *	ago
  */
 void s2s_sa_net_exit(struct s2s_net *sn)
 {
@@ -577,6 +592,9 @@ struct s2s_sa *s2s_sa_lookup_in(struct s2s_net *sn, __be32 spi, u16 family,
 	struct rhlist_head *list, *pos;
 	struct s2s_sa *sa;
 
+	/* a dying namespace: the table may be destroyed (netns exit) */
+	if (unlikely(READ_ONCE(sn->sa_in_closed)))
+		return NULL;
 	list = rhltable_lookup(&sn->sa_in, &spi, s2s_sa_in_params);
 	rhl_for_each_entry_rcu(sa, pos, list, spi_node)
 		if (s2s_sa_daddr_is(sa, family, daddr))

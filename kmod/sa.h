@@ -174,6 +174,7 @@ struct s2s_sa {
 int s2s_sa_init(void);
 void s2s_sa_exit(void);
 int s2s_sa_net_init(struct s2s_net *sn);
+void s2s_sa_net_close(struct s2s_net *sn);
 void s2s_sa_net_exit(struct s2s_net *sn);
 
 struct s2s_sa *s2s_sa_create(const struct s2s_sa_config *cfg,
