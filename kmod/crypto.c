@@ -73,6 +73,20 @@ static enum skb_drop_reason s2s_skb_reason(enum s2s_drop_reason reason)
 }
 
 /**
+ * s2s_count_drop() - count a data-path drop whose packet is already gone
+ * @t: the tunnel, counted
+ * @sa: the SA, counted too, or NULL
+ * @reason: why
+ */
+void s2s_count_drop(struct s2s_tunnel *t, struct s2s_sa *sa,
+		    enum s2s_drop_reason reason)
+{
+	s2s_stats_drop(&t->stats, reason);
+	if (sa)
+		s2s_stats_drop(&sa->stats, reason);
+}
+
+/**
  * s2s_drop() - drop a data-path packet and count it
  * @t: the tunnel, counted
  * @sa: the SA, counted too, or NULL
@@ -82,9 +96,7 @@ static enum skb_drop_reason s2s_skb_reason(enum s2s_drop_reason reason)
 void s2s_drop(struct s2s_tunnel *t, struct s2s_sa *sa, struct sk_buff *skb,
 	      enum s2s_drop_reason reason)
 {
-	s2s_stats_drop(&t->stats, reason);
-	if (sa)
-		s2s_stats_drop(&sa->stats, reason);
+	s2s_count_drop(t, sa, reason);
 	kfree_skb_reason(skb, s2s_skb_reason(reason));
 }
 

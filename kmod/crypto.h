@@ -58,6 +58,8 @@ void s2s_crypt_hold_dev(struct s2s_crypt *c, struct net_device *dev);
 void s2s_crypt_free(struct s2s_crypt *c);
 enum s2s_drop_reason s2s_crypt_reason(int err, bool decrypt);
 void s2s_crypt_cache_exit(void);
+void s2s_count_drop(struct s2s_tunnel *t, struct s2s_sa *sa,
+		    enum s2s_drop_reason reason);
 void s2s_drop(struct s2s_tunnel *t, struct s2s_sa *sa, struct sk_buff *skb,
 	      enum s2s_drop_reason reason);
 

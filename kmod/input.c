@@ -382,8 +382,7 @@ int s2s_input_esp(struct sk_buff *skb, u16 family, __be16 sport,
 	cfg = &rcu_dereference(t->params)->cfg;
 	if (!s2s_outer_matches(cfg, sa, family, &saddr, &daddr, dport)) {
 		/* an xfrm state may own this SPI from that source: count only */
-		s2s_stats_drop(&t->stats, S2S_DROP_OUTER_MISMATCH);
-		s2s_stats_drop(&sa->stats, S2S_DROP_OUTER_MISMATCH);
+		s2s_count_drop(t, sa, S2S_DROP_OUTER_MISMATCH);
 		s2s_sa_put(sa);
 		return -EINVAL;
 	}

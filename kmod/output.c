@@ -74,8 +74,7 @@ static void s2s_output_finish(struct s2s_crypt *c, int err)
 		 * netfilter rule, a full qdisc, an unresolved neighbour) and
 		 * has already freed it.
 		 */
-		s2s_stats_drop(&t->stats, S2S_DROP_UNDERLAY);
-		s2s_stats_drop(&c->sa->stats, S2S_DROP_UNDERLAY);
+		s2s_count_drop(t, c->sa, S2S_DROP_UNDERLAY);
 	}
 	s2s_crypt_free(c);
 }
