@@ -232,6 +232,7 @@ static int s2s_dev_init(struct net_device *dev)
 	INIT_LIST_HEAD(&t->sa_list);
 	s2s_probe_init(t);
 	s2s_queue_init(&t->txq, dev);
+	t->txq.own = true;
 	s2s_queue_init(&t->rxq, dev);
 	err = s2s_stats_init(&t->stats, GFP_KERNEL_ACCOUNT);
 	if (err)

@@ -39,6 +39,20 @@
  * overtaking it.  Since every job is queued whatever the mode, switching
  * the parameter at run time never reorders either.
  *
+ * In that serial mode a transmitted packet leaves from the CPU that
+ * submitted it.  A job done at once on its CPU is owned by it: other
+ * drainers pass over it, and its CPU finishes it itself, once it holds the
+ * draining bit (waiting S2S_OWN_WAIT_NS at most for another CPU's softirq
+ * to let go; then it leaves the job to whoever drains).  Its CPU in turn
+ * passes over other CPUs' owned jobs ahead of it: such a job was submitted
+ * while its CPU was busy with it, so no packet of the same sender is
+ * behind it, and nothing orders the two.  A job not done at once (an
+ * asynchronous engine) is not owned, and no job passes it.  Before, the
+ * CPU that held the draining bit sent every finished head, other CPUs'
+ * too: a flow's packets then left through two CPUs' backlogs, which
+ * overtake each other (TCP counted the reordering as loss:
+ * Documentation/performance.rst).
+ *
  * Bounded, in every case:
  *  - A queue holds at most S2S_QUEUE_MAX jobs.  A job that finds it full is
  *    finished at once with -ENOBUFS (dropped, counted as queue_full): it
@@ -104,20 +118,11 @@ struct s2s_worker {
 	struct work_struct work;
 };
 
+/* How long a CPU waits to send the packet it submitted itself. */
+#define S2S_OWN_WAIT_NS (200 * NSEC_PER_USEC)
+
 static struct s2s_worker __percpu *s2s_workers;
 static struct workqueue_struct *s2s_crypt_wq;
-
-/* The head job, if its crypto is done; called with q->lock held. */
-static struct s2s_job *s2s_queue_done_head(struct s2s_queue *q)
-{
-	struct s2s_job *job;
-
-	job = list_first_entry_or_null(&q->jobs, struct s2s_job, queue_node);
-	/* pairs with smp_store_release() in s2s_job_complete() */
-	if (job && smp_load_acquire(&job->done))
-		return job;
-	return NULL;
-}
 
 /*
  * Hands on up to S2S_DRAIN_BUDGET finished jobs from the head of @q, in
@@ -125,17 +130,25 @@ static struct s2s_job *s2s_queue_done_head(struct s2s_queue *q)
  * The caller holds the draining bit and has BHs off.  Returns true when
  * the budget ran out (more may be waiting).
  */
-static bool s2s_queue_pop(struct s2s_queue *q)
+static bool s2s_queue_pop(struct s2s_queue *q, struct s2s_job *mine,
+			  bool *took_mine)
 {
 	struct s2s_job *job, *tmp;
 	unsigned int n = 0;
 	LIST_HEAD(done);
 
 	spin_lock_bh(&q->lock);
-	while (n < S2S_DRAIN_BUDGET) {
-		job = s2s_queue_done_head(q);
-		if (!job)
+	list_for_each_entry_safe(job, tmp, &q->jobs, queue_node) {
+		if (n == S2S_DRAIN_BUDGET)
 			break;
+		/* its own CPU sends it; what follows came from other CPUs */
+		if (job->owned && job != mine)
+			continue;
+		/* pairs with smp_store_release() in s2s_job_complete() */
+		if (!smp_load_acquire(&job->done))
+			break;
+		if (job == mine)
+			*took_mine = true;
 		list_move_tail(&job->queue_node, &done);
 		n++;
 	}
@@ -147,12 +160,20 @@ static bool s2s_queue_pop(struct s2s_queue *q)
 	return n == S2S_DRAIN_BUDGET;
 }
 
+/* Whether a drainer would hand a job on now. */
 static bool s2s_queue_head_ready(struct s2s_queue *q)
 {
-	bool ready;
+	struct s2s_job *job;
+	bool ready = false;
 
 	spin_lock_bh(&q->lock);
-	ready = s2s_queue_done_head(q);
+	list_for_each_entry(job, &q->jobs, queue_node) {
+		if (job->owned)
+			continue;
+		/* pairs with smp_store_release() in s2s_job_complete() */
+		ready = smp_load_acquire(&job->done);
+		break;
+	}
 	spin_unlock_bh(&q->lock);
 	return ready;
 }
@@ -175,6 +196,7 @@ static void s2s_queue_drain_defer(struct s2s_queue *q)
 	int cpu = READ_ONCE(parallel) ? s2s_queue_home(q) :
 					raw_smp_processor_id();
 
+	WRITE_ONCE(q->drainer_cpu, -1);
 	netdev_hold(q->dev, &q->drain_tracker, GFP_ATOMIC);
 	if (!queue_work_on(cpu, s2s_crypt_wq, &q->drain_work))
 		netdev_put(q->dev, &q->drain_tracker);
@@ -184,9 +206,12 @@ static void s2s_queue_drain_defer(struct s2s_queue *q)
 static void s2s_queue_drain(struct s2s_queue *q)
 {
 	for (;;) {
+		bool mine = false;
+
 		if (test_and_set_bit(0, &q->draining))
 			return;	/* the CPU draining will see our job */
-		if (s2s_queue_pop(q)) {
+		WRITE_ONCE(q->drainer_cpu, smp_processor_id());
+		if (s2s_queue_pop(q, NULL, &mine)) {
 			/* keep the bit: the work item is the drainer now */
 			s2s_queue_drain_defer(q);
 			return;
@@ -203,6 +228,60 @@ static void s2s_queue_drain(struct s2s_queue *q)
 	}
 }
 
+/* Under q->lock: another CPU may finish @job now. */
+static void s2s_job_disown(struct s2s_queue *q, struct s2s_job *job)
+{
+	spin_lock_bh(&q->lock);
+	job->owned = false;
+	spin_unlock_bh(&q->lock);
+}
+
+/*
+ * The serial mode, a job done at once on the CPU that submitted it: that
+ * CPU sends it, so that what one CPU submits leaves from that CPU (one
+ * transmit queue, one backlog), in order.  Other drainers pass over the
+ * job, and this CPU passes over other CPUs' own jobs ahead of it: each was
+ * submitted while the other was busy with its own, so nothing orders
+ * them.  While another CPU's softirq holds the draining bit this CPU waits
+ * for it, a short while (S2S_OWN_WAIT_NS), then leaves the job to whoever
+ * drains.  BHs off.
+ */
+static void s2s_queue_drain_owned(struct s2s_queue *q, struct s2s_job *job)
+{
+	u64 until = local_clock() + S2S_OWN_WAIT_NS;
+	int me = smp_processor_id();
+	bool mine = false;
+	int holder;
+
+	while (test_and_set_bit(0, &q->draining)) {
+		/* not behind a work item, nor ourselves, nor for long */
+		holder = READ_ONCE(q->drainer_cpu);
+		if (holder < 0 || holder == me || local_clock() >= until) {
+			s2s_job_disown(q, job);
+			s2s_queue_drain(q);
+			return;
+		}
+		do {
+			cpu_relax();
+		} while (test_bit(0, &q->draining) && local_clock() < until);
+	}
+	WRITE_ONCE(q->drainer_cpu, me);
+	if (s2s_queue_pop(q, job, &mine)) {
+		if (!mine)
+			s2s_job_disown(q, job);
+		/* keep the bit: the work item is the drainer now */
+		s2s_queue_drain_defer(q);
+		return;
+	}
+	/* not taken: behind a job still in crypto, whose completion sends */
+	if (!mine)
+		s2s_job_disown(q, job);
+	clear_bit(0, &q->draining);
+	smp_mb__after_atomic();	/* as in s2s_queue_drain() */
+	if (s2s_queue_head_ready(q))
+		s2s_queue_drain(q);
+}
+
 static void s2s_queue_drain_fn(struct work_struct *work)
 {
 	struct s2s_queue *q = container_of(work, struct s2s_queue, drain_work);
@@ -212,8 +291,10 @@ static void s2s_queue_drain_fn(struct work_struct *work)
 	bool more;
 
 	do {
+		bool mine = false;
+
 		local_bh_disable();
-		more = s2s_queue_pop(q);
+		more = s2s_queue_pop(q, NULL, &mine);
 		local_bh_enable();
 		cond_resched();
 	} while (more);
@@ -244,7 +325,7 @@ void s2s_job_complete(struct s2s_job *job, int err)
 	/* once done is set another CPU may finish the job and free it */
 	netdev_hold(q->dev, &tracker, GFP_ATOMIC);
 	job->err = err;
-	/* publishes err; pairs with s2s_queue_done_head() */
+	/* publishes err; pairs with s2s_queue_pop() */
 	smp_store_release(&job->done, true);
 	if (unlikely(in_hardirq() || irqs_disabled())) {
 		/* whoever holds the bit looks at the head again when done */
@@ -254,7 +335,9 @@ void s2s_job_complete(struct s2s_job *job, int err)
 		return;
 	}
 	local_bh_disable();
-	if (READ_ONCE(parallel) && smp_processor_id() != s2s_queue_home(q)) {
+	if (job->owned && job->cpu == smp_processor_id()) {
+		s2s_queue_drain_owned(q, job);
+	} else if (READ_ONCE(parallel) && smp_processor_id() != s2s_queue_home(q)) {
 		/* the home CPU drains: packets leave from one CPU */
 		if (!test_and_set_bit(0, &q->draining))
 			s2s_queue_drain_defer(q);
@@ -273,8 +356,16 @@ static void s2s_job_start(struct s2s_job *job)
 	 * Requests never carry CRYPTO_TFM_REQ_MAY_BACKLOG: -EBUSY or -ENOSPC
 	 * means the engine refused the request and will not call back.
 	 */
-	if (err != -EINPROGRESS)
+	if (err != -EINPROGRESS) {
 		s2s_job_complete(job, err);
+	} else if (job->owned) {
+		/* its completion may come anywhere: let any CPU send it */
+		struct s2s_queue *q = job->queue;
+
+		s2s_job_disown(q, job);
+		if (s2s_queue_head_ready(q))
+			s2s_queue_drain(q);
+	}
 }
 
 static void s2s_worker_fn(struct work_struct *work)
@@ -329,6 +420,8 @@ void s2s_job_run(struct s2s_queue *q, struct s2s_job *job)
 
 	job->done = false;
 	job->queue = q;
+	job->cpu = smp_processor_id();
+	job->owned = !par && q->own && !irqs_disabled();
 
 	spin_lock(&q->lock);
 	if (q->len >= S2S_QUEUE_MAX) {
@@ -459,6 +552,8 @@ void s2s_queue_init(struct s2s_queue *q, struct net_device *dev)
 	q->burst_left = 0;
 	q->home_cpu = s2s_home_pick();
 	q->last_ns = 0;
+	q->own = false;
+	q->drainer_cpu = -1;
 	INIT_WORK(&q->drain_work, s2s_queue_drain_fn);
 }
 

@@ -29,6 +29,9 @@ struct s2s_job;
  * @last_ns: local_clock() when the last job came, in the parallel mode
  * @drain_work: continues a drain whose budget ran out (holds @dev)
  * @drain_tracker: tracks @drain_work's reference on @dev
+ * @own: in the serial mode a CPU finishes the jobs it submitted itself
+	(the transmit queue: packets leave from the CPU that sent them)
+ * @drainer_cpu: the CPU holding @draining in softirq context, or -1
  */
 struct s2s_queue {
 	struct net_device *dev;
@@ -42,6 +45,8 @@ struct s2s_queue {
 	u64 last_ns;
 	struct work_struct drain_work;
 	netdevice_tracker drain_tracker;
+	bool own;
+	int drainer_cpu;
 };
 
 /**
@@ -54,7 +59,10 @@ struct s2s_queue {
  *	backlogged, so -EBUSY and -ENOSPC are refusals)
  * @finish: hands the finished packet on, in queue order
  * @err: the crypto result
+ * @cpu: the CPU that submitted the job
  * @done: set once @err is valid
+ * @owned: @cpu finishes the job itself (serial mode, done at once);
+ *	written under the queue's lock
  */
 struct s2s_job {
 	struct list_head queue_node;
@@ -63,7 +71,9 @@ struct s2s_job {
 	int (*start)(struct s2s_job *job);
 	void (*finish)(struct s2s_job *job, int err);
 	int err;
+	int cpu;
 	bool done;
+	bool owned;
 };
 
 /**

@@ -350,6 +350,12 @@ esp_check_ge() {
 	s2s_result $? "$1" "got $2, wanted at least $3"
 }
 
+# esp_check_le DESCRIPTION VALUE MAX: VALUE is a number, at most MAX.
+esp_check_le() {
+	[ "$2" -le "$3" ] 2>/dev/null
+	s2s_result $? "$1" "got $2, wanted at most $3"
+}
+
 # esp_check_same DESCRIPTION BEFORE AFTER: the counter did not move.
 esp_check_same() {
 	[ "$2" -ge 0 ] 2>/dev/null && [ "$2" = "$3" ]
@@ -422,6 +428,68 @@ esp_par_sites() {
 
 esp_par_sites_setup() {
 	esp_two_sites && esp_s2s_tunnels 4 && esp_s2s_sas gcm128-128
+}
+
+# esp_order_begin: what the order tests need (jq, iperf3, taskset, two
+# CPUs, udpseq), and their stream's rate PPS: a slow kernel
+# (S2S_TIMEOUT_FACTOR F, 4 on the debug kernel) sends F^2 times fewer
+# datagrams a second and waits F times as long.
+esp_order_begin() {
+	esp_begin jq iperf3 taskset
+	[ "$(nproc)" -ge 2 ] || s2s_skip "needs 2 CPUs, this VM has $(nproc)"
+	find_udpseq || s2s_skip "cannot build selftests/tools/udpseq.c (no cc)"
+	F=${S2S_TIMEOUT_FACTOR:-1}
+	PPS=$((4000 / (F * F)))
+}
+
+# esp_seq_recv NS ADDR PORT FILE: a udpseq receiver in NS on ADDR:PORT,
+# its report in FILE, waiting as long as a stream of SECS may take; returns
+# once it listens, with its PID in ESP_SEQ_PID
+esp_seq_recv() {
+	ip netns exec "$1" "$UDPSEQ" recv "$2" "$3" $(((SECS + 60) * F)) >"$4" &
+	ESP_SEQ_PID=$!
+	s2s_wait $((20 * F)) grep -q listening "$4"
+}
+
+# esp_seq_field FILE NAME: the number after NAME in udpseq's report in FILE
+esp_seq_field() {
+	sed -n "s/.* $2 \([0-9]*\).*/\1/p" "$1"
+}
+
+# esp_seq_arrived FILE: at least half of the PPS * SECS datagrams sent
+# reached the receiver whose report is in FILE
+esp_seq_arrived() {
+	esp_check_ge "the stream arrived (at least half of $((PPS * SECS)))" \
+		"$(esp_seq_field "$1" received)" $((PPS * SECS / 2))
+}
+
+# esp_s2s_xfrmi_sites IFID: two sites over a veth, A an s2svpn tunnel
+# over IPv4 with AES-GCM-128 SAs, B a native XFRM interface (if_id IFID)
+# with the matching states and policies, and a first ping A -> B; the test
+# ends when any of it fails.
+esp_s2s_xfrmi_sites() {
+	ESP_XFRMI_IFID=$1
+	esp_do "two sites over a veth" esp_two_sites || s2s_exit
+	s2s_check "site A: s2svpn tunnel over IPv4" esp_s2s_tunnel "$a" $ESP_OUT4_A $ESP_OUT4_B \
+		$ESP_NET4_B $ESP_NET6_B $ESP_LAN4_A $ESP_LAN6_A || s2s_exit
+	s2s_check "site A: AES-GCM-128 SAs" eval 's2sctl -n "$a" -b - <<<"$(
+		esp_sa_line vpn0 out $ESP_SPI_AB gcm128-128 1 &&
+		esp_sa_line vpn0 in $ESP_SPI_BA gcm128-128 2)"' || s2s_exit
+	s2s_check "site B: native XFRM interface, states and policies" \
+		esp_xfrmi_site_b || s2s_exit
+	s2s_check "ping A -> B" s2s_wait 10 esp_ping "$a" $ESP_LAN4_B 1
+}
+
+esp_xfrmi_site_b() {
+	{
+		esp_words link add xfrm0 type xfrm dev ul if_id $ESP_XFRMI_IFID
+		esp_words link set xfrm0 up
+		esp_words route replace $ESP_NET4_A dev xfrm0 src $ESP_LAN4_B
+		esp_xfrm_state_lines $ESP_OUT4_B $ESP_OUT4_A $ESP_SPI_BA 2 \
+			$ESP_SPI_AB 1 gcm128-128 0 if_id $ESP_XFRMI_IFID &&
+		esp_xfrm_policy_lines $ESP_OUT4_B $ESP_OUT4_A 0.0.0.0/0 0.0.0.0/0 \
+			if_id $ESP_XFRMI_IFID
+	} | ip -n "$b" -batch -
 }
 
 # esp_udp_sink NS PORT: a UDP receiver in NS that reads and drops every
