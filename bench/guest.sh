@@ -835,6 +835,7 @@ iperf() {
 	local c=$1 tag=$2 flows=$3 i rc=0 pids=()
 	shift 3
 	anchor=$(<"/run/bench-$c.1.pid")
+	[[ $tag == *-tcp* ]] && tcp_mib "$c" >"$raw/$tag.n0"
 	for ((i = 1; i <= flows; i++)); do
 		ip netns exec "$c-a" timeout $((secs + 30)) \
 			iperf3 -c $IN_B -p $((5200 + i)) -t "$secs" -O 1 -J "$@" \
@@ -850,8 +851,18 @@ iperf() {
 	for i in "${pids[@]}"; do
 		wait "$i" || rc=$?
 	done
+	[[ $tag == *-tcp* ]] && tcp_mib "$c" >"$raw/$tag.n1"
 	echo "run $tag rc $rc" >>"$raw/status"
 	nap 0.5
+}
+
+# tcp_mib CFG: the sending side's TCP retransmission counters (absolute):
+# segments retransmitted, and those the receiver reported as duplicates
+# (D-SACK: the retransmission was spurious, the original had only been
+# overtaken), with the receiving side's out-of-order queueings
+tcp_mib() {
+	ip netns exec "$1-a" nstat -saz TcpRetransSegs TcpExtTCPDSACKRecvSegs
+	ip netns exec "$1-b" nstat -saz TcpExtTCPOFOQueue
 }
 
 ping_run() {

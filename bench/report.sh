@@ -168,9 +168,28 @@ for f in "$raw"/r*-*-ping.ping; do
 		}' >>"$tmp/ping.tsv"
 done
 
+# TCP retransmissions over a whole run (sender, from nstat): all of them,
+# the spurious ones (D-SACK: reordering, not loss), the receiver's
+# out-of-order queueings
+: >"$tmp/mib.tsv"
+for n0 in "$raw"/r*-*-tcp*.n0; do
+	n1=${n0%.n0}.n1
+	[ -s "$n1" ] || continue
+	tag=$(basename "${n0%.n0}")
+	awk -v tag="$tag" '
+		FNR == 1 { f++ }
+		$1 ~ /^(TcpRetransSegs|TcpExtTCPDSACKRecvSegs|TcpExtTCPOFOQueue)$/ { v[f, $1] = $2 }
+		END {
+			split(tag, p, "-"); r = substr(p[1], 2); c = p[2]; w = p[3]
+			printf "%s\t%s\t%s_retrans_segs\t%d\n", r, c, w, v[2, "TcpRetransSegs"] - v[1, "TcpRetransSegs"]
+			printf "%s\t%s\t%s_spurious_segs\t%d\n", r, c, w, v[2, "TcpExtTCPDSACKRecvSegs"] - v[1, "TcpExtTCPDSACKRecvSegs"]
+			printf "%s\t%s\t%s_ofo_queued\t%d\n", r, c, w, v[2, "TcpExtTCPOFOQueue"] - v[1, "TcpExtTCPOFOQueue"]
+		}' "$n0" "$n1" >>"$tmp/mib.tsv"
+done
+
 {
 	printf 'round\tconfig\tmetric\tvalue\n'
-	cat "$tmp/iperf.tsv" "$tmp/window.tsv" "$tmp/ping.tsv" 2>/dev/null | sort -k2,2 -k3,3 -k1,1n
+	cat "$tmp/iperf.tsv" "$tmp/window.tsv" "$tmp/ping.tsv" "$tmp/mib.tsv" 2>/dev/null | sort -k2,2 -k3,3 -k1,1n
 } >"$outdir/samples.tsv"
 
 # medians (and min, max, n) per configuration and metric
@@ -186,6 +205,11 @@ tail -n +2 "$outdir/samples.tsv" | sort -k2,2 -k3,3 -k4,4g |
 
 # med CONFIG METRIC: the median, or empty
 med() { awk -F'\t' -v c="$1" -v m="$2" '$1 == c && $2 == m { print $3; exit }' "$tmp/medians.tsv"; }
+# mcell CONFIG METRIC: "median [min..max]" of a count, "-" when missing
+mcell() {
+	awk -F'\t' -v c="$1" -v m="$2" '$1 == c && $2 == m { printf "%g[%g..%g]", $3, $4, $5; f = 1; exit }
+		END { if (!f) printf "-" }' "$tmp/medians.tsv"
+}
 # ratio A B: A/B with two decimals, or empty
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
 # fmt VALUE: a number for the table, "-" when missing
@@ -660,6 +684,22 @@ commit=$(host commit)
 		done
 		echo
 	done
+
+	if [ -s "$tmp/mib.tsv" ]; then
+		echo
+		echo "TCP retransmissions per run, median [min..max]: segments retransmitted (sender),"
+		echo "spurious ones (D-SACK: the original had been overtaken, not lost),"
+		echo "out-of-order queueings (receiver)"
+		printf '%-16s %-34s %s\n' config "TCP 1 flow: retrans/spurious/ofo" "TCP 4 flows: retrans/spurious/ofo"
+		for c in "${measured[@]}"; do
+			[ -n "$(med "$c" tcp1_retrans_segs)$(med "$c" tcp4_retrans_segs)" ] || continue
+			printf '%-16s' "$(label "$c")"
+			for w in tcp1 tcp4; do
+				printf ' %-34s' "$(mcell "$c" ${w}_retrans_segs)/$(mcell "$c" ${w}_spurious_segs)/$(mcell "$c" ${w}_ofo_queued)"
+			done
+			echo
+		done
+	fi
 
 	if [ -s "$tmp/scale.tsv" ]; then
 		echo
