@@ -25,11 +25,12 @@ round() {
 	local flood
 	esp_par_sites_setup || return 1
 	s2s_wait 10 esp_ping "$a" $ESP_LAN4_B 1 || return 1
-	ip netns exec "$a" "$UDPSEQ" send $ESP_LAN4_B 7001 50000 5 >/dev/null 2>&1 &
+	ip netns exec "$a" "$UDPSEQ" send $ESP_LAN4_B 7001 50000 10 >/dev/null 2>&1 &
 	flood=$!
 	sleep 0.5
 	ip netns del "$b" || return 1
-	sleep 0.5
+	# the namespace is dismantled later, by a work item: flood on meanwhile
+	sleep 3
 	kill $flood 2>/dev/null
 	wait $flood 2>/dev/null
 	ip netns del "$a"
