@@ -28,8 +28,9 @@ packages=(
 	strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins
 	# selftests/bgp_failover.sh: BGP + BFD over two tunnels
 	frr
-	# benchmark charts
-	gnuplot-nox
+	# benchmark charts, and the profiles of make bench (perf in the VM,
+	# perf report on the host)
+	gnuplot-nox linux-perf
 	# host tests of the manual pages (groff -ww)
 	groff-base bsdextrautils
 	# s2sctl -o prometheus read by the real parser (unit and VM tests)
