@@ -524,21 +524,8 @@ target "memory per tunnel, net device excluded, bytes" "$(mem tunnel_excl_netdev
 # --- profile categories ----------------------------------------------------------------
 
 # Each profile's samples (self time, both CPUs, idle included) summed into
-# a few categories, so that a gap can be read as where the time goes:
-#   AEAD        the cipher's modules (aesni_intel, ChaCha20/Poly1305 ...)
-#   crypto API  the kernel's glue around it: crypto_*, scatterlists,
-#               cryptd, crypto_simd, pcrypt and padata
-#   tunnel      the tunnel's own code: s2svpn.ko, or esp4, ip_vti,
-#               xfrm_interface and the kernel's xfrm_*/esp_* functions,
-#               or wireguard.ko
-#   copy+zero   copies, zeroing and checksums (memcpy, memset, clear_page,
-#               copy_user, csum_partial ...)
-#   lock wait   spinning on a contended spinlock (*spin_lock_slowpath)
-#   sched       context switches, wake-ups and work items
-#   idle        the idle loop (a CPU with nothing to do)
-#   user        user space (iperf3, libc)
-#   kernel      the rest: TCP/IP at both ends, veth, the allocator, timers
-# "perf report --sort dso,sym" lines: "  12.34%  [dso]  [k] symbol"
+# categories (bench/profile_categories.awk), so that a gap can be read as
+# where the time goes.
 : >"$tmp/cats.tsv"
 cat_cols="AEAD crypto_API tunnel copy+zero lock_wait sched idle user kernel"
 for data in "$raw"/profile-*.data; do
@@ -546,33 +533,8 @@ for data in "$raw"/profile-*.data; do
 	c=$(basename "${data%.data}")
 	c=${c#profile-}
 	perf report -i "$data" --kallsyms="$raw/kallsyms" --stdio --no-children \
-		--sort dso,sym -g none --percent-limit 0 2>/dev/null | awk -v prof="$c" '
-		/^#/ || NF < 3 { next }
-		{
-			p = $1; sub(/%$/, "", p); dso = $2; sym = $NF
-			if (dso ~ /^\[(aesni_intel|ghash_clmulni_intel|gf128mul|aes_generic|libaes|gcm|chacha_x86_64|poly1305_x86_64|libchacha|libpoly1305|libchacha20poly1305|chacha20poly1305|chacha_generic|poly1305_generic)\]$/ ||
-			    (dso == "[kernel.kallsyms]" && sym ~ /^(chacha|hchacha|poly1305|gcm_|ghash|aes_|aesni)/))
-				k = "AEAD"
-			else if (dso ~ /^\[(cryptd|crypto_simd|pcrypt|padata)\]$/ || sym ~ /^_*(crypto_|scatterwalk|skb_to_sgvec|aead_|sg_|padata)/)
-				k = "crypto_API"
-			else if (dso ~ /^\[(s2svpn|esp4|esp6|ip_vti|ip6_vti|xfrm_interface|wireguard|xfrm_algo|tunnel4|ip_tunnel|udp_tunnel|ip6_udp_tunnel)\]$/ ||
-				 sym ~ /^_*(xfrm|esp_|esp4|esp6|vti_)/)
-				k = "tunnel"
-			else if (dso !~ /^\[/)
-				k = "user"
-			else if (sym ~ /(native_safe_halt|default_idle|cpu_idle|do_idle|poll_idle|acpi_idle|intel_idle|mwait_idle)/)
-				k = "idle"
-			else if (sym ~ /spin_lock_slowpath/)
-				k = "lock_wait"
-			else if (sym ~ /^_*(memset|memcpy|memmove|clear_page|copy_page|copy_user|copy_to_user|copy_from_user|rep_movs|rep_stos|_copy_to_iter|_copy_from_iter|csum_partial|csum_)/)
-				k = "copy+zero"
-			else if (sym ~ /^_*(schedule|finish_task_switch|switch_to|switch_mm|try_to_wake_up|ttwu_|wake_up|enqueue_task|dequeue_task|pick_next|update_curr|update_load_avg|queue_work|process_one_work|worker_thread|select_task_rq|newidle_balance|load_balance|psi_|set_next_entity|put_prev)/)
-				k = "sched"
-			else
-				k = "kernel"
-			s[k] += p
-		}
-		END { for (k in s) printf "%s\t%s\t%.2f\n", prof, k, s[k] }' >>"$tmp/cats.tsv"
+		--sort dso,sym -g none --percent-limit 0 2>/dev/null |
+		awk -v prof="$c" -f "$(dirname "$0")/profile_categories.awk" >>"$tmp/cats.tsv"
 done
 
 # --- the table ------------------------------------------------------------------------
@@ -783,7 +745,7 @@ commit=$(host commit)
 	if [ -s "$tmp/cats.tsv" ]; then
 		echo
 		echo "Where the time goes, by profile: % of all perf samples of both CPUs, idle included"
-		echo "(categories: bench/report.sh, \"profile categories\"; the symbols: profile-CFG.txt)"
+		echo "(categories: bench/profile_categories.awk; the symbols: profile-CFG.txt)"
 		printf '  %-24s' "profile"
 		for k in $cat_cols; do printf ' %9s' "${k//_/ }"; done
 		echo
