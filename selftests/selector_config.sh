@@ -9,7 +9,7 @@
 # request bypasses s2sctl, and the configuration is byte-identical
 # afterwards.  10,000 selectors load through "s2sctl -b" in under 2 s with
 # S2S_STRICT_TIMING=1 ("make check-timing", an otherwise idle host), in
-# under 6 s in "make check", where two VMs share the CPUs (a per-selector
+# under 4 s in "make check", where two VMs share the CPUs (a per-selector
 # cost that grows with the count would take far longer); the per-tunnel
 # limit refuses the one too many.
 
