@@ -266,7 +266,7 @@ MSS=1348			# TCP payload per 1404-byte operation (timestamps on)
 : >"$tmp/kaead-samples.tsv"
 : >"$tmp/kaead.tsv"
 : >"$tmp/ceil.tsv"
-kdriver=
+kdriver='' kdriver_cc=''
 kaead_files=("$raw"/kaead-r*.txt)
 if [ ${#kaead_files[@]} -gt 0 ]; then
 	# round, metric, value; "driver" lines name the driver the module used
@@ -276,14 +276,17 @@ if [ ${#kaead_files[@]} -gt 0 ]; then
 			delete a
 			for (i = 2; i <= NF; i++) { p = index($i, "="); a[substr($i, 1, p - 1)] = substr($i, p + 1) }
 			if ("error" in a || !("ns_per_op" in a)) { printf "%s\tfailed\t1\n", r; next }
-			k = "kaead_" a["op"] "_" a["size"] "_cpus" a["cpus"]
+			# WireGuard'"'"'s AEAD (ChaCha20-Poly1305) under kaead_cc_
+			cc = (a["alg"] ~ /chacha/) ? "cc_" : ""
+			k = "kaead_" cc a["op"] "_" a["size"] "_cpus" a["cpus"]
 			printf "%s\t%s_ns_per_op\t%s\n", r, k, a["ns_per_op"]
 			printf "%s\t%s_kops\t%.3f\n", r, k, a["ops_per_s"] / 1000
 			printf "%s\t%s_MBps\t%s\n", r, k, a["MBps"]
-			printf "%s\tdriver\t%s\n", r, a["driver"]
+			printf "%s\tdriver%s\t%s\n", r, cc ? "_cc" : "", a["driver"]
 		}
 		$1 == "kaead_fail" { printf "%s\tfailed\t1\n", r }' "${kaead_files[@]}" >"$tmp/kaead-samples.tsv"
 	kdriver=$(awk -F'\t' '$2 == "driver" { print $3; exit }' "$tmp/kaead-samples.tsv")
+	kdriver_cc=$(awk -F'\t' '$2 == "driver_cc" { print $3; exit }' "$tmp/kaead-samples.tsv")
 fi
 
 # medians FILE: "metric median min max n" from "round metric value" lines
@@ -321,24 +324,31 @@ fi
 #   UDP 64 B      U = 1 / (t_enc(96) + t_dec(96))                  kpps
 # Both ends of the tunnel run in this VM: every packet is encrypted and
 # decrypted by its CPUs.  C1/U1 on one CPU, C2/U2 on all of them.
+# WireGuard's ceilings (ceiling_cc_*) are the same with ChaCha20-Poly1305 at
+# its sizes: 1400 for a data segment, 64 for an ACK, 96 for UDP 64 B.
 awk -F'\t' -v a="$acks" -v mss="$MSS" -v ncpu="$ncpu" '
 	$2 ~ /_ns_per_op$/ { t[$1, $2] = $3; rounds[$1] = 1 }
-	function T(r, op, size, n) { return t[r, "kaead_" op "_" size "_cpus" n "_ns_per_op"] }
+	function T(r, op, size, n) { return t[r, "kaead_" cc op "_" size "_cpus" n "_ns_per_op"] }
+	function ceil(r, pre, data, ack, udp,    i, n, d, u) {
+		cc = pre
+		for (i = 1; i <= 2; i++) {
+			n = cs[i]
+			d = T(r, "enc", data, n) + T(r, "dec", data, n) + a * (T(r, "enc", ack, n) + T(r, "dec", ack, n))
+			if (T(r, "enc", data, n) > 0 && T(r, "dec", data, n) > 0 && T(r, "enc", ack, n) > 0 && T(r, "dec", ack, n) > 0)
+				printf "%s\tceiling_%stcp1_c%s_mbps\t%.2f\n", r, pre, i, mss * 8 / d * 1000
+			u = T(r, "enc", udp, n) + T(r, "dec", udp, n)
+			if (T(r, "enc", udp, n) > 0 && T(r, "dec", udp, n) > 0)
+				printf "%s\tceiling_%sudp64_u%s_kpps\t%.2f\n", r, pre, i, 1e6 / u
+		}
+	}
 	END {
+		split("1 " ncpu, cs, " ")
 		for (r in rounds) {
-			split("1 " ncpu, cs, " ")
-			for (i = 1; i <= 2; i++) {
-				n = cs[i]; tag = i
-				d = T(r, "enc", 1404, n) + T(r, "dec", 1404, n) + a * (T(r, "enc", 56, n) + T(r, "dec", 56, n))
-				if (T(r, "enc", 1404, n) > 0 && T(r, "dec", 1404, n) > 0 && T(r, "enc", 56, n) > 0 && T(r, "dec", 56, n) > 0)
-					printf "%s\tceiling_tcp1_c%s_mbps\t%.2f\n", r, tag, mss * 8 / d * 1000
-				u = T(r, "enc", 96, n) + T(r, "dec", 96, n)
-				if (T(r, "enc", 96, n) > 0 && T(r, "dec", 96, n) > 0)
-					printf "%s\tceiling_udp64_u%s_kpps\t%.2f\n", r, tag, 1e6 / u
-			}
+			ceil(r, "", 1404, 56, 96)
+			ceil(r, "cc_", 1400, 64, 96)
 		}
 	}' "$tmp/kaead-samples.tsv" >"$tmp/ceil-samples.tsv"
-[ -s "$tmp/kaead-samples.tsv" ] && medians <(grep -v -e '	driver	' -e '	failed	' "$tmp/kaead-samples.tsv") >"$tmp/kaead.tsv"
+[ -s "$tmp/kaead-samples.tsv" ] && medians <(grep -v -e '	driver	' -e '	driver_cc	' -e '	failed	' "$tmp/kaead-samples.tsv") >"$tmp/kaead.tsv"
 [ -s "$tmp/ceil-samples.tsv" ] && medians "$tmp/ceil-samples.tsv" >"$tmp/ceil.tsv"
 # kmed METRIC [COLUMN]: median (2), min (3), max (4) or n (5) of a kaead or ceiling metric
 kmed() { awk -F'\t' -v k="$1" -v c="${2:-2}" '$1 == k { print $c; exit }' "$tmp/kaead.tsv" "$tmp/ceil.tsv"; }
@@ -349,15 +359,20 @@ kcell() {
 	[ -n "$m" ] || { echo "-"; return; }
 	echo "$(fmt "$m") [$(fmt "$(kmed "$1" 3)")..$(fmt "$(kmed "$1" 4)")]"
 }
-# fraction of the ceilings, per configuration: metric, config, value
+# fraction of the ceilings, per configuration: metric, config, value;
+# WireGuard's of its own AEAD's ceilings when they were measured
 : >"$tmp/fractions.tsv"
+cc_ceil=
+[ -n "$(kmed ceiling_cc_tcp1_c1_mbps)" ] && cc_ceil=cc_
 for c in "${measured[@]}"; do
 	[ "$c" = veth ] && continue
+	pre=
+	[ "$c" = wireguard ] && pre=$cc_ceil
 	for f in "tcp1_c1 tcp1_mbps ceiling_tcp1_c1_mbps" "tcp1_c2 tcp1_mbps ceiling_tcp1_c2_mbps" \
 		"tcp4_c2 tcp4_mbps ceiling_tcp1_c2_mbps" "udp64_u1 udp64_kpps ceiling_udp64_u1_kpps" \
 		"udp64_u2 udp64_kpps ceiling_udp64_u2_kpps"; do
 		read -r name metric ceil <<<"$f"
-		v=$(ratio "$(med "$c" "$metric")" "$(kmed "$ceil")")
+		v=$(ratio "$(med "$c" "$metric")" "$(kmed "${ceil/ceiling_/ceiling_$pre}")")
 		[ -n "$v" ] && printf '%s\t%s\t%s\n' "$c" "$name" "$v" >>"$tmp/fractions.tsv"
 	done
 done
@@ -615,6 +630,28 @@ commit=$(host commit)
 			"$(kcell ceiling_tcp1_c1_mbps)" "$ncpu" "$(kcell ceiling_tcp1_c2_mbps)"
 		printf '  UDP 64 B: U = 1 / (t_enc(96) + t_dec(96)):  U1 (1 CPU): %s kpps    U2 (%s CPUs): %s kpps\n' \
 			"$(kcell ceiling_udp64_u1_kpps)" "$ncpu" "$(kcell ceiling_udp64_u2_kpps)"
+		if [ -n "$cc_ceil" ]; then
+			echo "WireGuard's AEAD, ChaCha20-Poly1305 (rfc7539esp(chacha20,poly1305), driver ${kdriver_cc:-unknown}),"
+			echo "at the sizes WireGuard encrypts (inner packet padded to 16 bytes, at most the MTU), thousand operations/s:"
+			printf '  %5s %-9s' bytes packet
+			for h in "${hdr[@]}"; do printf '%22s' "$h"; done
+			echo
+			for sz in 1400 64 96; do
+				case $sz in 1400) w="TCP data" ;; 64) w="TCP ACK" ;; *) w="UDP 64 B" ;; esac
+				printf '  %5s %-9s' "$sz" "$w"
+				for n in 1 "$ncpu"; do
+					for op in enc dec; do
+						printf '%22s' "$(kcell "kaead_cc_${op}_${sz}_cpus${n}_kops")"
+					done
+					[ "$n" = "$ncpu" ] && break
+				done
+				echo
+			done
+			echo "  TCP one flow: C = $MSS * 8 / (t_enc(1400) + t_dec(1400) + a * (t_enc(64) + t_dec(64))), UDP 64 B: U = 1 / (t_enc(96) + t_dec(96))"
+			printf '    C1 (1 CPU): %s Mbit/s    C2 (%s CPUs): %s Mbit/s    U1: %s kpps    U2: %s kpps\n' \
+				"$(kcell ceiling_cc_tcp1_c1_mbps)" "$ncpu" "$(kcell ceiling_cc_tcp1_c2_mbps)" \
+				"$(kcell ceiling_cc_udp64_u1_kpps)" "$(kcell ceiling_cc_udp64_u2_kpps)"
+		fi
 		if [ -s "$tmp/fractions.tsv" ]; then
 			echo "Fraction of the ceiling (medians): TCP 1 flow of C1 and C2, TCP 4 flows of C2, UDP 64 B of U1 and U2"
 			printf '  %-16s%10s%10s%10s%10s%10s\n' config TCP1/C1 TCP1/C2 TCP4/C2 UDP64/U1 UDP64/U2
@@ -625,7 +662,13 @@ commit=$(host commit)
 					v=$(frac "$c" "$k")
 					printf '%10s' "${v:--}"
 				done
-				[ "$c" = wireguard ] && printf '  (ChaCha20-Poly1305, not this AEAD)'
+				if [ "$c" = wireguard ]; then
+					if [ -n "$cc_ceil" ]; then
+						printf "  (of ChaCha20-Poly1305's ceilings)"
+					else
+						printf '  (ChaCha20-Poly1305, not this AEAD)'
+					fi
+				fi
 				echo
 			done
 		fi
@@ -830,7 +873,7 @@ jq -n \
 	--rawfile slabs "$tmp/slabs.tsv" --rawfile targets "$tmp/targets.tsv" \
 	--rawfile diag "$tmp/diag.tsv" \
 	--rawfile kaead "$tmp/kaead.tsv" --rawfile ceil "$tmp/ceil.tsv" --rawfile fractions "$tmp/fractions.tsv" \
-	--arg kdriver "$kdriver" --arg acks "$acks" --arg acks_src "$acks_src" --argjson mss "$MSS" \
+	--arg kdriver "$kdriver" --arg kdriver_cc "$kdriver_cc" --arg cc_ceil "$cc_ceil" --arg acks "$acks" --arg acks_src "$acks_src" --argjson mss "$MSS" \
 	--argjson kaead_failed "${kaead_failed:-0}" --rawfile scale "$tmp/scale.tsv" \
 	--rawfile cats "$tmp/cats.tsv" '
 	def rows($s): $s | split("\n") | map(select(length > 0) | split("\t"));
@@ -855,6 +898,8 @@ jq -n \
 		crypto: {algorithm: "rfc4106(gcm(aes))", driver: $driver,
 			results: (rows($crypto) | map({key: .[0], value: (.[1] | num)}) | from_entries)},
 		kernel_ceiling: {source: "bench/kaead (s2s_kaead.ko)", algorithm: "rfc4106(gcm(aes))", driver: $kdriver,
+			wireguard: (if $cc_ceil != "" then {algorithm: "rfc7539esp(chacha20,poly1305)", driver: $kdriver_cc,
+				keys: "kaead_cc_* and ceiling_cc_*; its fractions are of these"} else null end),
 			failed_measurements: $kaead_failed, mss: $mss,
 			acks_per_segment: ($acks | num), acks_per_segment_source: $acks_src,
 			units: {kops: "thousand operations/s", ns_per_op: "ns (all CPUs: aggregate)", MBps: "MB/s of plaintext",
