@@ -260,8 +260,15 @@ cry() { awk -F'\t' -v k="$1" '$1 == k { print $2; exit }' "$tmp/crypto.tsv"; }
 
 # The sizes guest.sh measures: ESP plaintext ALIGN(inner + 2, 4) at inner
 # MTU 1400 (AES-GCM-128, 16-byte ICV, 16-byte AAD + IV).
+# shellcheck disable=SC2034 # (the four arrays are read through kaead_table's namerefs)
 kaead_sizes=(1404 56 96 88 1420)
+# shellcheck disable=SC2034
 kaead_what=("TCP data" "TCP ACK" "UDP 64 B" "ping" "tcrypt's")
+# WireGuard's (ChaCha20-Poly1305): the inner packet padded to 16, at most the MTU
+# shellcheck disable=SC2034
+kaead_cc_sizes=(1400 64 96)
+# shellcheck disable=SC2034
+kaead_cc_what=("TCP data" "TCP ACK" "UDP 64 B")
 MSS=1348			# TCP payload per 1404-byte operation (timestamps on)
 : >"$tmp/kaead-samples.tsv"
 : >"$tmp/kaead.tsv"
@@ -358,6 +365,25 @@ kcell() {
 	m=$(kmed "$1")
 	[ -n "$m" ] || { echo "-"; return; }
 	echo "$(fmt "$m") [$(fmt "$(kmed "$1" 3)")..$(fmt "$(kmed "$1" 4)")]"
+}
+# kaead_table PREFIX SIZES WHAT: thousand operations/s per size (the arrays
+# named SIZES and WHAT), encryption and decryption on 1 CPU and on all
+kaead_table() {
+	local -n sizes=$2 what=$3
+	local i n op
+	printf '  %5s %-9s%22s%22s' bytes packet "enc 1 CPU" "dec 1 CPU"
+	[ "$ncpu" != 1 ] && printf '%22s%22s' "enc $ncpu CPUs" "dec $ncpu CPUs"
+	echo
+	for i in "${!sizes[@]}"; do
+		printf '  %5s %-9s' "${sizes[$i]}" "${what[$i]}"
+		for n in 1 "$ncpu"; do
+			for op in enc dec; do
+				printf '%22s' "$(kcell "kaead_$1${op}_${sizes[$i]}_cpus${n}_kops")"
+			done
+			[ "$n" = "$ncpu" ] && break
+		done
+		echo
+	done
 }
 # fraction of the ceilings, per configuration: metric, config, value;
 # WireGuard's of its own AEAD's ceilings when they were measured
@@ -603,22 +629,7 @@ commit=$(host commit)
 		echo "thousand operations/s, median [min..max] of $(kmed kaead_enc_1404_cpus1_kops 5) rounds; one kernel thread per CPU,"
 		echo "BHs off per operation, the ESP packet's layout (16-byte AAD + IV, payload + ICV in place);"
 		echo "ESP plaintext bytes for inner MTU 1400; with $ncpu CPUs: all threads together"
-		printf '  %5s %-9s' bytes packet
-		hdr=("enc 1 CPU" "dec 1 CPU")
-		[ "$ncpu" != 1 ] && hdr+=("enc $ncpu CPUs" "dec $ncpu CPUs")
-		for h in "${hdr[@]}"; do printf '%22s' "$h"; done
-		echo
-		for i in "${!kaead_sizes[@]}"; do
-			sz=${kaead_sizes[$i]}
-			printf '  %5s %-9s' "$sz" "${kaead_what[$i]}"
-			for n in 1 "$ncpu"; do
-				for op in enc dec; do
-					printf '%22s' "$(kcell "kaead_${op}_${sz}_cpus${n}_kops")"
-				done
-				[ "$n" = "$ncpu" ] && break
-			done
-			echo
-		done
+		kaead_table "" kaead_sizes kaead_what
 		printf '  1404 B on 1 CPU: enc %s MB/s, dec %s MB/s (ns per operation: %s, %s)\n' \
 			"$(fmt "$(kmed kaead_enc_1404_cpus1_MBps)")" "$(fmt "$(kmed kaead_dec_1404_cpus1_MBps)")" \
 			"$(fmt "$(kmed kaead_enc_1404_cpus1_ns_per_op)")" "$(fmt "$(kmed kaead_dec_1404_cpus1_ns_per_op)")"
@@ -633,20 +644,7 @@ commit=$(host commit)
 		if [ -n "$cc_ceil" ]; then
 			echo "WireGuard's AEAD, ChaCha20-Poly1305 (rfc7539esp(chacha20,poly1305), driver ${kdriver_cc:-unknown}),"
 			echo "at the sizes WireGuard encrypts (inner packet padded to 16 bytes, at most the MTU), thousand operations/s:"
-			printf '  %5s %-9s' bytes packet
-			for h in "${hdr[@]}"; do printf '%22s' "$h"; done
-			echo
-			for sz in 1400 64 96; do
-				case $sz in 1400) w="TCP data" ;; 64) w="TCP ACK" ;; *) w="UDP 64 B" ;; esac
-				printf '  %5s %-9s' "$sz" "$w"
-				for n in 1 "$ncpu"; do
-					for op in enc dec; do
-						printf '%22s' "$(kcell "kaead_cc_${op}_${sz}_cpus${n}_kops")"
-					done
-					[ "$n" = "$ncpu" ] && break
-				done
-				echo
-			done
+			kaead_table cc_ kaead_cc_sizes kaead_cc_what
 			echo "  TCP one flow: C = $MSS * 8 / (t_enc(1400) + t_dec(1400) + a * (t_enc(64) + t_dec(64))), UDP 64 B: U = 1 / (t_enc(96) + t_dec(96))"
 			printf '    C1 (1 CPU): %s Mbit/s    C2 (%s CPUs): %s Mbit/s    U1: %s kpps    U2: %s kpps\n' \
 				"$(kcell ceiling_cc_tcp1_c1_mbps)" "$ncpu" "$(kcell ceiling_cc_tcp1_c2_mbps)" \
